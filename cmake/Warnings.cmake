@@ -1,0 +1,15 @@
+# Warnings for our own code, as an INTERFACE target every project target links.
+add_library(sem_warnings INTERFACE)
+if(MSVC)
+  target_compile_options(sem_warnings INTERFACE /W4 /permissive- /utf-8)
+  if(SEM_WARNINGS_AS_ERRORS)
+    target_compile_options(sem_warnings INTERFACE /WX)
+  endif()
+else()
+  target_compile_options(sem_warnings INTERFACE
+    -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Woverloaded-virtual
+    -Wcast-align -Wunused -Wnull-dereference -Wdouble-promotion -Wformat=2)
+  if(SEM_WARNINGS_AS_ERRORS)
+    target_compile_options(sem_warnings INTERFACE -Werror)
+  endif()
+endif()
