@@ -1,0 +1,74 @@
+#include <QCoreApplication>
+#include <exception>
+#include <iomanip>
+#include <ostream>
+
+#include "cli/Command.h"
+#include "cli/commands/BaselineCommand.h"
+#include "cli/commands/BenchCommand.h"
+#include "cli/commands/EdgesCommand.h"
+#include "cli/commands/EncodeCommand.h"
+#include "cli/commands/InfoCommand.h"
+#include "cli/commands/RdCommand.h"
+#include "core/common/Error.h"
+#include "semversion.h"
+
+namespace sem::cli {
+namespace {
+
+void printUsage(Io& io)
+{
+    io.out << "Usage: semc COMMAND [options]   (semc COMMAND --help for its options)\n\n"
+           << "SemCompress: semantic image compression (edges + caption + colour hint).\n\nCommands:\n";
+    for (const auto& c : allCommands())
+        io.out << "  " << std::left << std::setw(10) << c->name() << c->summary() << "\n";
+    io.out << "\n  --version  Print the version and git hash.\n";
+}
+
+}  // namespace
+
+std::vector<std::unique_ptr<Command>> allCommands()
+{
+    std::vector<std::unique_ptr<Command>> c;
+    c.push_back(std::make_unique<EncodeCommand>());
+    c.push_back(std::make_unique<InfoCommand>());
+    c.push_back(std::make_unique<EdgesCommand>());
+    c.push_back(std::make_unique<BaselineCommand>());
+    c.push_back(std::make_unique<RdCommand>());
+    c.push_back(std::make_unique<BenchCommand>());
+    return c;
+}
+
+int runCli(const QStringList& arguments, Io& io)
+{
+    const QStringList args = arguments.mid(1);
+    if (args.isEmpty()) {
+        printUsage(io);
+        return kBadInput;
+    }
+    const QString first = args.front();
+    if (first == "--help" || first == "-h" || first == "help") {
+        printUsage(io);
+        return kOk;
+    }
+    if (first == "--version" || first == "-v") {
+        io.out << "semc " << version::kVersion << " (git " << version::kGitHash << ")\n";
+        return kOk;
+    }
+    for (auto& command : allCommands()) {
+        if (QString::fromStdString(command->name()) != first)
+            continue;
+        try {
+            return command->run(args.mid(1), io);
+        } catch (const std::bad_alloc&) {
+            io.err << "semc " << command->name() << ": out of memory\n";
+        } catch (const std::exception& e) {
+            io.err << "semc " << command->name() << ": " << e.what() << "\n";
+        }
+        return kBadInput;
+    }
+    io.err << "semc: unknown command '" << first.toStdString() << "' (see semc --help)\n";
+    return kBadInput;
+}
+
+}  // namespace sem::cli

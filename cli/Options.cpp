@@ -1,0 +1,124 @@
+#include "cli/Options.h"
+
+#include <ostream>
+
+#include "core/common/Error.h"
+
+namespace sem::cli {
+
+void Options::init(QCommandLineParser& parser, const std::string& synopsis, const std::string& description)
+{
+    parser.setApplicationDescription(QString::fromStdString("Usage: semc " + synopsis + "\n\n" + description));
+    parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
+    parser.addHelpOption();
+}
+
+bool Options::parse(QCommandLineParser& parser, const QString& command, const QStringList& args, Io& io)
+{
+    QStringList full = args;
+    full.prepend(QStringLiteral("semc ") + command);
+    if (!parser.parse(full))
+        throw Error(parser.errorText().toStdString() + " (see semc " + command.toStdString() + " --help)");
+    if (parser.isSet(QStringLiteral("help"))) {
+        io.out << parser.helpText().toStdString();
+        return false;
+    }
+    return true;
+}
+
+QStringList Options::positional(const QCommandLineParser& parser, int count, const std::string& what)
+{
+    const QStringList p = parser.positionalArguments();
+    if (p.size() != count)
+        throw Error("expected " + what + ", got " + std::to_string(p.size()) + " argument"
+                    + (p.size() == 1 ? "" : "s"));
+    return p;
+}
+
+double Options::toDouble(const QCommandLineParser& parser, const QString& name, double lo, double hi)
+{
+    const QString v = parser.value(name);
+    bool ok = false;
+    const double d = v.toDouble(&ok);
+    if (!ok || !(d >= lo && d <= hi))
+        throw Error("invalid value for --" + name.toStdString() + ": '" + v.toStdString() + "' (expected a number in "
+                    + QString::number(lo).toStdString() + ".." + QString::number(hi).toStdString() + ")");
+    return d;
+}
+
+long long Options::toInt(const QCommandLineParser& parser, const QString& name, long long lo, long long hi)
+{
+    const QString v = parser.value(name);
+    bool ok = false;
+    const long long i = v.toLongLong(&ok);
+    if (!ok || i < lo || i > hi)
+        throw Error("invalid value for --" + name.toStdString() + ": '" + v.toStdString() + "' (expected an integer in "
+                    + std::to_string(lo) + ".." + std::to_string(hi) + ")");
+    return i;
+}
+
+void Options::addEdgeOptions(QCommandLineParser& parser)
+{
+    const CannyParams d;
+    parser.addOptions({
+        {"low", "Canny low threshold (default " + QString::number(d.low) + ").", "L", QString::number(d.low)},
+        {"high", "Canny high threshold (default " + QString::number(d.high) + ").", "H", QString::number(d.high)},
+        {"auto", "Thresholds from the median of the image (ignores --low/--high)."},
+        {"blur", "Gaussian pre-blur sigma, 0 = none (default " + QString::number(d.blurSigma) + ").", "S",
+         QString::number(d.blurSigma)},
+        {"aperture", "Sobel aperture 3, 5 or 7 (default 3).", "A", QString::number(d.aperture)},
+        {"scale", "Edge-map scale 1, 0.5, 0.25 or 0.125 (default 0.25).", "F", "0.25"},
+        {"min-length", "Drop edge fragments shorter than N pixels (default 0).", "N", "0"},
+        {"rgb", "One edge map per colour channel instead of one on luma."},
+    });
+}
+
+CannyParams Options::edgeParams(const QCommandLineParser& parser)
+{
+    CannyParams p;
+    p.autoThresholds = parser.isSet("auto");
+    p.low = toDouble(parser, "low", 0, 10000);
+    p.high = toDouble(parser, "high", 0, 10000);
+    p.blurSigma = toDouble(parser, "blur", 0, 20);
+    p.aperture = static_cast<int>(toInt(parser, "aperture", 3, 7));
+    const double scale = toDouble(parser, "scale", 0.1, 1.0);
+    if (scale == 1.0)
+        p.scaleDenominator = 1;
+    else if (scale == 0.5)
+        p.scaleDenominator = 2;
+    else if (scale == 0.25)
+        p.scaleDenominator = 4;
+    else if (scale == 0.125)
+        p.scaleDenominator = 8;
+    else
+        throw Error("invalid value for --scale: '" + parser.value("scale").toStdString()
+                    + "' (expected 1, 0.5, 0.25 or 0.125)");
+    p.minLength = static_cast<int>(toInt(parser, "min-length", 0, 100000));
+    p.perChannel = parser.isSet("rgb");
+    p.validate();
+    return p;
+}
+
+void Options::addHintOptions(QCommandLineParser& parser)
+{
+    parser.addOptions({
+        {"hint", "Colour hint: off, or a downscale factor 8, 16, 32 or 64 (default off).", "F", "off"},
+        {"hint-quality", "Hint codec quality 1..100 (default: the measured default per factor).", "Q"},
+    });
+}
+
+HintParams Options::hintParams(const QCommandLineParser& parser)
+{
+    HintParams h;
+    const QString v = parser.value("hint");
+    if (v == "off" || v == "0")
+        h.factor = 0;
+    else
+        h.factor = static_cast<int>(toInt(parser, "hint", 8, 64));
+    if (parser.isSet("hint-quality"))
+        h.quality = static_cast<int>(toInt(parser, "hint-quality", 1, 100));
+    h.validate();
+    return h;
+}
+
+}  // namespace sem::cli

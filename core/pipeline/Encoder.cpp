@@ -1,0 +1,73 @@
+#include "core/pipeline/Encoder.h"
+
+#include <nlohmann/json.hpp>
+
+#include "core/common/Error.h"
+#include "core/edges/EdgeCodec.h"
+#include "core/edges/EdgeExtractor.h"
+#include "core/text/TextCodec.h"
+#include "semversion.h"
+
+namespace sem {
+
+std::string Encoder::metadataJson(const EncodeOptions& o, double low, double high)
+{
+    const CannyParams& c = o.canny;
+    nlohmann::json j = {
+        {"enc", std::string("semc ") + version::kVersion},
+        {"canny",
+         {{"low", low}, {"high", high}, {"auto", c.autoThresholds}, {"blur", c.blurSigma},
+          {"aperture", c.aperture}, {"l2", c.l2Gradient}, {"scale", c.scaleDenominator},
+          {"min_length", c.minLength}, {"rgb", c.perChannel}}},
+        {"hint", {{"factor", o.hint.factor}, {"quality", o.hint.quality}}},
+    };
+    return j.dump();
+}
+
+EncodeResult Encoder::encode(const cv::Mat& bgr, const EncodeOptions& options)
+{
+    if (bgr.empty() || bgr.type() != CV_8UC3)
+        throw Error("encode: expected an 8-bit colour image");
+    options.canny.validate();
+    options.hint.validate();
+
+    EncodeResult result;
+    result.edges = EdgeExtractor::extract(bgr, options.canny);
+    result.thresholdLow = options.canny.low;
+    result.thresholdHigh = options.canny.high;
+
+    SemFile& f = result.file;
+    f.width = bgr.cols;
+    f.height = bgr.rows;
+    f.modelId = options.modelId;
+    f.decode = options.decode;
+    f.edges = EdgeCodec::encode(result.edges);
+    if (!options.caption.empty())
+        f.caption = TextCodec::encode(options.caption);
+    if (options.hint.factor > 0)
+        f.hint = HintCodec::encode(bgr, options.hint);
+    if (options.writeMetadata)
+        f.setMetadataJson(metadataJson(options, result.thresholdLow, result.thresholdHigh));
+    return result;
+}
+
+DecodedStreams StreamDecoder::decode(const SemFile& file)
+{
+    DecodedStreams s;
+    if (file.edges)
+        s.edges = EdgeCodec::decode(file.edges->data(), file.edges->size(), file.width, file.height);
+    if (file.caption)
+        s.caption = TextCodec::decode(file.caption->data(), file.caption->size());
+    if (file.hint) {
+        s.hintThumbnail = HintCodec::decodeThumbnail(file.hint->data(), file.hint->size(), file.width, file.height);
+        s.hintUpsampled = HintCodec::decodeUpsampled(file.hint->data(), file.hint->size(), file.width, file.height);
+    }
+    if (file.metadata) {
+        const std::string json = file.metadataJson();
+        if (!nlohmann::json::accept(json))
+            throw Error(".sem: metadata is not valid JSON");
+    }
+    return s;
+}
+
+}  // namespace sem

@@ -1,0 +1,48 @@
+#pragma once
+#include <opencv2/core/mat.hpp>
+#include <string>
+
+#include "core/edges/CannyParams.h"
+#include "core/edges/EdgeMap.h"
+#include "core/format/SemFile.h"
+#include "core/hint/HintCodec.h"
+
+namespace sem {
+
+struct EncodeOptions {
+    CannyParams canny;
+    HintParams hint;
+    std::string caption;        // UTF-8; empty = no caption chunk
+    bool writeMetadata = true;  // encoder settings as compressed JSON (strippable)
+    DecodeSettings decode;      // recorded sampler settings (present=false: decoder defaults)
+    std::uint32_t modelId = 0;
+};
+
+struct EncodeResult {
+    SemFile file;
+    EdgeMap edges;       // the map that was coded (for previews)
+    double thresholdLow = 0, thresholdHigh = 0;  // the thresholds asked for (see canny.autoThresholds)
+};
+
+// image -> .sem: edges (JBIG), caption (TextCodec), hint (HintCodec), container.
+class Encoder {
+public:
+    static EncodeResult encode(const cv::Mat& bgr, const EncodeOptions& options);
+    static std::string metadataJson(const EncodeOptions& options, double low, double high);
+};
+
+// The streams of a .sem file, each decoded and validated against the image size.
+struct DecodedStreams {
+    EdgeMap edges;         // empty when the file has no edge chunk
+    std::string caption;   // empty when absent
+    cv::Mat hintThumbnail; // empty when absent
+    cv::Mat hintUpsampled; // hint at full size (bicubic), empty when absent
+};
+
+class StreamDecoder {
+public:
+    // Throws sem::Error naming the stream that is malformed.
+    static DecodedStreams decode(const SemFile& file);
+};
+
+}  // namespace sem
