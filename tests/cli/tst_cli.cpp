@@ -1,0 +1,244 @@
+// Drives the `semc` subcommands in-process, the way a user runs them, and checks exit codes,
+// outputs and that bad input gives exit code 1 with a one-line message.
+#include <QTemporaryDir>
+#include <QtTest>
+#include <nlohmann/json.hpp>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+#include <random>
+#include <sstream>
+
+#include "cli/Command.h"
+#include "core/common/AtomicFile.h"
+
+namespace {
+
+struct Run {
+    int code = -1;
+    std::string out, err;
+};
+
+Run semc(QStringList args)
+{
+    std::ostringstream out, err;
+    sem::cli::Io io{out, err};
+    args.prepend("semc");
+    Run r;
+    r.code = sem::cli::runCli(args, io);
+    r.out = out.str();
+    r.err = err.str();
+    return r;
+}
+
+// A photo-like synthetic scene: smooth background, shapes with edges, a little texture.
+cv::Mat scene(int w, int h)
+{
+    cv::Mat m(h, w, CV_8UC3);
+    for (int y = 0; y < h; ++y)
+        for (int x = 0; x < w; ++x)
+            m.at<cv::Vec3b>(y, x) = cv::Vec3b(uchar(80 + x * 100 / w), uchar(120 + y * 80 / h), uchar(160));
+    cv::rectangle(m, {w / 8, h / 6, w / 3, h / 2}, cv::Scalar(20, 40, 200), cv::FILLED);
+    cv::circle(m, {w * 2 / 3, h / 2}, h / 4, cv::Scalar(230, 230, 30), cv::FILLED);
+    cv::line(m, {0, h - 10}, {w - 1, h / 3}, cv::Scalar(0, 0, 0), 3);
+    cv::Mat noise(h, w, CV_8UC3);
+    cv::randu(noise, 0, 12);
+    m += noise;
+    return m;
+}
+
+}  // namespace
+
+class TestCli : public QObject {
+    Q_OBJECT
+    QTemporaryDir dir;
+    QString image, sem;
+
+    QString path(const QString& name) const { return dir.filePath(name); }
+
+private slots:
+    void initTestCase()
+    {
+        image = path("scene.png");
+        sem = path("scene.sem");
+        QVERIFY(cv::imwrite(image.toStdString(), scene(192, 128)));
+    }
+
+    void versionAndHelp()
+    {
+        Run r = semc({"--version"});
+        QCOMPARE(r.code, 0);
+        QVERIFY(QString::fromStdString(r.out).contains(QRegularExpression("^semc \\d+\\.\\d+\\.\\d+ \\(git ")));
+        r = semc({"--help"});
+        QCOMPARE(r.code, 0);
+        for (const char* c : {"encode", "info", "edges", "baseline", "rd", "bench"})
+            QVERIFY2(QString::fromStdString(r.out).contains(c), c);
+        for (const char* c : {"encode", "info", "edges", "baseline", "rd", "bench"}) {
+            r = semc({c, "--help"});
+            QCOMPARE(r.code, 0);
+            QVERIFY(QString::fromStdString(r.out).contains("Usage: semc"));
+        }
+        r = semc({"frobnicate"});
+        QCOMPARE(r.code, 1);
+        QVERIFY(QString::fromStdString(r.err).contains("unknown command 'frobnicate'"));
+    }
+
+    void encodeThenInfo()
+    {
+        Run r = semc({"encode", image, "-o", sem, "--hint", "16", "--caption", "a red box and a yellow disc", "--json"});
+        QCOMPARE(r.code, 0);
+        const auto j = nlohmann::json::parse(r.out);
+        QCOMPARE(j["width"].get<int>(), 192);
+        QCOMPARE(j["height"].get<int>(), 128);
+        const auto bytes = j["bytes"].get<std::size_t>();
+        QCOMPARE(bytes, std::size_t(QFileInfo(sem).size()));
+        QCOMPARE(j["bpp"].get<double>(), bytes * 8.0 / (192 * 128));
+        std::size_t sum = 0;
+        for (const char* c : {"container", "edges", "caption", "hint", "metadata", "other"})
+            sum += j["chunks"][c]["bytes"].get<std::size_t>();
+        QCOMPARE(sum, bytes);
+        QVERIFY(j["chunks"]["edges"]["bytes"].get<int>() > 0);
+        QVERIFY(j["chunks"]["hint"]["bytes"].get<int>() > 0);
+
+        r = semc({"info", sem, "--json"});
+        QCOMPARE(r.code, 0);
+        const auto info = nlohmann::json::parse(r.out);
+        QCOMPARE(info["caption"].get<std::string>(), std::string("a red box and a yellow disc"));
+        QCOMPARE(info["bytes"].get<std::size_t>(), bytes);
+        QCOMPARE(info["edges"]["width"].get<int>(), 48);  // 192 / 4
+        QCOMPARE(info["metadata"]["canny"]["scale"].get<int>(), 4);
+
+        r = semc({"info", sem});
+        QCOMPARE(r.code, 0);
+        QVERIFY(QString::fromStdString(r.out).contains("caption    \"a red box and a yellow disc\""));
+    }
+
+    void stripMetadataMakesItSmaller()
+    {
+        QCOMPARE(semc({"encode", image, "-o", path("a.sem")}).code, 0);
+        QCOMPARE(semc({"encode", image, "-o", path("b.sem"), "--strip-metadata"}).code, 0);
+        QVERIFY(QFileInfo(path("b.sem")).size() < QFileInfo(path("a.sem")).size());
+        const auto j = nlohmann::json::parse(semc({"info", path("b.sem"), "--json"}).out);
+        QCOMPARE(j["chunks"]["metadata"]["bytes"].get<int>(), 0);
+    }
+
+    void edgeOptionsChangeTheRate()
+    {
+        auto bytesFor = [&](QStringList extra) {
+            extra.prepend(image);
+            extra.prepend("edges");
+            extra << "-o" << path("e.png") << "--json";
+            Run r = semc(extra);
+            if (r.code != 0)
+                qWarning() << r.err.c_str();
+            return nlohmann::json::parse(r.out)["bytes"].get<int>();
+        };
+        const int quarter = bytesFor({});
+        const int full = bytesFor({"--scale", "1"});
+        QVERIFY2(full > quarter, qPrintable(QString("%1 vs %2").arg(full).arg(quarter)));
+        QVERIFY(bytesFor({"--scale", "1", "--low", "400", "--high", "800"}) <= full);
+        const cv::Mat e = cv::imread(path("e.png").toStdString());
+        QCOMPARE(e.cols, 192);
+        QVERIFY(bytesFor({"--rgb", "--scale", "1"}) > 0);
+        QVERIFY(bytesFor({"--auto"}) > 0);
+    }
+
+    void badOptionsAreOneLineErrors_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("scale") << QStringList{"encode", "IMG", "-o", "OUT", "--scale", "0.3"} << "--scale";
+        QTest::newRow("low") << QStringList{"encode", "IMG", "-o", "OUT", "--low", "abc"} << "--low";
+        QTest::newRow("hint") << QStringList{"encode", "IMG", "-o", "OUT", "--hint", "12"} << "hint";
+        QTest::newRow("no output") << QStringList{"encode", "IMG"} << "missing -o";
+        QTest::newRow("no input") << QStringList{"encode", "-o", "OUT"} << "expected one input image";
+        QTest::newRow("unknown option") << QStringList{"info", "--frob", "x"} << "frob";
+        QTest::newRow("codec") << QStringList{"baseline", "IMG", "--codec", "gif", "--bpp", "0.1", "-o", "OUT"}
+                               << "unknown codec 'gif'";
+        QTest::newRow("bpp") << QStringList{"baseline", "IMG", "--codec", "webp", "--bpp", "-1", "-o", "OUT"}
+                             << "--bpp";
+        QTest::newRow("missing file") << QStringList{"encode", "/no/such.png", "-o", "OUT"} << "/no/such.png";
+    }
+    void badOptionsAreOneLineErrors()
+    {
+        QFETCH(QStringList, args);
+        QFETCH(QString, message);
+        args.replaceInStrings("IMG", image);
+        args.replaceInStrings("OUT", path("never.sem"));
+        const Run r = semc(args);
+        QCOMPARE(r.code, 1);
+        const QString err = QString::fromStdString(r.err);
+        QVERIFY2(err.contains(message), qPrintable(err));
+        QCOMPARE(err.count('\n'), 1);
+        QVERIFY(!QFile::exists(path("never.sem")));
+    }
+
+    void notAnImage()
+    {
+        QFile f(path("notes.png"));
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("this is text, not a picture");
+        f.close();
+        const Run r = semc({"encode", path("notes.png"), "-o", path("never.sem")});
+        QCOMPARE(r.code, 1);
+        QVERIFY(QString::fromStdString(r.err).contains("not a PNG, JPEG, WebP, TIFF or BMP"));
+        QVERIFY(!QFile::exists(path("never.sem")));
+    }
+
+    void nonUtf8CaptionRefused()
+    {
+        QFile f(path("cap.txt"));
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("caf\xe9 au lait");  // Latin-1, not UTF-8
+        f.close();
+        const Run r = semc({"encode", image, "-o", path("never.sem"), "--caption-file", path("cap.txt")});
+        QCOMPARE(r.code, 1);
+        QVERIFY(QString::fromStdString(r.err).contains("UTF-8"));
+    }
+
+    void everyPrefixOfASemFileIsExitCode1()
+    {
+        QCOMPARE(semc({"encode", image, "-o", sem, "--hint", "32", "--caption", "x"}).code, 0);
+        const auto bytes = sem::readFile(sem.toStdString(), 1 << 20);
+        const QString cut = path("cut.sem");
+        for (std::size_t n = 0; n < bytes.size(); n += (n < 64 ? 1 : 7)) {
+            sem::writeFileAtomic(cut.toStdString(), std::vector<std::uint8_t>(bytes.begin(), bytes.begin() + long(n)));
+            const Run r = semc({"info", cut});
+            QVERIFY2(r.code == 1, qPrintable(QString("prefix %1").arg(n)));
+            QVERIFY(!r.err.empty());
+        }
+        std::mt19937 rng(3);
+        for (int i = 0; i < 200; ++i) {
+            auto c = bytes;
+            c[rng() % c.size()] ^= std::uint8_t(1 + rng() % 255);
+            sem::writeFileAtomic(cut.toStdString(), c);
+            QCOMPARE(semc({"info", cut}).code, 1);
+        }
+    }
+
+    void baselineHitsTheTarget()
+    {
+        const Run r = semc({"baseline", image, "--codec", "webp-downscale", "--bpp", "0.1", "-o", path("b.png"),
+                            "--json"});
+        QCOMPARE(r.code, 0);
+        const auto j = nlohmann::json::parse(r.out);
+        QVERIFY(j["bpp"].get<double>() <= 0.1);
+        QVERIFY(j["psnr"].get<double>() > 15);
+        for (const char* k : {"bytes", "bpp", "psnr", "ssim", "ms_ssim", "width", "height"})
+            QVERIFY2(j.contains(k), k);
+        QCOMPARE(cv::imread(path("b.png").toStdString()).cols, 192);
+    }
+
+    void rdListsEveryBaseline()
+    {
+        const Run r = semc({"rd", image, "--json"});
+        QCOMPARE(r.code, 0);
+        const auto j = nlohmann::json::parse(r.out);
+        QCOMPARE(j["baselines"].size(), std::size_t(5));
+        QVERIFY(j["semantic"].size() >= 4);
+        for (const auto& p : j["semantic"])
+            QVERIFY(p["bpp"].get<double>() > 0);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "tst_cli.moc"
