@@ -156,6 +156,9 @@ std::string brotliDecode(const std::uint8_t* data, std::size_t size)
         fail("decompressed caption exceeds " + std::to_string(TextCodec::kMaxCaptionBytes) + " bytes.");
     if (rc == BROTLI_DECODER_RESULT_NEEDS_MORE_INPUT)
         fail("brotli data truncated.");
+    if (rc != BROTLI_DECODER_RESULT_SUCCESS && code <= BROTLI_DECODER_ERROR_ALLOC_CONTEXT_MODES
+        && code >= BROTLI_DECODER_ERROR_ALLOC_BLOCK_TYPE_TREES)
+        fail("brotli stream needs more memory than a caption may use (its window is too large).");
     if (rc != BROTLI_DECODER_RESULT_SUCCESS)
         fail(std::string("corrupt brotli data (") + BrotliDecoderErrorString(code) + ").");
     if (availIn != 0)
