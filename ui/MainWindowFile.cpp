@@ -1,0 +1,375 @@
+// MainWindow: opening, saving and exporting files, recent files, unsaved-changes prompt.
+#include <QApplication>
+#include <QFile>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QMenu>
+#include <QMessageBox>
+#include <QSaveFile>
+#include <QSettings>
+#include <QStatusBar>
+#include <nlohmann/json.hpp>
+
+#include "core/common/Error.h"
+#include "core/image/ImageIO.h"
+#include "core/pipeline/Encoder.h"
+#include "ui/CaptionPanel.h"
+#include "ui/EdgePanel.h"
+#include "ui/HintPanel.h"
+#include "ui/ImageConversion.h"
+#include "ui/JobCoalescer.h"
+#include "ui/MainWindow.h"
+#include "ui/RatePanel.h"
+
+namespace sem::ui {
+
+namespace {
+
+constexpr int kMaxRecent = 10;
+const char* const kRecentKey = "recentFiles";
+const char* const kLastDirKey = "lastDirectory";
+
+bool hasSemMagic(const QString& path)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        return false;
+    return f.read(3) == QByteArray("SEM", 3);
+}
+
+QString errorText(const std::exception& e)
+{
+    return QString::fromUtf8(e.what());
+}
+
+}  // namespace
+
+bool MainWindow::openPath(const QString& path)
+{
+    return hasSemMagic(path) ? openSem(path) : openImage(path);
+}
+
+bool MainWindow::openImage(const QString& path)
+{
+    LoadedImage loaded;
+    try {
+        loaded = ImageIO::load(QFile::encodeName(path).toStdString());
+    } catch (const std::exception& e) {
+        m_lastError = errorText(e);
+        return false;
+    }
+    setImage(loaded.bgr, QFileInfo(path).fileName());
+    m_imagePath = path;
+    for (const std::string& w : loaded.warnings)
+        statusBar()->showMessage(QString::fromStdString(w), 8000);
+    addRecent(path);
+    return true;
+}
+
+void MainWindow::setImage(const cv::Mat& bgr, const QString& displayName)
+{
+    ++m_imageGeneration;
+    m_edgeJobs->dropPending();
+    m_hintJobs->dropPending();
+    m_image = bgr;
+    m_size = QSize(bgr.cols, bgr.rows);
+    m_displayName = displayName;
+    m_imagePath.clear();
+    m_semPath.clear();
+    m_loaded = SemFile{};
+    m_fromSem = false;
+    resetStreams();
+    m_view->clear();
+    m_view->setImageSize(m_size);
+    m_view->setOriginal(toQImage(bgr));
+    m_view->setLayer(ImageView::Layer::Original);
+    m_view->setSecondLayer(ImageView::Layer::Edges);
+    m_view->setSplit(true);
+    m_view->setSplitPosition(0.5);
+    syncViewControls();
+    m_captionPanel->setText(QString());
+    m_edgePanel->setEnabled(true);
+    m_hintPanel->setEnabled(true);
+    m_ratePanel->setEnabled(true);
+    requestEdges();
+    requestHint();
+    updateRate();
+    setDocumentModified(false);
+    updateTitle();
+}
+
+bool MainWindow::openSem(const QString& path)
+{
+    SemFile file;
+    DecodedStreams streams;
+    try {
+        file = SemFile::load(QFile::encodeName(path).toStdString());
+        streams = StreamDecoder::decode(file);
+    } catch (const std::exception& e) {
+        m_lastError = errorText(e);
+        return false;
+    }
+    ++m_imageGeneration;
+    m_edgeJobs->dropPending();
+    m_hintJobs->dropPending();
+    m_image = cv::Mat();
+    m_size = QSize(file.width, file.height);
+    m_displayName = QFileInfo(path).fileName();
+    m_semPath = path;
+    m_imagePath.clear();
+    m_fromSem = true;
+    resetStreams();
+    m_edgeBytes = file.edges;
+    m_hintBytes = file.hint;
+    m_loaded = file;
+
+    m_view->clear();
+    m_view->setImageSize(m_size);
+    m_view->setEdgeOverlay(edgeOverlayImage(streams.edges));
+    m_view->setHint(toQImage(streams.hintUpsampled));
+    const bool hasHint = !streams.hintUpsampled.empty();
+    m_view->setLayer(hasHint ? ImageView::Layer::Hint : ImageView::Layer::Edges);
+    m_view->setSecondLayer(ImageView::Layer::Edges);
+    m_view->setSplit(hasHint);
+    syncViewControls();
+
+    applySettingsFromMetadata(file.metadataJson());
+    if (!streams.edges.empty())
+        m_edgePanel->setResult(streams.edges.width, streams.edges.height, streams.edges.edgePixels(),
+                               file.edges->size());
+    else
+        m_edgePanel->setError(tr("This file has no edge stream."));
+    if (hasHint)
+        m_hintPanel->setCodedSize(file.hint->size(), streams.hintThumbnail.cols, streams.hintThumbnail.rows);
+    else
+        m_hintPanel->setOff();
+    // The streams are fixed without the source image; only the caption stays editable.
+    m_edgePanel->setEnabled(false);
+    m_hintPanel->setEnabled(false);
+    m_ratePanel->setWriteMetadata(file.metadata.has_value());
+    m_captionPanel->setText(QString::fromStdString(streams.caption));
+    updateRate();
+    setDocumentModified(false);
+    updateTitle();
+    addRecent(path);
+    return true;
+}
+
+void MainWindow::applySettingsFromMetadata(const std::string& json)
+{
+    if (json.empty())
+        return;
+    const nlohmann::json j = nlohmann::json::parse(json, nullptr, false);
+    if (j.is_discarded() || !j.is_object())
+        return;
+    // Fields missing or of the wrong type keep their defaults: metadata is informative only.
+    auto get = [](const nlohmann::json& obj, const char* key, auto fallback) {
+        using T = decltype(fallback);
+        const auto it = obj.find(key);
+        if (it == obj.end())
+            return fallback;
+        if constexpr (std::is_same_v<T, bool>)
+            return it->is_boolean() ? it->template get<bool>() : fallback;
+        else
+            return it->is_number() ? it->template get<T>() : fallback;
+    };
+    if (const auto c = j.find("canny"); c != j.end() && c->is_object()) {
+        CannyParams p;
+        p.low = get(*c, "low", p.low);
+        p.high = get(*c, "high", p.high);
+        p.autoThresholds = get(*c, "auto", p.autoThresholds);
+        p.blurSigma = get(*c, "blur", p.blurSigma);
+        p.aperture = get(*c, "aperture", p.aperture);
+        p.l2Gradient = get(*c, "l2", p.l2Gradient);
+        p.scaleDenominator = get(*c, "scale", p.scaleDenominator);
+        p.minLength = get(*c, "min_length", p.minLength);
+        p.perChannel = get(*c, "rgb", p.perChannel);
+        m_edgePanel->setParams(p);
+    }
+    if (const auto h = j.find("hint"); h != j.end() && h->is_object()) {
+        HintParams p;
+        p.factor = get(*h, "factor", p.factor);
+        p.quality = get(*h, "quality", p.quality);
+        m_hintPanel->setParams(p);
+    }
+}
+
+bool MainWindow::saveSem(const QString& path)
+{
+    if (!hasDocument()) {
+        m_lastError = tr("There is nothing to save: open an image first.");
+        return false;
+    }
+    finishStreamsNow();
+    if (!m_edgeError.isEmpty()) {
+        m_lastError = m_edgeError;
+        return false;
+    }
+    if (!m_hintError.isEmpty()) {
+        m_lastError = m_hintError;
+        return false;
+    }
+    if (!m_captionPanel->coded()) {
+        m_lastError = m_captionPanel->errorText();
+        return false;
+    }
+    try {
+        currentFile().save(QFile::encodeName(path).toStdString());
+    } catch (const std::exception& e) {
+        m_lastError = errorText(e);
+        return false;
+    }
+    m_semPath = path;
+    if (m_fromSem || m_displayName.isEmpty())
+        m_displayName = QFileInfo(path).fileName();
+    setDocumentModified(false);
+    updateTitle();
+    addRecent(path);
+    return true;
+}
+
+bool MainWindow::exportView(const QString& path)
+{
+    const QImage image = m_view->renderImage();
+    if (image.isNull()) {
+        m_lastError = tr("There is nothing to export: open an image first.");
+        return false;
+    }
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly)) {
+        m_lastError = tr("Cannot write %1: %2.").arg(path, file.errorString());
+        return false;
+    }
+    if (!image.save(&file, "PNG")) {
+        file.cancelWriting();
+        m_lastError = tr("Cannot encode the view as PNG for %1.").arg(path);
+        return false;
+    }
+    if (!file.commit()) {
+        m_lastError = tr("Cannot write %1: %2.").arg(path, file.errorString());
+        return false;
+    }
+    return true;
+}
+
+QStringList MainWindow::recentFiles() const
+{
+    return QSettings().value(kRecentKey).toStringList();
+}
+
+void MainWindow::addRecent(const QString& path)
+{
+    QSettings settings;
+    const QString absolute = QFileInfo(path).absoluteFilePath();
+    QStringList list = settings.value(kRecentKey).toStringList();
+    list.removeAll(absolute);
+    list.prepend(absolute);
+    while (list.size() > kMaxRecent)
+        list.removeLast();
+    settings.setValue(kRecentKey, list);
+    settings.setValue(kLastDirKey, QFileInfo(absolute).absolutePath());
+    rebuildRecentMenu();
+}
+
+void MainWindow::rebuildRecentMenu()
+{
+    m_recentMenu->clear();
+    const QStringList list = recentFiles();
+    for (const QString& path : list)
+        m_recentMenu->addAction(QFileInfo(path).fileName(), this, [this, path] { openInteractively(path); })
+            ->setToolTip(path);
+    if (!list.isEmpty()) {
+        m_recentMenu->addSeparator();
+        m_recentMenu->addAction(tr("Clear List"), this, [this] {
+            QSettings().remove(kRecentKey);
+            rebuildRecentMenu();
+        });
+    }
+    m_recentMenu->setEnabled(!list.isEmpty());
+}
+
+void MainWindow::showError(const QString& title, const QString& message)
+{
+    QMessageBox::critical(this, title, message);
+}
+
+void MainWindow::openInteractively(const QString& path)
+{
+    if (!maybeSave())
+        return;
+    QApplication::setOverrideCursor(Qt::WaitCursor);
+    const bool ok = openPath(path);
+    QApplication::restoreOverrideCursor();
+    if (!ok)
+        showError(tr("Cannot open file"), m_lastError);
+}
+
+void MainWindow::actionOpen()
+{
+    const QString dir = QSettings().value(kLastDirKey).toString();
+    const QString path = QFileDialog::getOpenFileName(
+        this, tr("Open Image or .sem File"), dir,
+        tr("Images and .sem files (*.png *.jpg *.jpeg *.webp *.tif *.tiff *.bmp *.sem);;"
+           "SemCompress files (*.sem);;All files (*)"));
+    if (!path.isEmpty())
+        openInteractively(path);
+}
+
+bool MainWindow::actionSave()
+{
+    if (m_semPath.isEmpty())
+        return actionSaveAs();
+    if (saveSem(m_semPath))
+        return true;
+    showError(tr("Cannot save"), m_lastError);
+    return false;
+}
+
+bool MainWindow::actionSaveAs()
+{
+    QString suggestion = m_semPath;
+    if (suggestion.isEmpty()) {
+        const QFileInfo source(m_imagePath.isEmpty() ? m_displayName : m_imagePath);
+        const QString dir = m_imagePath.isEmpty() ? QSettings().value(kLastDirKey).toString() : source.absolutePath();
+        suggestion = dir + QLatin1Char('/') + source.completeBaseName() + QStringLiteral(".sem");
+    }
+    QString path = QFileDialog::getSaveFileName(this, tr("Save .sem File"), suggestion,
+                                                tr("SemCompress files (*.sem)"));
+    if (path.isEmpty())
+        return false;
+    if (QFileInfo(path).suffix().isEmpty())
+        path += QStringLiteral(".sem");
+    if (saveSem(path))
+        return true;
+    showError(tr("Cannot save"), m_lastError);
+    return false;
+}
+
+void MainWindow::actionExport()
+{
+    const QFileInfo base(m_semPath.isEmpty() ? (m_imagePath.isEmpty() ? m_displayName : m_imagePath) : m_semPath);
+    QString path = QFileDialog::getSaveFileName(this, tr("Export View as PNG"),
+                                                base.absolutePath() + QLatin1Char('/') + base.completeBaseName()
+                                                    + QStringLiteral("-view.png"),
+                                                tr("PNG images (*.png)"));
+    if (path.isEmpty())
+        return;
+    if (QFileInfo(path).suffix().isEmpty())
+        path += QStringLiteral(".png");
+    if (!exportView(path))
+        showError(tr("Cannot export"), m_lastError);
+}
+
+bool MainWindow::maybeSave()
+{
+    if (!isWindowModified())
+        return true;
+    const auto answer = QMessageBox::warning(
+        this, tr("Unsaved changes"), tr("%1 has unsaved changes. Save them as a .sem file?").arg(m_displayName),
+        QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::Save);
+    if (answer == QMessageBox::Save)
+        return actionSave();
+    return answer == QMessageBox::Discard;
+}
+
+}  // namespace sem::ui

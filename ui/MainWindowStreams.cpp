@@ -1,0 +1,238 @@
+// MainWindow: the edge and hint streams computed off the GUI thread, the caption, and the rate.
+#include <QStatusBar>
+
+#include "core/common/Error.h"
+#include "core/edges/EdgeCodec.h"
+#include "core/edges/EdgeExtractor.h"
+#include "core/pipeline/Encoder.h"
+#include "ui/CaptionPanel.h"
+#include "ui/EdgePanel.h"
+#include "ui/HintPanel.h"
+#include "ui/ImageConversion.h"
+#include "ui/JobCoalescer.h"
+#include "ui/MainWindow.h"
+#include "ui/RatePanel.h"
+
+namespace sem::ui {
+
+struct MainWindow::EdgeOutcome {
+    std::vector<std::uint8_t> bytes;
+    QImage overlay;
+    int mapWidth = 0, mapHeight = 0;
+    long long edgePixels = 0;
+    double low = 0.0, high = 0.0;
+    QString error;
+};
+
+struct MainWindow::HintOutcome {
+    std::optional<std::vector<std::uint8_t>> bytes;  // nullopt: hint off
+    QImage upsampled;
+    int thumbWidth = 0, thumbHeight = 0;
+    QString error;
+};
+
+MainWindow::EdgeOutcome MainWindow::computeEdges(const cv::Mat& bgr, const CannyParams& params)
+{
+    EdgeOutcome out;
+    try {
+        const EdgeMap map = EdgeExtractor::extract(bgr, params);
+        out.bytes = EdgeCodec::encode(map);
+        out.overlay = edgeOverlayImage(map);
+        out.mapWidth = map.width;
+        out.mapHeight = map.height;
+        out.edgePixels = map.edgePixels();
+        out.low = params.low;
+        out.high = params.high;
+    } catch (const std::exception& e) {
+        out.error = QString::fromUtf8(e.what());
+    }
+    return out;
+}
+
+MainWindow::HintOutcome MainWindow::computeHint(const cv::Mat& bgr, const HintParams& params)
+{
+    HintOutcome out;
+    if (params.factor == 0)
+        return out;
+    try {
+        std::vector<std::uint8_t> bytes = HintCodec::encode(bgr, params);
+        const cv::Size thumb = HintCodec::thumbnailSize(bgr.cols, bgr.rows, params.factor);
+        out.upsampled = toQImage(HintCodec::decodeUpsampled(bytes.data(), bytes.size(), bgr.cols, bgr.rows));
+        out.thumbWidth = thumb.width;
+        out.thumbHeight = thumb.height;
+        out.bytes = std::move(bytes);
+    } catch (const std::exception& e) {
+        out.error = QString::fromUtf8(e.what());
+    }
+    return out;
+}
+
+void MainWindow::requestEdges()
+{
+    if (m_image.empty())
+        return;
+    const std::uint64_t id = ++m_edgeRequested;
+    const std::uint64_t generation = m_imageGeneration;
+    const cv::Mat image = m_image;  // shared, read-only
+    const CannyParams params = m_edgePanel->params();
+    m_edgeJobs->submit([this, id, generation, image, params]() -> JobCoalescer::Apply {
+        EdgeOutcome outcome = computeEdges(image, params);
+        return [this, id, generation, outcome = std::move(outcome)] { applyEdges(id, generation, outcome); };
+    });
+    updateStatusBar();
+}
+
+void MainWindow::requestHint()
+{
+    if (m_image.empty())
+        return;
+    const std::uint64_t id = ++m_hintRequested;
+    const std::uint64_t generation = m_imageGeneration;
+    const cv::Mat image = m_image;
+    const HintParams params = m_hintPanel->params();
+    m_hintJobs->submit([this, id, generation, image, params]() -> JobCoalescer::Apply {
+        HintOutcome outcome = computeHint(image, params);
+        return [this, id, generation, outcome = std::move(outcome)] { applyHint(id, generation, outcome); };
+    });
+    updateStatusBar();
+}
+
+void MainWindow::applyEdges(std::uint64_t id, std::uint64_t imageGeneration, const EdgeOutcome& outcome)
+{
+    if (imageGeneration != m_imageGeneration || id <= m_edgeApplied)
+        return;  // for another image, or older than what is shown
+    m_edgeApplied = id;
+    if (!outcome.error.isEmpty()) {
+        m_edgeBytes.reset();
+        m_edgeError = outcome.error;
+        m_view->setEdgeOverlay(QImage());
+        m_edgePanel->setError(outcome.error);
+    } else {
+        m_edgeBytes = outcome.bytes;
+        m_edgeError.clear();
+        m_thresholdLow = outcome.low;
+        m_thresholdHigh = outcome.high;
+        m_view->setEdgeOverlay(outcome.overlay);
+        m_edgePanel->setResult(outcome.mapWidth, outcome.mapHeight, outcome.edgePixels, outcome.bytes.size());
+    }
+    updateRate();
+    emit edgesUpdated();
+}
+
+void MainWindow::applyHint(std::uint64_t id, std::uint64_t imageGeneration, const HintOutcome& outcome)
+{
+    if (imageGeneration != m_imageGeneration || id <= m_hintApplied)
+        return;
+    m_hintApplied = id;
+    m_hintBytes = outcome.bytes;
+    m_hintError = outcome.error;
+    m_view->setHint(outcome.upsampled);
+    if (!outcome.error.isEmpty())
+        m_hintPanel->setError(outcome.error);
+    else if (outcome.bytes)
+        m_hintPanel->setCodedSize(outcome.bytes->size(), outcome.thumbWidth, outcome.thumbHeight);
+    else
+        m_hintPanel->setOff();
+    updateRate();
+    emit hintUpdated();
+}
+
+void MainWindow::finishStreamsNow()
+{
+    if (m_image.empty())
+        return;
+    if (m_edgeApplied != m_edgeRequested) {
+        m_edgeJobs->dropPending();
+        applyEdges(m_edgeRequested, m_imageGeneration, computeEdges(m_image, m_edgePanel->params()));
+    }
+    if (m_hintApplied != m_hintRequested) {
+        m_hintJobs->dropPending();
+        applyHint(m_hintRequested, m_imageGeneration, computeHint(m_image, m_hintPanel->params()));
+    }
+}
+
+bool MainWindow::streamsCurrent() const
+{
+    return m_edgeApplied == m_edgeRequested && m_hintApplied == m_hintRequested;
+}
+
+bool MainWindow::isBusy() const
+{
+    return m_edgeJobs->isBusy() || m_hintJobs->isBusy() || !streamsCurrent();
+}
+
+void MainWindow::resetStreams()
+{
+    m_edgeBytes.reset();
+    m_hintBytes.reset();
+    m_edgeError.clear();
+    m_hintError.clear();
+    m_thresholdLow = m_thresholdHigh = 0.0;
+    // Requests of the previous image can no longer apply (generation), so the counters restart level.
+    m_edgeApplied = m_edgeRequested;
+    m_hintApplied = m_hintRequested;
+}
+
+void MainWindow::onEdgeParamsChanged()
+{
+    if (m_image.empty())
+        return;
+    setDocumentModified(true);
+    requestEdges();
+}
+
+void MainWindow::onHintParamsChanged()
+{
+    if (m_image.empty())
+        return;
+    setDocumentModified(true);
+    requestHint();
+}
+
+void MainWindow::onCaptionChanged()
+{
+    setDocumentModified(true);
+    updateRate();
+}
+
+SemFile MainWindow::currentFile() const
+{
+    SemFile f;
+    if (m_fromSem)
+        f = m_loaded;  // keeps the model id, decode settings and unknown optional chunks
+    f.width = m_size.width();
+    f.height = m_size.height();
+    f.edges = m_edgeBytes;
+    f.hint = m_hintBytes;
+    const auto& caption = m_captionPanel->coded();
+    if (caption && !caption->empty())
+        f.caption = *caption;
+    else
+        f.caption.reset();
+    if (!m_ratePanel->writeMetadata()) {
+        f.metadata.reset();
+    } else if (!m_fromSem) {
+        EncodeOptions options;
+        options.canny = m_edgePanel->params();
+        options.hint = m_hintPanel->params();
+        f.setMetadataJson(Encoder::metadataJson(options, m_thresholdLow, m_thresholdHigh));
+    }
+    return f;
+}
+
+void MainWindow::updateRate()
+{
+    if (!hasDocument()) {
+        m_ratePanel->clear();
+    } else {
+        try {
+            m_ratePanel->setFile(currentFile());
+        } catch (const std::exception& e) {
+            statusBar()->showMessage(QString::fromUtf8(e.what()), 8000);
+        }
+    }
+    updateStatusBar();
+    emit rateUpdated();
+}
+
+}  // namespace sem::ui

@@ -1,0 +1,18 @@
+#pragma once
+#include <opencv2/core/mat.hpp>
+#include <ostream>
+
+namespace sem::ui {
+
+// A synthetic "photo" (gradients, overlapping shapes, sensor-like noise) with plenty of edges.
+cv::Mat syntheticPhoto(int width, int height, unsigned seed);
+
+// Measures the live edge slider in a real MainWindow on a synthetic width x height image, for
+// each edge-map scale in {1/4, 1}: (a) `moves` single low-threshold moves, each timed from the
+// slider's setValue() to the applied result (edge bytes in the rate panel, overlay repainted);
+// (b) a drag of 60 moves at 60 Hz: extractions actually run, time from the last move to its
+// result, and the longest stall of the GUI thread (gap between ticks of a 5 ms timer).
+// Prints a markdown report to `out`; returns 0, or 1 if a result never arrived.
+int runSliderBench(int width, int height, int moves, std::ostream& out);
+
+}  // namespace sem::ui
