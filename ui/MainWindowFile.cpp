@@ -220,8 +220,7 @@ bool MainWindow::saveSem(const QString& path)
         return false;
     }
     m_semPath = path;
-    if (m_fromSem || m_displayName.isEmpty())
-        m_displayName = QFileInfo(path).fileName();
+    m_displayName = QFileInfo(path).fileName();
     setDocumentModified(false);
     updateTitle();
     addRecent(path);

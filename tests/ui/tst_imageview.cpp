@@ -1,0 +1,146 @@
+#include <QtTest>
+
+#include "ui/ImageView.h"
+
+using sem::ui::ImageView;
+
+namespace {
+
+QImage solid(QSize size, QColor colour)
+{
+    QImage img(size, QImage::Format_RGB32);
+    img.fill(colour);
+    return img;
+}
+
+}  // namespace
+
+class TestImageView : public QObject {
+    Q_OBJECT
+private slots:
+    void fitAndSteps()
+    {
+        ImageView v;
+        v.resize(200, 150);
+        v.setImageSize(QSize(400, 300));
+        QVERIFY(v.isFitMode());
+        QCOMPARE(v.zoom(), 0.5);
+        QSignalSpy zoomed(&v, &ImageView::zoomChanged);
+        v.zoomIn();
+        QVERIFY(!v.isFitMode());
+        QCOMPARE(v.zoom(), 2.0 / 3.0);
+        v.zoomIn();
+        QCOMPARE(v.zoom(), 1.0);
+        v.zoomOut();
+        v.zoomOut();
+        QCOMPARE(v.zoom(), 0.5);
+        QCOMPARE(zoomed.count(), 4);
+        v.setZoom(1000.0);
+        QCOMPARE(v.zoom(), ImageView::kMaxZoom);
+        v.zoomToFit();
+        QVERIFY(v.isFitMode());
+        QCOMPARE(v.zoom(), 0.5);
+        QCOMPARE(v.viewCenter(), QPointF(200, 150));
+        v.resize(400, 150);  // fit follows the widget size
+        QCOMPARE(v.zoom(), 0.5);
+        v.resize(800, 600);
+        QCOMPARE(v.zoom(), 2.0);
+    }
+    void wheelZoomKeepsThePointUnderTheCursor()
+    {
+        ImageView v;
+        v.resize(300, 200);
+        v.setImageSize(QSize(600, 400));
+        const QPointF cursor(60, 50);
+        const QPointF before = v.widgetToImage(cursor);
+        v.zoomAt(2.0, cursor);
+        QCOMPARE(v.zoom(), 2.0);
+        const QPointF after = v.widgetToImage(cursor);
+        QVERIFY(qAbs(before.x() - after.x()) < 1e-9 && qAbs(before.y() - after.y()) < 1e-9);
+        QCOMPARE(v.imageToWidget(after), cursor);
+    }
+    void panMovesTheCentreAndStaysInside()
+    {
+        ImageView v;
+        v.resize(200, 200);
+        v.setImageSize(QSize(1000, 1000));
+        v.setZoom(1.0);
+        QCOMPARE(v.viewCenter(), QPointF(500, 500));
+        QTest::mousePress(&v, Qt::LeftButton, {}, QPoint(100, 100));
+        QTest::mouseMove(&v, QPoint(70, 80));
+        QTest::mouseRelease(&v, Qt::LeftButton, {}, QPoint(70, 80));
+        QCOMPARE(v.viewCenter(), QPointF(530, 520));
+        v.panBy(QPointF(5000, 5000));
+        QCOMPARE(v.viewCenter(), QPointF(0, 0));
+    }
+    void splitPositionAndDividerDrag()
+    {
+        ImageView v;
+        v.resize(400, 200);
+        v.setImageSize(QSize(400, 200));
+        v.setSplit(true);
+        QSignalSpy moved(&v, &ImageView::splitPositionChanged);
+        v.setSplitPosition(0.25);
+        QCOMPARE(v.splitPosition(), 0.25);
+        v.setSplitPosition(1.5);
+        QCOMPARE(v.splitPosition(), 1.0);
+        v.setSplitPosition(0.5);
+        QCOMPARE(moved.count(), 3);
+        // Grab the divider at x = 200 and drag it to x = 300: the view does not pan.
+        const QPointF centre = v.viewCenter();
+        QTest::mousePress(&v, Qt::LeftButton, {}, QPoint(201, 100));
+        QTest::mouseMove(&v, QPoint(300, 100));
+        QTest::mouseRelease(&v, Qt::LeftButton, {}, QPoint(300, 100));
+        QCOMPARE(v.splitPosition(), 0.75);
+        QCOMPARE(v.viewCenter(), centre);
+    }
+    void renderSplitShowsBothLayers()
+    {
+        ImageView v;
+        v.resize(100, 50);
+        v.setImageSize(QSize(100, 50));  // fit: 1 image pixel per widget pixel
+        v.setOriginal(solid(QSize(100, 50), Qt::red));
+        v.setHint(solid(QSize(100, 50), Qt::blue));
+        v.setLayer(ImageView::Layer::Original);
+        v.setSecondLayer(ImageView::Layer::Hint);
+        v.setSplit(true);
+        v.setSplitPosition(0.3);
+        const QImage out = v.renderImage();
+        QCOMPARE(out.size(), QSize(100, 50));
+        QCOMPARE(out.pixel(10, 25), qRgb(255, 0, 0));
+        QCOMPARE(out.pixel(29, 25), qRgb(255, 0, 0));
+        QCOMPARE(out.pixel(31, 25), qRgb(0, 0, 255));
+        QCOMPARE(out.pixel(99, 49), qRgb(0, 0, 255));
+        v.setSplit(false);
+        QCOMPARE(v.renderImage().pixel(99, 49), qRgb(255, 0, 0));
+    }
+    void edgeOverlayIsDrawnOverADimmedOriginal()
+    {
+        ImageView v;
+        v.setImageSize(QSize(8, 8));
+        v.setOriginal(solid(QSize(8, 8), QColor(200, 200, 200)));
+        QImage edges(2, 2, QImage::Format_ARGB32);  // a map at 1/4 scale
+        edges.fill(Qt::transparent);
+        edges.setPixel(1, 1, qRgba(255, 255, 255, 255));
+        v.setEdgeOverlay(edges);
+        v.setLayer(ImageView::Layer::Edges);
+        const QImage out = v.renderImage();
+        QCOMPARE(out.pixel(5, 5), qRgb(255, 255, 255));  // inside the edge pixel's 4x4 block
+        QVERIFY(qRed(out.pixel(1, 1)) < 100);            // dimmed original
+        QVERIFY(qRed(out.pixel(1, 1)) > 20);
+    }
+    void missingLayersDrawAPlaceholder()
+    {
+        ImageView v;
+        v.setImageSize(QSize(64, 32));
+        v.setLayer(ImageView::Layer::Hint);
+        const QImage out = v.renderImage();
+        QCOMPARE(out.size(), QSize(64, 32));
+        QVERIFY(!v.hasOriginal());
+        v.clear();
+        QVERIFY(v.renderImage().isNull());
+    }
+};
+
+QTEST_MAIN(TestImageView)
+#include "tst_imageview.moc"
