@@ -45,7 +45,12 @@ void ImageView::setImageSize(QSize size)
 
 void ImageView::setOriginal(const QImage& image)
 {
-    m_original = image;
+    setOriginal(ImagePyramid(image));
+}
+
+void ImageView::setOriginal(const ImagePyramid& pyramid)
+{
+    m_original = pyramid;
     update();
 }
 
@@ -57,13 +62,19 @@ void ImageView::setEdgeOverlay(const QImage& overlay)
 
 void ImageView::setHint(const QImage& image)
 {
-    m_hint = image;
+    setHint(ImagePyramid(image));
+}
+
+void ImageView::setHint(const ImagePyramid& pyramid)
+{
+    m_hint = pyramid;
     update();
 }
 
 void ImageView::clear()
 {
-    m_original = m_edges = m_hint = QImage();
+    m_original = m_hint = ImagePyramid();
+    m_edges = QImage();
     setImageSize(QSize());
     update();
 }
@@ -203,9 +214,20 @@ void ImageView::changed()
     }
 }
 
+void ImageView::drawPyramid(QPainter& painter, const ImagePyramid& pyramid, const QRectF& target, double scale)
+{
+    const QImage& display = pyramid.displayImage(scale);
+    if (!display.isNull() && std::abs(display.width() - target.width()) < 1.0
+        && std::abs(display.height() - target.height()) < 1.0) {
+        painter.drawImage(target.topLeft(), display);  // a copy, no resampling
+        return;
+    }
+    painter.setRenderHint(QPainter::SmoothPixmapTransform, scale < 1.0);
+    painter.drawImage(target, pyramid.levelFor(scale));
+}
+
 void ImageView::drawLayer(QPainter& painter, Layer layer, const QRectF& target, double scale) const
 {
-    painter.setRenderHint(QPainter::SmoothPixmapTransform, scale < 1.0);
     auto placeholder = [&](const QString& text) {
         painter.fillRect(target, QColor(40, 40, 40));
         painter.setPen(QColor(200, 200, 200));
@@ -215,13 +237,13 @@ void ImageView::drawLayer(QPainter& painter, Layer layer, const QRectF& target, 
     case Layer::Original:
         if (m_original.isNull())
             return placeholder(tr("No original image (a .sem file holds none)"));
-        painter.drawImage(target, m_original);
+        drawPyramid(painter, m_original, target, scale);
         return;
     case Layer::Edges:
         if (m_original.isNull()) {
             painter.fillRect(target, Qt::black);
         } else {
-            painter.drawImage(target, m_original);
+            drawPyramid(painter, m_original, target, scale);
             painter.fillRect(target, QColor(0, 0, 0, 170));
         }
         if (!m_edges.isNull()) {
@@ -232,7 +254,7 @@ void ImageView::drawLayer(QPainter& painter, Layer layer, const QRectF& target, 
     case Layer::Hint:
         if (m_hint.isNull())
             return placeholder(tr("No colour hint (Hint is off)"));
-        painter.drawImage(target, m_hint);
+        drawPyramid(painter, m_hint, target, scale);
         return;
     }
 }

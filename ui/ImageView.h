@@ -1,7 +1,10 @@
 #pragma once
 #include <QImage>
+#include <QPainter>
 #include <QPointF>
 #include <QWidget>
+
+#include "ui/ImagePyramid.h"
 
 namespace sem::ui {
 
@@ -21,11 +24,14 @@ public:
     void setImageSize(QSize size);
     QSize imageSize() const { return m_imageSize; }
     void setOriginal(const QImage& image);  // may be null (a .sem opened without its source)
+    void setOriginal(const ImagePyramid& pyramid);
     void setEdgeOverlay(const QImage& overlay);
     void setHint(const QImage& image);
+    void setHint(const ImagePyramid& pyramid);  // built on a worker thread
     void clear();
     const QImage& edgeOverlay() const { return m_edges; }
     bool hasOriginal() const { return !m_original.isNull(); }
+    bool hasHint() const { return !m_hint.isNull(); }
 
     void setLayer(Layer layer);             // the single view, and the left side of a split
     void setSecondLayer(Layer layer);       // the right side of a split
@@ -72,12 +78,14 @@ private:
     QRectF imageRect() const;  // the image in widget coordinates
     double dividerX() const { return m_splitPos * width(); }
     bool nearDivider(QPointF p) const;
-    void drawLayer(class QPainter& painter, Layer layer, const QRectF& target, double scale) const;
+    static void drawPyramid(QPainter& painter, const ImagePyramid& pyramid, const QRectF& target, double scale);
+    void drawLayer(QPainter& painter, Layer layer, const QRectF& target, double scale) const;
     void clampCenter();
     void changed();
 
     QSize m_imageSize;
-    QImage m_original, m_edges, m_hint;
+    ImagePyramid m_original, m_hint;
+    QImage m_edges;
     Layer m_left = Layer::Original;
     Layer m_right = Layer::Edges;
     bool m_split = false;

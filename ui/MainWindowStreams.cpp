@@ -26,7 +26,7 @@ struct MainWindow::EdgeOutcome {
 
 struct MainWindow::HintOutcome {
     std::optional<std::vector<std::uint8_t>> bytes;  // nullopt: hint off
-    QImage upsampled;
+    ImagePyramid upsampled;
     int thumbWidth = 0, thumbHeight = 0;
     QString error;
 };
@@ -57,7 +57,7 @@ MainWindow::HintOutcome MainWindow::computeHint(const cv::Mat& bgr, const HintPa
     try {
         std::vector<std::uint8_t> bytes = HintCodec::encode(bgr, params);
         const cv::Size thumb = HintCodec::thumbnailSize(bgr.cols, bgr.rows, params.factor);
-        out.upsampled = toQImage(HintCodec::decodeUpsampled(bytes.data(), bytes.size(), bgr.cols, bgr.rows));
+        out.upsampled = ImagePyramid(toQImage(HintCodec::decodeUpsampled(bytes.data(), bytes.size(), bgr.cols, bgr.rows)));
         out.thumbWidth = thumb.width;
         out.thumbHeight = thumb.height;
         out.bytes = std::move(bytes);

@@ -97,8 +97,8 @@ private slots:
     void renderSplitShowsBothLayers()
     {
         ImageView v;
-        v.resize(100, 50);
-        v.setImageSize(QSize(100, 50));  // fit: 1 image pixel per widget pixel
+        v.resize(200, 150);             // the minimum size
+        v.setImageSize(QSize(100, 50));  // fit: 2 widget pixels per image pixel, divider at x = 60 -> image 30
         v.setOriginal(solid(QSize(100, 50), Qt::red));
         v.setHint(solid(QSize(100, 50), Qt::blue));
         v.setLayer(ImageView::Layer::Original);
@@ -128,6 +128,35 @@ private slots:
         QCOMPARE(out.pixel(5, 5), qRgb(255, 255, 255));  // inside the edge pixel's 4x4 block
         QVERIFY(qRed(out.pixel(1, 1)) < 100);            // dimmed original
         QVERIFY(qRed(out.pixel(1, 1)) > 20);
+    }
+    void pyramidLevelsAndDisplayCache()
+    {
+        const sem::ui::ImagePyramid pyr(solid(QSize(2000, 1200), Qt::green), 256);
+        QCOMPARE(pyr.levelCount(), 3);  // 2000, 1000, 500 wide (250 would drop below 256)
+        QCOMPARE(pyr.levelFor(1.0).width(), 2000);
+        QCOMPARE(pyr.levelFor(0.5).width(), 1000);
+        QCOMPARE(pyr.levelFor(0.3).width(), 1000);  // never below the display size
+        QCOMPARE(pyr.levelFor(0.1).width(), 500);
+        const QImage& d = pyr.displayImage(0.27);
+        QCOMPARE(d.size(), QSize(540, 324));
+        QCOMPARE(d.pixel(10, 10), qRgb(0, 255, 0));
+        QCOMPARE(pyr.displayImage(0.27).constBits(), d.constBits());  // cached
+        QVERIFY(pyr.displayImage(4.0).isNull());  // 8000 x 4800 would be too large: drawn clipped
+        QVERIFY(sem::ui::ImagePyramid().isNull());
+    }
+    void zoomedInViewMatchesTheImage()
+    {
+        ImageView v;
+        v.resize(200, 200);
+        QImage img(50, 50, QImage::Format_RGB32);
+        img.fill(Qt::black);
+        img.setPixel(25, 25, qRgb(255, 255, 255));
+        v.setImageSize(img.size());
+        v.setOriginal(img);
+        v.setZoom(4.0);  // image point (25, 25) at the widget centre: pixel 25 covers 100..103
+        const QImage shown = v.grab().toImage();
+        QCOMPARE(shown.pixel(101, 101), qRgb(255, 255, 255));
+        QCOMPARE(shown.pixel(98, 98), qRgb(0, 0, 0));
     }
     void missingLayersDrawAPlaceholder()
     {
