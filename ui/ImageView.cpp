@@ -247,7 +247,9 @@ void ImageView::drawLayer(QPainter& painter, Layer layer, const QRectF& target, 
             painter.fillRect(target, QColor(0, 0, 0, 170));
         }
         if (!m_edges.isNull()) {
-            painter.setRenderHint(QPainter::SmoothPixmapTransform, false);
+            // Magnified: hard map pixels. Minified: filtered, so thin edges fade rather than vanish.
+            const double screenPixelsPerMapPixel = target.width() / m_edges.width();
+            painter.setRenderHint(QPainter::SmoothPixmapTransform, screenPixelsPerMapPixel < 1.0);
             painter.drawImage(target, m_edges);
         }
         return;
