@@ -9,7 +9,9 @@ ImagePyramid::ImagePyramid(const QImage& image, int minSide)
 {
     if (image.isNull())
         return;
-    m_levels.append(image);
+    // The formats the raster paint engine draws without a per-draw conversion.
+    m_levels.append(image.hasAlphaChannel() ? image.convertToFormat(QImage::Format_ARGB32_Premultiplied)
+                                            : image.convertToFormat(QImage::Format_RGB32));
     while (m_levels.last().width() / 2 >= minSide && m_levels.last().height() / 2 >= minSide) {
         const QImage& last = m_levels.last();
         m_levels.append(last.scaled(last.width() / 2, last.height() / 2, Qt::IgnoreAspectRatio,

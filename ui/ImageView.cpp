@@ -56,6 +56,11 @@ void ImageView::setOriginal(const ImagePyramid& pyramid)
 
 void ImageView::setEdgeOverlay(const QImage& overlay)
 {
+    setEdgeOverlay(ImagePyramid(overlay));
+}
+
+void ImageView::setEdgeOverlay(const ImagePyramid& overlay)
+{
     m_edges = overlay;
     update();
 }
@@ -73,8 +78,7 @@ void ImageView::setHint(const ImagePyramid& pyramid)
 
 void ImageView::clear()
 {
-    m_original = m_hint = ImagePyramid();
-    m_edges = QImage();
+    m_original = m_hint = m_edges = ImagePyramid();
     setImageSize(QSize());
     update();
 }
@@ -248,9 +252,9 @@ void ImageView::drawLayer(QPainter& painter, Layer layer, const QRectF& target, 
         }
         if (!m_edges.isNull()) {
             // Magnified: hard map pixels. Minified: filtered, so thin edges fade rather than vanish.
-            const double screenPixelsPerMapPixel = target.width() / m_edges.width();
-            painter.setRenderHint(QPainter::SmoothPixmapTransform, screenPixelsPerMapPixel < 1.0);
-            painter.drawImage(target, m_edges);
+            const QImage& level = m_edges.levelFor(target.width() / m_edges.full().width());
+            painter.setRenderHint(QPainter::SmoothPixmapTransform, target.width() < level.width());
+            painter.drawImage(target, level);
         }
         return;
     case Layer::Hint:

@@ -26,10 +26,11 @@ public:
     void setOriginal(const QImage& image);  // may be null (a .sem opened without its source)
     void setOriginal(const ImagePyramid& pyramid);
     void setEdgeOverlay(const QImage& overlay);
+    void setEdgeOverlay(const ImagePyramid& overlay);  // built on a worker thread
     void setHint(const QImage& image);
     void setHint(const ImagePyramid& pyramid);  // built on a worker thread
     void clear();
-    const QImage& edgeOverlay() const { return m_edges; }
+    const QImage& edgeOverlay() const { return m_edges.full(); }
     bool hasOriginal() const { return !m_original.isNull(); }
     bool hasHint() const { return !m_hint.isNull(); }
 
@@ -84,8 +85,7 @@ private:
     void changed();
 
     QSize m_imageSize;
-    ImagePyramid m_original, m_hint;
-    QImage m_edges;
+    ImagePyramid m_original, m_hint, m_edges;
     Layer m_left = Layer::Original;
     Layer m_right = Layer::Edges;
     bool m_split = false;

@@ -17,7 +17,7 @@ namespace sem::ui {
 
 struct MainWindow::EdgeOutcome {
     std::vector<std::uint8_t> bytes;
-    QImage overlay;
+    ImagePyramid overlay;
     int mapWidth = 0, mapHeight = 0;
     long long edgePixels = 0;
     double low = 0.0, high = 0.0;
@@ -37,7 +37,7 @@ MainWindow::EdgeOutcome MainWindow::computeEdges(const cv::Mat& bgr, const Canny
     try {
         const EdgeMap map = EdgeExtractor::extract(bgr, params);
         out.bytes = EdgeCodec::encode(map);
-        out.overlay = edgeOverlayImage(map);
+        out.overlay = ImagePyramid(edgeOverlayImage(map));
         out.mapWidth = map.width;
         out.mapHeight = map.height;
         out.edgePixels = map.edgePixels();
@@ -105,7 +105,7 @@ void MainWindow::applyEdges(std::uint64_t id, std::uint64_t imageGeneration, con
     if (!outcome.error.isEmpty()) {
         m_edgeBytes.reset();
         m_edgeError = outcome.error;
-        m_view->setEdgeOverlay(QImage());
+        m_view->setEdgeOverlay(ImagePyramid());
         m_edgePanel->setError(outcome.error);
     } else {
         m_edgeBytes = outcome.bytes;
