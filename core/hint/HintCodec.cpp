@@ -116,6 +116,8 @@ std::vector<std::uint8_t> HintCodec::encodeThumbnail(const cv::Mat& thumb, int f
         ByteWriter w;
         w.u8(static_cast<std::uint8_t>((kCodecPlanar << 4) | log2Factor(factor)));
         w.u8(static_cast<std::uint8_t>(step));
+        w.varint(static_cast<std::uint64_t>(thumb.cols));
+        w.varint(static_cast<std::uint64_t>(thumb.rows));
         w.varint(coded.size());
         w.bytes(coded);
         return w.take();
@@ -178,6 +180,11 @@ cv::Mat HintCodec::decodeThumbnail(const std::uint8_t* data, std::size_t size, i
     const cv::Size expected = thumbnailSize(imageWidth, imageHeight, 1 << lf);
     if (codec == kCodecPlanar) {
         const int step = r.u8();
+        const std::uint64_t w = r.varint();
+        const std::uint64_t h = r.varint();
+        if (w != static_cast<std::uint64_t>(expected.width) || h != static_cast<std::uint64_t>(expected.height))
+            fail("thumbnail is " + std::to_string(w) + "x" + std::to_string(h) + " but the image needs "
+                 + std::to_string(expected.width) + "x" + std::to_string(expected.height) + ".");
         const std::uint64_t len = r.varint();
         if (len > r.remaining())
             fail("thumbnail data truncated (" + std::to_string(r.remaining()) + " of " + std::to_string(len) + " bytes).");

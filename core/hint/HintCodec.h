@@ -20,8 +20,9 @@ struct HintParams {
 //     varint  n, then n bytes: the VP8 bitstream minus its constant 3-byte start code 9d 01 2a,
 //             i.e. frame tag (3 bytes), width and height (2 x u16, must be ceil(W/f) x ceil(H/f)),
 //             partitions.
-//   codec 2 = PlanarThumbnailCodec (size implied by the image size and factor):
+//   codec 2 = PlanarThumbnailCodec:
 //     u8      quantiser step (1..64)
+//     varint  width, varint height (must be ceil(W/f) x ceil(H/f))
 //     varint  n, then n bytes of range-coded data.
 // An empty payload means "no hint" (factor 0).
 class HintCodec {
