@@ -175,6 +175,10 @@ int runHintCodecBench(const std::vector<std::string>& imagePaths, std::ostream& 
         for (int s : {32, 16, 8, 4})
             configs.push_back({"custom YCC420 MED step", s, [s](const cv::Mat& t, int, int, int) { return custom(t, s); }});
 
+        configs.push_back({"HintCodec::encode default (codec, quality per factor)", -1,
+                           [](const cv::Mat& t, int f, int w, int h) {
+                               return shipped(t, f, HintCodec::defaultQuality(f), -1, w, h);
+                           }});
         out << images.size() << " images.\n\n"
             << "| factor | codec | quality | mean bytes | mean bpp | mean PSNR dB |\n|---:|---|---:|---:|---:|---:|\n";
         for (int factor : {8, 16, 32, 64}) {
