@@ -44,6 +44,40 @@ double luminanceTerm(double a, double b) {
     return (2.0 * a * b + kC1) / (a * a + b * b + kC1);
 }
 
+// Straight-from-the-paper SSIM of one channel: every 11x11 window fully inside the image,
+// Gaussian weights (sigma 1.5, normalised), weighted means / variances / covariance.
+double naiveSsimChannel(const cv::Mat& a, const cv::Mat& b, int ch) {
+    double w[11][11], total = 0.0;
+    for (int i = 0; i < 11; ++i)
+        for (int j = 0; j < 11; ++j) {
+            w[i][j] = std::exp(-((i - 5) * (i - 5) + (j - 5) * (j - 5)) / (2.0 * 1.5 * 1.5));
+            total += w[i][j];
+        }
+    double sum = 0.0;
+    int count = 0;
+    for (int y = 0; y + 11 <= a.rows; ++y)
+        for (int x = 0; x + 11 <= a.cols; ++x) {
+            double mx = 0, my = 0;
+            for (int i = 0; i < 11; ++i)
+                for (int j = 0; j < 11; ++j) {
+                    mx += w[i][j] / total * a.at<cv::Vec3b>(y + i, x + j)[ch];
+                    my += w[i][j] / total * b.at<cv::Vec3b>(y + i, x + j)[ch];
+                }
+            double vx = 0, vy = 0, cxy = 0;
+            for (int i = 0; i < 11; ++i)
+                for (int j = 0; j < 11; ++j) {
+                    const double dx = a.at<cv::Vec3b>(y + i, x + j)[ch] - mx;
+                    const double dy = b.at<cv::Vec3b>(y + i, x + j)[ch] - my;
+                    vx += w[i][j] / total * dx * dx;
+                    vy += w[i][j] / total * dy * dy;
+                    cxy += w[i][j] / total * dx * dy;
+                }
+            sum += (2 * mx * my + kC1) * (2 * cxy + kC2) / ((mx * mx + my * my + kC1) * (vx + vy + kC2));
+            ++count;
+        }
+    return sum / count;
+}
+
 }  // namespace
 
 class TestMetrics : public QObject {
@@ -98,6 +132,20 @@ private slots:
         QVERIFY(s < 1.0);
         QVERIFY(s > 0.99);
         QVERIFY(sem::metrics::ssim(a, noisy(a, 20)) < 0.9);
+    }
+
+    void ssimMatchesDirectComputation() {
+        const cv::Mat a = textured(23, 17);
+        const cv::Mat b = noisy(a, 25);
+        const double expected =
+            (naiveSsimChannel(a, b, 0) + naiveSsimChannel(a, b, 1) + naiveSsimChannel(a, b, 2)) / 3.0;
+        QVERIFY(expected < 0.95);
+        QVERIFY(std::abs(sem::metrics::ssim(a, b) - expected) < 1e-9);
+        // 11 to 21 pixels: 1 or 2 scales, the first of which is plain SSIM.
+        cv::Mat c = textured(11, 11), d = noisy(c, 25);
+        const double one =
+            (naiveSsimChannel(c, d, 0) + naiveSsimChannel(c, d, 1) + naiveSsimChannel(c, d, 2)) / 3.0;
+        QVERIFY(std::abs(sem::metrics::msSsim(c, d) - one) < 1e-9);
     }
 
     void metricsAreSymmetric() {
