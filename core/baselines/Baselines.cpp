@@ -166,44 +166,44 @@ private:
     bool fits(int f, int q, double target) { return fitsSize(bytesAt(f, q).size(), target); }
 
     // Largest quality at factor f whose file fits, or nullopt if even the lowest does not.
-    // Keeps a bracket (lo fits, hi does not), seeded from settings already coded for earlier
-    // targets, and narrows it by interpolating the file size (linear for jp2, whose setting is
-    // a compression ratio; log for the others), falling back to bisection whenever an
-    // interpolation step fails to halve the bracket. Then probes probesAbove() settings above.
+    // Keeps a bracket (lo fits, hi does not; minQ-1 and maxQ+1 stand for "nothing coded yet"),
+    // seeded from settings already coded for earlier targets. With nothing known it starts at a
+    // guess (the middle, or for jp2 the ratio that gives the target), so the most expensive
+    // settings are rarely coded; when that guess is too big, the lowest setting is coded next.
+    // A real bracket is narrowed by interpolating the file size
+    // (linear for jp2, whose setting is a compression ratio, taking 0 bytes below its range;
+    // log for the others), with bisection whenever an interpolation step fails to halve it.
+    // Then probes probesAbove() settings above the answer.
     std::optional<int> bestQuality(int f, double target) {
         const int minQ = Baselines::minQuality(codec_), maxQ = Baselines::maxQuality(codec_);
         int lo = minQ - 1, hi = maxQ + 1;
         for (const auto& [key, size] : sizes_)
             if (key.first == f && fitsSize(size, target)) lo = std::max(lo, key.second);
-        if (lo < minQ) {
-            if (!fits(f, minQ, target)) return std::nullopt;
-            lo = minQ;
-        }
         for (const auto& [key, size] : sizes_)
             if (key.first == f && key.second > lo && !fitsSize(size, target)) hi = std::min(hi, key.second);
-        if (hi > maxQ) {
-            if (fits(f, maxQ, target)) return maxQ;
-            hi = maxQ;
-        }
+
         const double targetBytes = target * src_.cols * src_.rows / 8.0;
         const bool linear = codec_ == BaselineCodec::Jp2;
         auto scale = [linear](double bytes) { return linear ? bytes : std::log(std::max(bytes, 1.0)); };
         bool bisect = false;
         while (hi - lo > 1) {
             const int width = hi - lo;
+            const bool loKnown = lo >= minQ, hiKnown = hi <= maxQ;
             int mid = lo + width / 2;
-            if (!bisect) {
-                const double a = scale(static_cast<double>(bytesAt(f, lo).size()));
+            if (!loKnown && !hiKnown) {
+                if (linear) mid = static_cast<int>(std::lround(targetBytes * 1000.0 / (3.0 * src_.total())));
+            } else if (!loKnown && !linear) {
+                mid = minQ;  // the cheapest file: gives a real bracket to interpolate in
+            } else if (hiKnown && !bisect && (loKnown || linear)) {
+                const double a = loKnown ? scale(static_cast<double>(bytesAt(f, lo).size())) : 0.0;
                 const double b = scale(static_cast<double>(bytesAt(f, hi).size()));
-                if (b > a) {
-                    const double t = (scale(targetBytes) - a) / (b - a);
-                    mid = lo + static_cast<int>(std::lround(t * width));
-                }
-                mid = std::clamp(mid, lo + 1, hi - 1);
+                if (b > a) mid = lo + static_cast<int>(std::lround((scale(targetBytes) - a) / (b - a) * width));
             }
+            mid = std::clamp(mid, lo + 1, hi - 1);
             (fits(f, mid, target) ? lo : hi) = mid;
-            bisect = !bisect && (hi - lo) * 2 > width;
+            bisect = hiKnown && !bisect && (hi - lo) * 2 > width;
         }
+        if (lo < minQ) return std::nullopt;
         int best = lo;
         for (int q = hi + 1; q <= std::min(maxQ, hi + probesAbove(codec_)); ++q)
             if (fits(f, q, target)) best = q;
