@@ -169,7 +169,8 @@ private:
     // Keeps a bracket (lo fits, hi does not; minQ-1 and maxQ+1 stand for "nothing coded yet"),
     // seeded from settings already coded for earlier targets. With nothing known it starts at a
     // guess (the middle, or for jp2 the ratio that gives the target), so the most expensive
-    // settings are rarely coded; when that guess is too big, the lowest setting is coded next.
+    // settings are rarely coded; when that guess is too big, the lowest setting is coded next;
+    // for jp2, when it fits, the next one is extrapolated from it.
     // A real bracket is narrowed by interpolating the file size
     // (linear for jp2, whose setting is a compression ratio, taking 0 bytes below its range;
     // log for the others), with bisection whenever an interpolation step fails to halve it.
@@ -194,6 +195,10 @@ private:
                 if (linear) mid = static_cast<int>(std::lround(targetBytes * 1000.0 / (3.0 * src_.total())));
             } else if (!loKnown && !linear) {
                 mid = minQ;  // the cheapest file: gives a real bracket to interpolate in
+            } else if (!hiKnown && linear) {
+                // Extrapolate the ratio-to-size line, aiming 5% high so that hi is found quickly.
+                const double size = static_cast<double>(bytesAt(f, lo).size());
+                mid = static_cast<int>(std::ceil(lo * targetBytes / size * 1.05)) + 1;
             } else if (hiKnown && !bisect && (loKnown || linear)) {
                 const double a = loKnown ? scale(static_cast<double>(bytesAt(f, lo).size())) : 0.0;
                 const double b = scale(static_cast<double>(bytesAt(f, hi).size()));
