@@ -201,11 +201,31 @@ int runEdgeSpeedBench(const std::string& imagePath, std::ostream& out)
     out << std::fixed << "\nImage: " << (imagePath.empty() ? std::string("synthetic") : imagePath) << ", "
         << img.cols << "x" << img.rows << "; default CannyParams; median (min) of " << runs
         << " runs after one warm-up; OpenCV threads: " << cv::getNumThreads() << "\n\n"
-        << "| scale | map | edge px % | stream bytes | bpp | extract ms | encode ms | extract+encode ms | decode ms |\n"
+        << "| settings | map | edge px % | stream bytes | bpp | extract ms | encode ms | extract+encode ms | decode ms |\n"
         << "|---|---|---:|---:|---:|---:|---:|---:|---:|\n";
-    for (const int scale : {1, 2, 4, 8}) {
+    struct Setting {
+        std::string label;
         CannyParams params;
-        params.scaleDenominator = scale;
+    };
+    std::vector<Setting> settings;
+    for (const int scale : {1, 2, 4, 8}) {
+        CannyParams p;
+        p.scaleDenominator = scale;
+        settings.push_back({"1/" + std::to_string(scale), p});
+    }
+    {
+        CannyParams p;
+        p.minLength = 10;
+        settings.push_back({"1/4, minLength 10", p});
+        p.minLength = 0;
+        p.autoThresholds = true;
+        settings.push_back({"1/4, auto thresholds", p});
+        p.autoThresholds = false;
+        p.perChannel = true;
+        settings.push_back({"1/4, per channel", p});
+    }
+    for (const Setting& setting : settings) {
+        const CannyParams& params = setting.params;
         std::vector<double> ext, enc, both, dec;
         EdgeMap map;
         std::vector<std::uint8_t> stream;
@@ -232,7 +252,7 @@ int runEdgeSpeedBench(const std::string& imagePath, std::ostream& out)
               << ")";
             return s.str();
         };
-        out << "| 1/" << scale << " | " << map.width << "x" << map.height << " | " << std::setprecision(2)
+        out << "| " << setting.label << " | " << map.width << "x" << map.height << " | " << std::setprecision(2)
             << 100.0 * static_cast<double>(map.edgePixels()) / (static_cast<double>(map.width) * map.height) << " | "
             << stream.size() << " | " << std::setprecision(4)
             << static_cast<double>(stream.size()) * 8.0 / (static_cast<double>(img.cols) * img.rows) << " | "

@@ -55,9 +55,9 @@ Coded webpRiff(const cv::Mat& t, int q)
     return {n, dec};
 }
 
-Coded vp8Raw(const cv::Mat& t, int factor, int q, int w, int h)
+Coded shipped(const cv::Mat& t, int factor, int q, int codec, int w, int h)
 {
-    const Bytes b = HintCodec::encodeThumbnail(t, factor, q);
+    const Bytes b = HintCodec::encodeThumbnail(t, factor, q, codec);
     return {b.size(), HintCodec::decodeThumbnail(b.data(), b.size(), w, h)};
 }
 
@@ -164,13 +164,21 @@ int runHintCodecBench(const std::vector<std::string>& imagePaths, std::ostream& 
             configs.push_back({"WebP RIFF (WebPEncodeBGR)", q, [q](const cv::Mat& t, int, int, int) { return webpRiff(t, q); }});
         for (int q : {10, 20, 30, 40, 50, 60, 70, 80, 90})
             configs.push_back({"VP8 raw (HintCodec)", q, [q](const cv::Mat& t, int f, int w, int h) {
-                                   return vp8Raw(t, f, q, w, h);
+                                   return shipped(t, f, q, HintCodec::kCodecVp8, w, h);
+                               }});
+        for (int q : {10, 25, 40, 55, 70, 85, 95})
+            configs.push_back({"planar (HintCodec)", q, [q](const cv::Mat& t, int f, int w, int h) {
+                                   return shipped(t, f, q, HintCodec::kCodecPlanar, w, h);
                                }});
         for (int q : {10, 30, 50, 70, 90})
             configs.push_back({"JPEG (OpenCV)", q, [q](const cv::Mat& t, int, int, int) { return jpeg(t, q); }});
         for (int s : {32, 16, 8, 4})
             configs.push_back({"custom YCC420 MED step", s, [s](const cv::Mat& t, int, int, int) { return custom(t, s); }});
 
+        configs.push_back({"HintCodec::encode default (codec, quality per factor)", -1,
+                           [](const cv::Mat& t, int f, int w, int h) {
+                               return shipped(t, f, HintCodec::defaultQuality(f), -1, w, h);
+                           }});
         out << images.size() << " images.\n\n"
             << "| factor | codec | quality | mean bytes | mean bpp | mean PSNR dB |\n|---:|---|---:|---:|---:|---:|\n";
         for (int factor : {8, 16, 32, 64}) {

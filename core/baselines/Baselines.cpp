@@ -21,7 +21,11 @@ using Bytes = std::vector<std::uint8_t>;
 
 constexpr int kMaxSide = 16384;
 constexpr int kMinDownscaledSide = 8;
-constexpr int kProbeAbove = 2;  // settings tried above the binary-search answer
+// Settings tried above the search's answer, as sizes are not quite monotone in JPEG/WebP/AVIF
+// quality. Not for jp2: OpenJPEG's rate control follows the requested ratio (1/1000 steps).
+int probesAbove(BaselineCodec codec) {
+    return codec == BaselineCodec::Jp2 ? 0 : 2;
+}
 
 void checkImage(const cv::Mat& bgr) {
     if (bgr.empty()) throw Error("baselines: the image is empty.");
@@ -127,6 +131,7 @@ private:
         double bestPsnr = -1.0;
         int smallestF = 1;
         std::size_t smallestBytes = 0;
+        int worseInARow = 0;
         for (const int f : Baselines::downscaleFactors(src_.cols, src_.rows)) {
             const std::optional<int> q = bestQuality(f, target);
             if (!q) {
@@ -143,6 +148,9 @@ private:
                 bestPsnr = p;
                 bestF = f;
                 bestQ = *q;
+                worseInARow = 0;
+            } else if (++worseInARow == 2) {
+                break;  // PSNR over the factor is unimodal in practice: past the peak
             }
             // Fitting at the best quality already: larger factors only lose detail.
             if (*q == maxQ) break;
@@ -151,21 +159,58 @@ private:
         return finish(smallestF, Baselines::minQuality(codec_), false);
     }
 
-    bool fits(int f, int q, double target) {
-        return metrics::bpp(bytesAt(f, q).size(), src_.cols, src_.rows) <= target;
+    bool fitsSize(std::size_t bytes, double target) const {
+        return metrics::bpp(bytes, src_.cols, src_.rows) <= target;
     }
 
+    bool fits(int f, int q, double target) { return fitsSize(bytesAt(f, q).size(), target); }
+
+    // Largest quality at factor f whose file fits, or nullopt if even the lowest does not.
+    // Keeps a bracket (lo fits, hi does not; minQ-1 and maxQ+1 stand for "nothing coded yet"),
+    // seeded from settings already coded for earlier targets. With nothing known it starts at a
+    // guess (the middle, or for jp2 the ratio that gives the target), so the most expensive
+    // settings are rarely coded; when that guess is too big, the lowest setting is coded next;
+    // for jp2, when it fits, the next one is extrapolated from it.
+    // A real bracket is narrowed by interpolating the file size
+    // (linear for jp2, whose setting is a compression ratio, taking 0 bytes below its range;
+    // log for the others), with bisection whenever an interpolation step fails to halve it.
+    // Then probes probesAbove() settings above the answer.
     std::optional<int> bestQuality(int f, double target) {
-        int lo = Baselines::minQuality(codec_), hi = Baselines::maxQuality(codec_);
-        const int maxQ = hi;
-        if (!fits(f, lo, target)) return std::nullopt;
-        if (fits(f, hi, target)) return hi;
-        while (hi - lo > 1) {  // fits(lo) && !fits(hi)
-            const int mid = lo + (hi - lo) / 2;
+        const int minQ = Baselines::minQuality(codec_), maxQ = Baselines::maxQuality(codec_);
+        int lo = minQ - 1, hi = maxQ + 1;
+        for (const auto& [key, size] : sizes_)
+            if (key.first == f && fitsSize(size, target)) lo = std::max(lo, key.second);
+        for (const auto& [key, size] : sizes_)
+            if (key.first == f && key.second > lo && !fitsSize(size, target)) hi = std::min(hi, key.second);
+
+        const double targetBytes = target * src_.cols * src_.rows / 8.0;
+        const bool linear = codec_ == BaselineCodec::Jp2;
+        auto scale = [linear](double bytes) { return linear ? bytes : std::log(std::max(bytes, 1.0)); };
+        bool bisect = false;
+        while (hi - lo > 1) {
+            const int width = hi - lo;
+            const bool loKnown = lo >= minQ, hiKnown = hi <= maxQ;
+            int mid = lo + width / 2;
+            if (!loKnown && !hiKnown) {
+                if (linear) mid = static_cast<int>(std::lround(targetBytes * 1000.0 / (3.0 * src_.total())));
+            } else if (!loKnown && !linear) {
+                mid = minQ;  // the cheapest file: gives a real bracket to interpolate in
+            } else if (!hiKnown && linear) {
+                // Extrapolate the ratio-to-size line, aiming 5% high so that hi is found quickly.
+                const double size = static_cast<double>(bytesAt(f, lo).size());
+                mid = static_cast<int>(std::ceil(lo * targetBytes / size * 1.05)) + 1;
+            } else if (hiKnown && !bisect && (loKnown || linear)) {
+                const double a = loKnown ? scale(static_cast<double>(bytesAt(f, lo).size())) : 0.0;
+                const double b = scale(static_cast<double>(bytesAt(f, hi).size()));
+                if (b > a) mid = lo + static_cast<int>(std::lround((scale(targetBytes) - a) / (b - a) * width));
+            }
+            mid = std::clamp(mid, lo + 1, hi - 1);
             (fits(f, mid, target) ? lo : hi) = mid;
+            bisect = hiKnown && !bisect && (hi - lo) * 2 > width;
         }
+        if (lo < minQ) return std::nullopt;
         int best = lo;
-        for (int q = hi + 1; q <= std::min(maxQ, hi + kProbeAbove); ++q)
+        for (int q = hi + 1; q <= std::min(maxQ, hi + probesAbove(codec_)); ++q)
             if (fits(f, q, target)) best = q;
         // For AVIF, report the highest quality that maps to the chosen quantizer.
         while (best < maxQ && effectiveSetting(codec_, best + 1) == effectiveSetting(codec_, best)) ++best;
@@ -182,6 +227,7 @@ private:
         const std::pair<int, int> key(f, effectiveSetting(codec_, q));
         auto it = bytes_.find(key);
         if (it == bytes_.end()) it = bytes_.emplace(key, encodeImage(small(f), codec_, q)).first;
+        sizes_[{f, q}] = it->second.size();
         return it->second;
     }
 
@@ -218,7 +264,8 @@ private:
     const cv::Mat& src_;
     BaselineCodec codec_;
     std::map<int, cv::Mat> small_;
-    std::map<std::pair<int, int>, Bytes> bytes_;
+    std::map<std::pair<int, int>, Bytes> bytes_;         // (factor, effective setting) -> file
+    std::map<std::pair<int, int>, std::size_t> sizes_;   // (factor, quality) -> file size
     std::map<std::pair<int, int>, double> psnr_;
 };
 

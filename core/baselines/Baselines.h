@@ -44,8 +44,10 @@ public:
     static BaselineResult encodeDecode(const cv::Mat& bgr, BaselineCodec codec, int quality, int downscale = 1);
     // The best quality (and downscale factor) whose file is at or just under targetBpp.
     // If none fits, `reached` is false and the smallest setting is returned.
-    // Binary search on quality, then a probe of 2 settings above the answer in case sizes are
-    // not quite monotone; WebpDownscale returns the factor+quality with the best RGB PSNR.
+    // Bracketing search on quality (interpolated file size, bisection fallback), then a probe of
+    // 2 settings above the answer in case sizes are not quite monotone (not for jp2). WebpDownscale
+    // runs that search for each factor of downscaleFactors() and returns the factor+quality with
+    // the best RGB PSNR; it stops once PSNR fell twice in a row or a factor fits at quality 100.
     static BaselineResult atTargetBpp(const cv::Mat& bgr, BaselineCodec codec, double targetBpp);
     // The same for several targets at once, sharing the encodes between them (for rd sweeps).
     // Results are in the order of `targetsBpp`.

@@ -10,7 +10,7 @@ namespace sem {
 
 // Lossless coding of an EdgeMap with JBIG-KIT (JBIG1, context-adaptive arithmetic coding).
 // The payload carries the scale denominator and the plane count; map width/height follow
-// from the image size, so a decoder checks the JBIG header against them before allocating.
+// from the image size given to decode(), so every allocation is bounded by it.
 //
 // Payload layout (every byte counts, so the 20-byte JBIG header is not stored: it follows
 // from the image size and the profile, and the decoder rebuilds it):

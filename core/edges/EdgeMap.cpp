@@ -1,5 +1,7 @@
 #include "core/edges/EdgeMap.h"
 
+#include <algorithm>
+#include <cstring>
 #include <opencv2/core.hpp>
 #include <string>
 
@@ -48,11 +50,15 @@ cv::Mat EdgeMap::upsampled(int imageWidth, int imageHeight) const
     if (d == 1)
         return small;
     cv::Mat out(imageHeight, imageWidth, CV_8UC1);
-    for (int y = 0; y < imageHeight; ++y) {
-        const std::uint8_t* src = small.ptr<std::uint8_t>(y / d);
-        std::uint8_t* dst = out.ptr<std::uint8_t>(y);
+    for (int my = 0; my < height; ++my) {
+        // Widen one map row, then copy it to the up to d image rows it covers.
+        const std::uint8_t* src = small.ptr<std::uint8_t>(my);
+        const int y0 = my * d;
+        std::uint8_t* first = out.ptr<std::uint8_t>(y0);
         for (int x = 0; x < imageWidth; ++x)
-            dst[x] = src[x / d];
+            first[x] = src[x / d];
+        for (int y = y0 + 1; y < std::min(y0 + d, imageHeight); ++y)
+            std::memcpy(out.ptr<std::uint8_t>(y), first, static_cast<std::size_t>(imageWidth));
     }
     return out;
 }

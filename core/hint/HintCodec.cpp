@@ -2,11 +2,13 @@
 
 #include "core/common/ByteIO.h"
 #include "core/common/Error.h"
+#include "core/hint/PlanarThumbnailCodec.h"
 
 #include <opencv2/imgproc.hpp>
 #include <webp/decode.h>
 #include <webp/encode.h>
 
+#include <algorithm>
 #include <cstring>
 #include <string>
 
@@ -62,13 +64,26 @@ cv::Size HintCodec::thumbnailSize(int imageWidth, int imageHeight, int factor)
 
 int HintCodec::defaultQuality(int factor)
 {
-    // Chosen from the table in docs/bench-text-hint.md.
+    // Equal-slope choice on the measured curves (docs/bench-text-hint.md, BSDS500 val): the
+    // highest tested quality whose step up from the previous one still gains at least 1 dB per
+    // 0.005 bpp (about 97 bytes at 481x321).
     switch (factor) {
-    case 8: return 40;
-    case 16: return 50;
-    case 32: return 60;
-    default: return 70;
+    case 8: return 10;   // VP8
+    case 16: return 20;  // VP8
+    case 32: return 55;  // planar
+    default: return 70;  // planar
     }
+}
+
+int HintCodec::defaultCodec(int factor)
+{
+    // At equal PSNR VP8 is smaller at factors 8 and 16, the planar codec at 32 and 64.
+    return factor >= 32 ? kCodecPlanar : kCodecVp8;
+}
+
+int HintCodec::planarStep(int quality)
+{
+    return 1 + ((100 - std::clamp(quality, 1, 100)) * 47 + 49) / 99;
 }
 
 cv::Mat HintCodec::makeThumbnail(const cv::Mat& bgr, int factor)
@@ -92,10 +107,26 @@ std::vector<std::uint8_t> HintCodec::encode(const cv::Mat& bgr, const HintParams
     return encodeThumbnail(makeThumbnail(bgr, params.factor), params.factor, quality);
 }
 
-std::vector<std::uint8_t> HintCodec::encodeThumbnail(const cv::Mat& thumb, int factor, int quality)
+std::vector<std::uint8_t> HintCodec::encodeThumbnail(const cv::Mat& thumb, int factor, int quality, int codec)
 {
     if (thumb.empty() || thumb.type() != CV_8UC3 || log2Factor(factor) < 0 || quality < 1 || quality > 100)
         throw Error("hint: invalid thumbnail, factor or quality.");
+    if (codec == -1)
+        codec = defaultCodec(factor);
+    if (codec == kCodecPlanar) {
+        const int step = planarStep(quality);
+        const std::vector<std::uint8_t> coded = PlanarThumbnailCodec::encode(thumb, step);
+        ByteWriter w;
+        w.u8(static_cast<std::uint8_t>((kCodecPlanar << 4) | log2Factor(factor)));
+        w.u8(static_cast<std::uint8_t>(step));
+        w.varint(static_cast<std::uint64_t>(thumb.cols));
+        w.varint(static_cast<std::uint64_t>(thumb.rows));
+        w.varint(coded.size());
+        w.bytes(coded);
+        return w.take();
+    }
+    if (codec != kCodecVp8)
+        throw Error("hint: unknown codec " + std::to_string(codec) + ".");
     const cv::Mat src = thumb.isContinuous() ? thumb : thumb.clone();
 
     WebPConfig config;
@@ -143,12 +174,28 @@ cv::Mat HintCodec::decodeThumbnail(const std::uint8_t* data, std::size_t size, i
         return {};
     ByteReader r(data, size, "hint stream");
     const std::uint8_t head = r.u8();
-    if ((head >> 4) != kCodecVp8)
-        fail("unknown codec id " + std::to_string(head >> 4) + ".");
+    const int codec = head >> 4;
+    if (codec != kCodecVp8 && codec != kCodecPlanar)
+        fail("unknown codec id " + std::to_string(codec) + ".");
     const int lf = head & 0x0f;
     if (lf < 3 || lf > 6)
         fail("factor 2^" + std::to_string(lf) + " is not 8, 16, 32 or 64.");
     const cv::Size expected = thumbnailSize(imageWidth, imageHeight, 1 << lf);
+    if (codec == kCodecPlanar) {
+        const int step = r.u8();
+        const std::uint64_t w = r.varint();
+        const std::uint64_t h = r.varint();
+        if (w != static_cast<std::uint64_t>(expected.width) || h != static_cast<std::uint64_t>(expected.height))
+            fail("thumbnail is " + std::to_string(w) + "x" + std::to_string(h) + " but the image needs "
+                 + std::to_string(expected.width) + "x" + std::to_string(expected.height) + ".");
+        const std::uint64_t len = r.varint();
+        if (len > r.remaining())
+            fail("thumbnail data truncated (" + std::to_string(r.remaining()) + " of " + std::to_string(len) + " bytes).");
+        if (len < r.remaining())
+            fail(std::to_string(r.remaining() - len) + " bytes of trailing data after the thumbnail.");
+        const std::uint8_t* coded = r.take(static_cast<std::size_t>(len));
+        return PlanarThumbnailCodec::decode(coded, static_cast<std::size_t>(len), expected, step);
+    }
     const std::uint64_t n = r.varint();
     if (n > r.remaining())
         fail("VP8 data truncated (" + std::to_string(r.remaining()) + " of " + std::to_string(n) + " bytes).");

@@ -15,14 +15,20 @@ struct HintParams {
 // A tiny colour thumbnail: the colour layout the edges and caption do not carry.
 //
 // Payload (docs/bench-text-hint.md has the measurements behind it):
-//   u8      (codec << 4) | log2(factor)      codec 1 = VP8 key frame (lossy WebP without RIFF)
-//   varint  n: length of what follows
-//   n bytes the VP8 bitstream minus its constant 3-byte start code 9d 01 2a: frame tag (3 bytes),
-//           width and height (2 x u16, must be ceil(W/f) x ceil(H/f)), partitions.
-// The decoder rebuilds the RIFF/WebP header. An empty payload means "no hint" (factor 0).
+//   u8      (codec << 4) | log2(factor)
+//   codec 1 = VP8 key frame (lossy WebP without its RIFF header, which the decoder rebuilds):
+//     varint  n, then n bytes: the VP8 bitstream minus its constant 3-byte start code 9d 01 2a,
+//             i.e. frame tag (3 bytes), width and height (2 x u16, must be ceil(W/f) x ceil(H/f)),
+//             partitions.
+//   codec 2 = PlanarThumbnailCodec:
+//     u8      quantiser step (1..64)
+//     varint  width, varint height (must be ceil(W/f) x ceil(H/f))
+//     varint  n, then n bytes of range-coded data.
+// An empty payload means "no hint" (factor 0).
 class HintCodec {
 public:
     static constexpr int kCodecVp8 = 1;
+    static constexpr int kCodecPlanar = 2;
     static constexpr int kMaxImageSide = 16384;
 
     // Throws sem::Error if `bgr` is not a non-empty CV_8UC3 image or the params are invalid.
@@ -38,8 +44,12 @@ public:
     static cv::Size thumbnailSize(int imageWidth, int imageHeight, int factor);
     static cv::Mat makeThumbnail(const cv::Mat& bgr, int factor);  // INTER_AREA
     static int defaultQuality(int factor);                          // measured, per factor
-    // Codes an already-made thumbnail (CV_8UC3) as the payload above.
-    static std::vector<std::uint8_t> encodeThumbnail(const cv::Mat& thumbnailBgr, int factor, int quality);
+    static int defaultCodec(int factor);                            // measured, per factor
+    // The planar codec's quantiser step for a quality 1..100 (100 -> 1, 1 -> 48).
+    static int planarStep(int quality);
+    // Codes an already-made thumbnail (CV_8UC3) as the payload above; codec -1 = defaultCodec.
+    static std::vector<std::uint8_t> encodeThumbnail(const cv::Mat& thumbnailBgr, int factor, int quality,
+                                                     int codec = -1);
 };
 
 }  // namespace sem

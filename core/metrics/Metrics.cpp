@@ -40,12 +40,13 @@ void checkSsimSize(const cv::Mat& a) {
         throw Error("metrics: SSIM needs images of at least 11x11 pixels, got " + sizeText(a) + ".");
 }
 
-// BGR 8-bit -> three CV_64F planes in B, G, R order.
-std::vector<cv::Mat> planes(const cv::Mat& bgr) {
-    std::vector<cv::Mat> ch;
-    cv::split(bgr, ch);
-    for (cv::Mat& c : ch) c.convertTo(c, CV_64F);
-    return ch;
+// One channel (0 = B, 1 = G, 2 = R) of a BGR 8-bit image as CV_64F. The metrics work one
+// channel at a time so that large images need a few double planes, not fifteen.
+cv::Mat plane(const cv::Mat& bgr, int channel) {
+    cv::Mat c;
+    cv::extractChannel(bgr, c, channel);
+    c.convertTo(c, CV_64F);
+    return c;
 }
 
 // BT.601 luma, full range, unrounded.
@@ -176,16 +177,17 @@ double gmsdLuma(const cv::Mat& ya, const cv::Mat& yb) {
     return std::sqrt(var);
 }
 
-double ssimPlanes(const std::vector<cv::Mat>& pa, const std::vector<cv::Mat>& pb) {
+double ssimRgb(const cv::Mat& a, const cv::Mat& b) {
     double s = 0.0;
-    for (std::size_t i = 0; i < pa.size(); ++i) s += ssimParts(pa[i], pb[i]).ssim;
-    return s / static_cast<double>(pa.size());
+    for (int i = 0; i < 3; ++i) s += ssimParts(plane(a, i), plane(b, i)).ssim;
+    return s / 3.0;
 }
 
-double msSsimPlanes(const std::vector<cv::Mat>& pa, const std::vector<cv::Mat>& pb, int scales) {
+double msSsimRgb(const cv::Mat& a, const cv::Mat& b) {
+    const int scales = msSsimScales(a.cols, a.rows);
     double s = 0.0;
-    for (std::size_t i = 0; i < pa.size(); ++i) s += msSsimPlane(pa[i], pb[i], scales);
-    return s / static_cast<double>(pa.size());
+    for (int i = 0; i < 3; ++i) s += msSsimPlane(plane(a, i), plane(b, i), scales);
+    return s / 3.0;
 }
 
 }  // namespace
@@ -204,7 +206,7 @@ double psnrY(const cv::Mat& a, const cv::Mat& b) {
 double ssim(const cv::Mat& a, const cv::Mat& b) {
     check(a, b);
     checkSsimSize(a);
-    return ssimPlanes(planes(a), planes(b));
+    return ssimRgb(a, b);
 }
 
 double ssimY(const cv::Mat& a, const cv::Mat& b) {
@@ -226,7 +228,7 @@ int msSsimScales(int width, int height) {
 double msSsim(const cv::Mat& a, const cv::Mat& b) {
     check(a, b);
     checkSsimSize(a);
-    return msSsimPlanes(planes(a), planes(b), msSsimScales(a.cols, a.rows));
+    return msSsimRgb(a, b);
 }
 
 double gmsd(const cv::Mat& a, const cv::Mat& b) {
@@ -243,15 +245,12 @@ double bpp(std::size_t bytes, int width, int height) {
 Scores all(const cv::Mat& a, const cv::Mat& b) {
     check(a, b);
     checkSsimSize(a);
-    const std::vector<cv::Mat> pa = planes(a), pb = planes(b);
-    const cv::Mat ya = luma(a), yb = luma(b);
     Scores s;
-    double sq = 0.0;
-    for (std::size_t i = 0; i < pa.size(); ++i) sq += cv::norm(pa[i], pb[i], cv::NORM_L2SQR);
-    s.psnr = psnrFromMse(sq / (static_cast<double>(a.total()) * 3.0));
+    s.psnr = psnrFromMse(cv::norm(a, b, cv::NORM_L2SQR) / (static_cast<double>(a.total()) * 3.0));
+    s.ssim = ssimRgb(a, b);
+    s.msSsim = msSsimRgb(a, b);
+    const cv::Mat ya = luma(a), yb = luma(b);
     s.psnrY = lumaPsnr(ya, yb);
-    s.ssim = ssimPlanes(pa, pb);
-    s.msSsim = msSsimPlanes(pa, pb, msSsimScales(a.cols, a.rows));
     s.gmsd = gmsdLuma(ya, yb);
     return s;
 }

@@ -138,6 +138,14 @@ private slots:
         QCOMPARE(sem::AvifCodec::quantizerForQuality(100), 0);
         QVERIFY_THROWS_EXCEPTION(sem::Error, sem::AvifCodec::quantizerForQuality(0));
         QVERIFY_THROWS_EXCEPTION(sem::Error, sem::AvifCodec::decode({1, 2, 3, 4}));
+        QVERIFY_THROWS_EXCEPTION(sem::Error, sem::AvifCodec::decode({}));
+        // A real file cut in half, and one with its payload overwritten, must fail cleanly.
+        std::vector<std::uint8_t> file = sem::AvifCodec::encode(image_, 50);
+        QCOMPARE(sem::AvifCodec::decode(file).size(), image_.size());
+        std::vector<std::uint8_t> half(file.begin(), file.begin() + static_cast<std::ptrdiff_t>(file.size() / 2));
+        QVERIFY_THROWS_EXCEPTION(sem::Error, sem::AvifCodec::decode(half));
+        for (std::size_t i = 0; i < 64 && i < file.size(); ++i) file[i] = static_cast<std::uint8_t>(0xA5 ^ i);
+        QVERIFY_THROWS_EXCEPTION(sem::Error, sem::AvifCodec::decode(file));
     }
 
     void badInputsThrow() {

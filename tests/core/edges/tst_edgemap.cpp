@@ -74,6 +74,28 @@ private slots:
         QVERIFY_THROWS_EXCEPTION(sem::Error, m.upsampled(10, 9));
     }
 
+    void upsampledMatchesNaiveReferenceAtOddSizes()
+    {
+        for (int d : {2, 4, 8}) {
+            for (const auto& [w, h] : {std::pair{321, 481}, std::pair{481, 321}, std::pair{9, 3}}) {
+                EdgeMap m;
+                m.scaleDenominator = d;
+                m.width = sem::edgeMapSide(w, d);
+                m.height = sem::edgeMapSide(h, d);
+                m.planes = {cv::Mat(m.height, m.width, CV_8UC1)};
+                cv::randu(m.planes[0], 0, 2);
+                m.planes[0] *= 255;
+                const cv::Mat up = m.upsampled(w, h);
+                QCOMPARE(up.cols, w);
+                QCOMPARE(up.rows, h);
+                for (int y = 0; y < h; ++y)
+                    for (int x = 0; x < w; ++x)
+                        if (up.at<uchar>(y, x) != m.planes[0].at<uchar>(y / d, x / d))
+                            QFAIL(qPrintable(QStringLiteral("d=%1 %2x%3: pixel (%4,%5) differs").arg(d).arg(w).arg(h).arg(x).arg(y)));
+            }
+        }
+    }
+
     void upsampledAtScaleOneIsTheCombinedMap()
     {
         EdgeMap m;

@@ -5,6 +5,8 @@
 
 #include <cmath>
 #include <limits>
+#include <utility>
+#include <vector>
 
 #include <opencv2/core.hpp>
 #include <opencv2/imgproc.hpp>
@@ -42,6 +44,115 @@ cv::Mat noisy(const cv::Mat& src, double sigma) {
 
 double luminanceTerm(double a, double b) {
     return (2.0 * a * b + kC1) / (a * a + b * b + kC1);
+}
+
+using Plane = std::vector<std::vector<double>>;  // [row][col]
+
+Plane plane(const cv::Mat& bgr, int ch) {
+    Plane p(static_cast<std::size_t>(bgr.rows), std::vector<double>(static_cast<std::size_t>(bgr.cols)));
+    for (int y = 0; y < bgr.rows; ++y)
+        for (int x = 0; x < bgr.cols; ++x)
+            p[static_cast<std::size_t>(y)][static_cast<std::size_t>(x)] = bgr.at<cv::Vec3b>(y, x)[ch];
+    return p;
+}
+
+Plane lumaPlane(const cv::Mat& bgr) {
+    Plane p = plane(bgr, 0);
+    for (int y = 0; y < bgr.rows; ++y)
+        for (int x = 0; x < bgr.cols; ++x) {
+            const cv::Vec3b v = bgr.at<cv::Vec3b>(y, x);
+            p[static_cast<std::size_t>(y)][static_cast<std::size_t>(x)] = 0.299 * v[2] + 0.587 * v[1] + 0.114 * v[0];
+        }
+    return p;
+}
+
+double at(const Plane& p, int y, int x) {
+    return p[static_cast<std::size_t>(y)][static_cast<std::size_t>(x)];
+}
+
+// Straight-from-the-paper SSIM of one plane: every 11x11 window fully inside the image,
+// Gaussian weights (sigma 1.5, normalised), weighted means / variances / covariance.
+// Returns {mean SSIM, mean contrast-structure}.
+std::pair<double, double> naiveSsim(const Plane& a, const Plane& b) {
+    double w[11][11], total = 0.0;
+    for (int i = 0; i < 11; ++i)
+        for (int j = 0; j < 11; ++j) {
+            w[i][j] = std::exp(-((i - 5) * (i - 5) + (j - 5) * (j - 5)) / (2.0 * 1.5 * 1.5));
+            total += w[i][j];
+        }
+    const int rows = static_cast<int>(a.size()), cols = static_cast<int>(a[0].size());
+    double sum = 0.0, sumCs = 0.0;
+    int count = 0;
+    for (int y = 0; y + 11 <= rows; ++y)
+        for (int x = 0; x + 11 <= cols; ++x) {
+            double mx = 0, my = 0;
+            for (int i = 0; i < 11; ++i)
+                for (int j = 0; j < 11; ++j) {
+                    mx += w[i][j] / total * at(a, y + i, x + j);
+                    my += w[i][j] / total * at(b, y + i, x + j);
+                }
+            double vx = 0, vy = 0, cxy = 0;
+            for (int i = 0; i < 11; ++i)
+                for (int j = 0; j < 11; ++j) {
+                    const double dx = at(a, y + i, x + j) - mx, dy = at(b, y + i, x + j) - my;
+                    vx += w[i][j] / total * dx * dx;
+                    vy += w[i][j] / total * dy * dy;
+                    cxy += w[i][j] / total * dx * dy;
+                }
+            const double cs = (2 * cxy + kC2) / (vx + vy + kC2);
+            sum += (2 * mx * my + kC1) / (mx * mx + my * my + kC1) * cs;
+            sumCs += cs;
+            ++count;
+        }
+    return {sum / count, sumCs / count};
+}
+
+double naiveSsimChannel(const cv::Mat& a, const cv::Mat& b, int ch) {
+    return naiveSsim(plane(a, ch), plane(b, ch)).first;
+}
+
+// MATLAB's x = imfilter(x, ones(2)/4, 'symmetric' or 0-padded); x = x(1:2:end, 1:2:end).
+Plane halveLikeMatlab(const Plane& p, bool zeroPad) {
+    const int rows = static_cast<int>(p.size()), cols = static_cast<int>(p[0].size());
+    auto get = [&](int y, int x) {
+        if (y < rows && x < cols) return at(p, y, x);
+        return zeroPad ? 0.0 : at(p, std::min(y, rows - 1), std::min(x, cols - 1));
+    };
+    Plane out;
+    for (int y = 0; y < rows; y += 2) {
+        out.emplace_back();
+        for (int x = 0; x < cols; x += 2)
+            out.back().push_back((get(y, x) + get(y, x + 1) + get(y + 1, x) + get(y + 1, x + 1)) / 4.0);
+    }
+    return out;
+}
+
+// GMSD.m (Xue et al. 2014) written out: conv2(Y, [1 0 -1; 1 0 -1; 1 0 -1]/3, 'same') with zero
+// padding (conv2 flips the kernel; the sign does not matter for the magnitude), GMS map, std2.
+double naiveGmsd(const cv::Mat& a, const cv::Mat& b) {
+    const Plane ya = halveLikeMatlab(lumaPlane(a), true), yb = halveLikeMatlab(lumaPlane(b), true);
+    const int rows = static_cast<int>(ya.size()), cols = static_cast<int>(ya[0].size());
+    auto grad = [&](const Plane& p, int y, int x) {
+        auto get = [&](int r, int c) { return (r < 0 || c < 0 || r >= rows || c >= cols) ? 0.0 : at(p, r, c); };
+        double gx = 0, gy = 0;
+        for (int k = -1; k <= 1; ++k) {
+            gx += (get(y + k, x + 1) - get(y + k, x - 1)) / 3.0;
+            gy += (get(y + 1, x + k) - get(y - 1, x + k)) / 3.0;
+        }
+        return std::sqrt(gx * gx + gy * gy);
+    };
+    std::vector<double> gms;
+    for (int y = 0; y < rows; ++y)
+        for (int x = 0; x < cols; ++x) {
+            const double g1 = grad(ya, y, x), g2 = grad(yb, y, x);
+            gms.push_back((2 * g1 * g2 + 170.0) / (g1 * g1 + g2 * g2 + 170.0));
+        }
+    double mean = 0;
+    for (double v : gms) mean += v;
+    mean /= static_cast<double>(gms.size());
+    double var = 0;
+    for (double v : gms) var += (v - mean) * (v - mean);
+    return std::sqrt(var / static_cast<double>(gms.size() - 1));
 }
 
 }  // namespace
@@ -100,6 +211,20 @@ private slots:
         QVERIFY(sem::metrics::ssim(a, noisy(a, 20)) < 0.9);
     }
 
+    void ssimMatchesDirectComputation() {
+        const cv::Mat a = textured(23, 17);
+        const cv::Mat b = noisy(a, 25);
+        const double expected =
+            (naiveSsimChannel(a, b, 0) + naiveSsimChannel(a, b, 1) + naiveSsimChannel(a, b, 2)) / 3.0;
+        QVERIFY(expected < 0.95);
+        QVERIFY(std::abs(sem::metrics::ssim(a, b) - expected) < 1e-9);
+        // 11 to 21 pixels: 1 or 2 scales, the first of which is plain SSIM.
+        cv::Mat c = textured(11, 11), d = noisy(c, 25);
+        const double one =
+            (naiveSsimChannel(c, d, 0) + naiveSsimChannel(c, d, 1) + naiveSsimChannel(c, d, 2)) / 3.0;
+        QVERIFY(std::abs(sem::metrics::msSsim(c, d) - one) < 1e-9);
+    }
+
     void metricsAreSymmetric() {
         const cv::Mat a = textured(200, 180);
         const cv::Mat b = noisy(a, 15);
@@ -148,6 +273,33 @@ private slots:
         const double gb = sem::metrics::gmsd(a, blurred);
         QVERIFY(gb > 0.0);
         QVERIFY(sem::metrics::gmsd(a, noisy(a, 40)) > sem::metrics::gmsd(a, noisy(a, 5)));
+    }
+
+    void gmsdMatchesReferenceAlgorithm() {
+        // Odd sides exercise the zero padding of both the 2x2 average and the Prewitt filter.
+        const cv::Mat a = textured(37, 29);
+        const cv::Mat b = noisy(a, 20);
+        const double expected = naiveGmsd(a, b);
+        QVERIFY(expected > 0.01);
+        QVERIFY(std::abs(sem::metrics::gmsd(a, b) - expected) < 1e-12);
+    }
+
+    void msSsimMatchesReferenceAlgorithm() {
+        // 23x25: two scales (23 -> 12), weights 0.0448 and 0.2856 renormalised; the odd side
+        // exercises the symmetric padding of the 2x2 average.
+        const cv::Mat a = textured(23, 25);
+        const cv::Mat b = noisy(a, 20);
+        QCOMPARE(sem::metrics::msSsimScales(23, 25), 2);
+        const double w1 = 0.0448 / (0.0448 + 0.2856), w2 = 0.2856 / (0.0448 + 0.2856);
+        double expected = 0.0;
+        for (int ch = 0; ch < 3; ++ch) {
+            const Plane pa = plane(a, ch), pb = plane(b, ch);
+            const double cs1 = naiveSsim(pa, pb).second;
+            const double ssim2 = naiveSsim(halveLikeMatlab(pa, false), halveLikeMatlab(pb, false)).first;
+            expected += std::pow(cs1, w1) * std::pow(ssim2, w2) / 3.0;
+        }
+        QVERIFY(expected < 0.95);
+        QVERIFY(std::abs(sem::metrics::msSsim(a, b) - expected) < 1e-9);
     }
 
     void allMatchesSingleMetrics() {
