@@ -65,6 +65,7 @@ CaptionClient::CaptionClient(QObject* parent)
     // A redirect to another origin would carry the key elsewhere: refuse it.
     network_->setRedirectPolicy(QNetworkRequest::SameOriginRedirectPolicy);
     retryTimer_->setSingleShot(true);
+    retryTimer_->setTimerType(Qt::PreciseTimer);  // Retry-After is a lower bound
     deadlineTimer_->setSingleShot(true);
     connect(retryTimer_, &QTimer::timeout, this, &CaptionClient::sendRequest);
     connect(deadlineTimer_, &QTimer::timeout, this, [this] {
@@ -182,7 +183,7 @@ void CaptionClient::onMetaDataChanged() {
 
 void CaptionClient::onReadyRead() {
     QNetworkReply* reply = reply_;
-    if (!reply || tooLarge_) return;
+    if (!reply || tooLarge_ || !reply->isOpen()) return;
     // Never buffer more than the limit: read only up to one byte past it.
     const qint64 room = maxResponseBytes_ - received_.size() + 1;
     received_ += reply->read(room);
