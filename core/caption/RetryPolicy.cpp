@@ -20,7 +20,11 @@ std::optional<qint64> RetryPolicy::parseRetryAfter(const QByteArray& value, cons
     bool ok = false;
     const qlonglong seconds = v.toLongLong(&ok);
     if (ok) return std::clamp<qint64>(seconds, 0, 24 * 3600) * 1000;
-    const QDateTime when = QDateTime::fromString(QString::fromLatin1(v), Qt::RFC2822Date);
+    // An HTTP-date ("Sun, 06 Nov 1994 08:49:37 GMT"); Qt's RFC 2822 parser wants "+0000".
+    QString date = QString::fromLatin1(v);
+    if (date.endsWith(QLatin1String(" GMT")) || date.endsWith(QLatin1String(" UTC")))
+        date = date.chopped(4) + QStringLiteral(" +0000");
+    const QDateTime when = QDateTime::fromString(date, Qt::RFC2822Date);
     if (!when.isValid()) return std::nullopt;
     return std::clamp<qint64>(now.msecsTo(when), 0, 24 * 3600 * 1000LL);
 }
