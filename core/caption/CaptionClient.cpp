@@ -309,7 +309,7 @@ void CaptionClient::succeed(CaptionResult result) {
 }
 
 CaptionResult CaptionClient::captionBlocking(const cv::Mat& image, const CaptionSettings& settings,
-                                             const QString& apiKey) {
+                                             const QString& apiKey, const RetryCallback& onRetry) {
     if (!QCoreApplication::instance()) throw Error("caption: the network client needs a QCoreApplication.");
     CaptionClient client;
     client.setSettings(settings);
@@ -328,6 +328,7 @@ CaptionResult CaptionClient::captionBlocking(const cv::Mat& image, const Caption
         done = true;
         loop.quit();
     });
+    if (onRetry) connect(&client, &CaptionClient::retrying, &loop, onRetry);
     client.start(image);
     if (!done) loop.exec();
     if (error) throw CaptionException(*error);

@@ -7,6 +7,7 @@
 #include <QElapsedTimer>
 #include <QObject>
 #include <QString>
+#include <functional>
 #include <opencv2/core/mat.hpp>
 
 class QNetworkAccessManager;
@@ -48,10 +49,13 @@ public:
     // Aborts the request or the wait before a retry. Does nothing when not busy.
     void cancel();
 
+    using RetryCallback = std::function<void(int retry, int maxRetries, qint64 delayMs, const QString& reason)>;
+
     // Runs one request to completion in a local QEventLoop (needs a QCoreApplication; the
-    // calling thread's other events are processed meanwhile). Throws CaptionException.
+    // calling thread's other events are processed meanwhile). `onRetry`, when set, is told of
+    // every scheduled retry. Throws CaptionException.
     static CaptionResult captionBlocking(const cv::Mat& image, const CaptionSettings& settings,
-                                         const QString& apiKey);
+                                         const QString& apiKey, const RetryCallback& onRetry = {});
 
 signals:
     void finished(const sem::CaptionResult& result);
