@@ -26,7 +26,9 @@ QString helpText(const QCommandLineParser& parser) {
     QString help = parser.helpText();
     // QCommandLineParser names the program only; show the subcommand too.
     const qsizetype end = help.indexOf(QLatin1Char('\n'));
-    return QStringLiteral("Usage: semc caption [options] IN") + help.mid(end);
+    help = QStringLiteral("Usage: semc caption [options] IN") + help.mid(end);
+    if (!help.endsWith(QLatin1Char('\n'))) help += QLatin1Char('\n');
+    return help;
 }
 
 nlohmann::json tokens(int n) { return n < 0 ? nlohmann::json() : nlohmann::json(n); }

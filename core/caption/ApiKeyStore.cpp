@@ -29,6 +29,14 @@ void runJob(QKeychain::Job& job) {
 QString describe(const QKeychain::Job& job) {
     QString why = job.errorString().trimmed();
     while (why.endsWith(QLatin1Char('.'))) why.chop(1);
+    if (why.isEmpty() || why.compare(QLatin1String("Unknown error"), Qt::CaseInsensitive) == 0) {
+#if defined(Q_OS_LINUX) || defined(Q_OS_FREEBSD)
+        why = QStringLiteral("no details; is a Secret Service such as GNOME Keyring or KWallet running "
+                             "on the D-Bus session bus?");
+#else
+        why = QStringLiteral("no details");
+#endif
+    }
     switch (job.error()) {
     case QKeychain::NoBackendAvailable:
     case QKeychain::NotImplemented:
@@ -37,7 +45,7 @@ QString describe(const QKeychain::Job& job) {
     case QKeychain::AccessDenied:
         return QStringLiteral("access to the OS keychain was denied (%1)").arg(why);
     default:
-        return QStringLiteral("the OS keychain failed (%1)").arg(why);
+        return QStringLiteral("the OS keychain could not be used (%1)").arg(why);
     }
 }
 
