@@ -7,6 +7,9 @@
 #include "cli/commands/BaselineCommand.h"
 #include "cli/commands/BenchCommand.h"
 #include "cli/commands/EdgesCommand.h"
+#ifdef SEM_HAVE_DIFFUSION
+#include "cli/commands/DecodeCommand.h"
+#endif
 #include "cli/commands/EncodeCommand.h"
 #include "cli/commands/InfoCommand.h"
 #include "cli/commands/RdCommand.h"
@@ -32,6 +35,11 @@ std::vector<std::unique_ptr<Command>> allCommands()
     std::vector<std::unique_ptr<Command>> c;
     c.push_back(std::make_unique<EncodeCommand>());
     c.push_back(std::make_unique<InfoCommand>());
+#ifdef SEM_HAVE_DIFFUSION
+    c.push_back(std::make_unique<DecodeCommand>());
+    c.push_back(std::make_unique<RoundtripCommand>());
+    c.push_back(std::make_unique<GenerateCommand>());
+#endif
     c.push_back(std::make_unique<EdgesCommand>());
     c.push_back(std::make_unique<BaselineCommand>());
     c.push_back(std::make_unique<RdCommand>());

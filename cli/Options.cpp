@@ -2,7 +2,9 @@
 
 #include <ostream>
 
+#include "core/common/AtomicFile.h"
 #include "core/common/Error.h"
+#include "core/text/TextCodec.h"
 
 namespace sem::cli {
 
@@ -119,6 +121,33 @@ HintParams Options::hintParams(const QCommandLineParser& parser)
         h.quality = static_cast<int>(toInt(parser, "hint-quality", 1, 100));
     h.validate();
     return h;
+}
+
+void Options::addCaptionOptions(QCommandLineParser& parser)
+{
+    parser.addOptions({
+        {"caption", "Caption text (UTF-8).", "TEXT"},
+        {"caption-file", "Read the caption from a UTF-8 text file.", "F"},
+    });
+}
+
+std::string Options::captionText(const QCommandLineParser& parser)
+{
+    if (parser.isSet("caption") && parser.isSet("caption-file"))
+        throw Error("give either --caption or --caption-file, not both");
+    std::string text;
+    if (parser.isSet("caption-file")) {
+        const auto bytes = readFile(parser.value("caption-file").toStdString(), TextCodec::kMaxCaptionBytes * 4);
+        text.assign(bytes.begin(), bytes.end());
+    } else {
+        text = parser.value("caption").toStdString();
+    }
+    // Trailing newlines and spaces from files and shells are not part of the caption.
+    while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' ' || text.back() == '\t'))
+        text.pop_back();
+    if (!TextCodec::isValidUtf8(text))
+        throw Error("the caption is not valid UTF-8");
+    return text;
 }
 
 }  // namespace sem::cli

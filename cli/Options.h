@@ -27,6 +27,10 @@ public:
     static void addHintOptions(QCommandLineParser& parser);
     static HintParams hintParams(const QCommandLineParser& parser);
 
+    static void addCaptionOptions(QCommandLineParser& parser);
+    // The caption from --caption or --caption-file, trailing whitespace removed, UTF-8 checked.
+    static std::string captionText(const QCommandLineParser& parser);
+
     static double toDouble(const QCommandLineParser& parser, const QString& name, double lo, double hi);
     static long long toInt(const QCommandLineParser& parser, const QString& name, long long lo, long long hi);
 };

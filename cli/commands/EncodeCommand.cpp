@@ -5,36 +5,11 @@
 
 #include "cli/Options.h"
 #include "cli/Report.h"
-#include "core/common/AtomicFile.h"
 #include "core/common/Error.h"
 #include "core/image/ImageIO.h"
 #include "core/pipeline/Encoder.h"
-#include "core/text/TextCodec.h"
 
 namespace sem::cli {
-namespace {
-
-std::string captionFrom(const QCommandLineParser& parser)
-{
-    if (parser.isSet("caption") && parser.isSet("caption-file"))
-        throw Error("give either --caption or --caption-file, not both");
-    std::string text;
-    if (parser.isSet("caption-file")) {
-        const auto bytes = readFile(parser.value("caption-file").toStdString(), TextCodec::kMaxCaptionBytes * 4);
-        text.assign(bytes.begin(), bytes.end());
-    } else {
-        text = parser.value("caption").toStdString();
-    }
-    // Trailing newlines and spaces from files and shells are not part of the caption.
-    while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' ' || text.back() == '\t'))
-        text.pop_back();
-    if (!TextCodec::isValidUtf8(text))
-        throw Error("the caption is not valid UTF-8");
-    return text;
-}
-
-}  // namespace
-
 int EncodeCommand::run(const QStringList& args, Io& io)
 {
     QCommandLineParser parser;
@@ -44,9 +19,8 @@ int EncodeCommand::run(const QStringList& args, Io& io)
     parser.addOption({{"o", "output"}, "Output .sem file.", "OUT"});
     Options::addEdgeOptions(parser);
     Options::addHintOptions(parser);
+    Options::addCaptionOptions(parser);
     parser.addOptions({
-        {"caption", "Caption text (UTF-8).", "TEXT"},
-        {"caption-file", "Read the caption from a UTF-8 text file.", "F"},
         {"strip-metadata", "Do not store the encoder settings (saves a few dozen bytes)."},
         {"json", "Print the result as JSON."},
     });
@@ -59,7 +33,7 @@ int EncodeCommand::run(const QStringList& args, Io& io)
     EncodeOptions options;
     options.canny = Options::edgeParams(parser);
     options.hint = Options::hintParams(parser);
-    options.caption = captionFrom(parser);
+    options.caption = Options::captionText(parser);
     options.writeMetadata = !parser.isSet("strip-metadata");
 
     const LoadedImage image = ImageIO::load(in.toStdString());

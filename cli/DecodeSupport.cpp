@@ -1,0 +1,134 @@
+#include "cli/DecodeSupport.h"
+
+#include <QDir>
+#include <csignal>
+#include <cstdio>
+#include <iomanip>
+#include <ostream>
+#include <sstream>
+#include <unistd.h>
+
+#include "cli/Options.h"
+#include "cli/Report.h"
+#include "core/common/Error.h"
+#include "core/image/ImageIO.h"
+
+namespace sem::cli {
+namespace {
+
+std::atomic<bool> g_interrupted{false};
+using Handler = void (*)(int);
+Handler g_previous = SIG_DFL;
+
+extern "C" void onInterrupt(int)
+{
+    g_interrupted.store(true);
+}
+
+}  // namespace
+
+void DecodeSupport::addOptions(QCommandLineParser& parser)
+{
+    parser.addOptions({
+        {"model", "Decoder model: a directory with model.safetensors + model.json (default: the installed model).",
+         "DIR"},
+        {"steps", "Sampler steps 1..1000 (default: as recorded in the file, else 20).", "N"},
+        {"sampler", "ddpm, ddim or dpmpp2m (default: as recorded, else dpmpp2m).", "S"},
+        {"eta", "DDIM eta 0..1.", "E"},
+        {"guidance", "Classifier-free guidance 0..30 (1 = none).", "G"},
+        {"seed", "Noise seed 0..4294967295.", "S"},
+        {"device", "auto, cpu or cuda (default auto).", "D", "auto"},
+        {"fidelity", "One-step x0 decode: maximum PSNR, less detail."},
+        {"force", "Decode even if the file was made for another model."},
+        {"preview-dir", "Write the predicted image every K steps into this folder.", "D"},
+        {"preview-every", "Preview interval K in steps (default 5).", "K", "5"},
+    });
+}
+
+DecodeRequest DecodeSupport::request(const QCommandLineParser& p)
+{
+    DecodeRequest r;
+    if (p.isSet("steps"))
+        r.steps = static_cast<int>(Options::toInt(p, "steps", 1, 1000));
+    if (p.isSet("sampler")) {
+        const QString s = p.value("sampler");
+        if (s == "ddpm")
+            r.sampler = DecodeSettings::Ddpm;
+        else if (s == "ddim")
+            r.sampler = DecodeSettings::Ddim;
+        else if (s == "dpmpp2m")
+            r.sampler = DecodeSettings::DpmPp2M;
+        else
+            throw Error("invalid value for --sampler: '" + s.toStdString() + "' (expected ddpm, ddim or dpmpp2m)");
+    }
+    if (p.isSet("eta"))
+        r.eta = static_cast<float>(Options::toDouble(p, "eta", 0, 1));
+    if (p.isSet("guidance"))
+        r.guidance = static_cast<float>(Options::toDouble(p, "guidance", 0, 30));
+    if (p.isSet("seed"))
+        r.seed = static_cast<std::uint32_t>(Options::toInt(p, "seed", 0, 4294967295LL));
+    r.fidelity = p.isSet("fidelity");
+    r.force = p.isSet("force");
+    r.previewEvery = static_cast<int>(Options::toInt(p, "preview-every", 1, 1000));
+    return r;
+}
+
+std::string DecodeSupport::modelPath(const QCommandLineParser& p)
+{
+    return p.value("model").toStdString();
+}
+
+std::string DecodeSupport::device(const QCommandLineParser& p)
+{
+    const QString d = p.value("device");
+    if (d != "auto" && d != "cpu" && d != "cuda")
+        throw Error("invalid value for --device: '" + d.toStdString() + "' (expected auto, cpu or cuda)");
+    return d.toStdString();
+}
+
+DecodeProgressFn DecodeSupport::progressPrinter(const QCommandLineParser& p, Io& io)
+{
+    std::string previewDir;
+    if (p.isSet("preview-dir")) {
+        previewDir = p.value("preview-dir").toStdString();
+        if (!QDir().mkpath(QString::fromStdString(previewDir)))
+            throw Error("cannot create the preview folder " + previewDir);
+    }
+    const bool tty = isatty(fileno(stderr)) != 0;
+    return [previewDir, tty, &io](const DecodeProgress& d) {
+        if (!d.preview.empty() && !previewDir.empty()) {
+            std::ostringstream name;
+            name << previewDir << "/step_" << std::setw(4) << std::setfill('0') << d.step << ".png";
+            ImageIO::save(name.str(), d.preview);
+        }
+        const int width = 30;
+        const int filled = d.total > 0 ? d.step * width / d.total : width;
+        const double eta = d.step > 0 ? d.elapsedSeconds / d.step * (d.total - d.step) : 0.0;
+        std::ostringstream line;
+        line << "step " << d.step << "/" << d.total << " [" << std::string(std::size_t(filled), '#')
+             << std::string(std::size_t(width - filled), '.') << "] " << Report::fixed(d.elapsedSeconds, 1)
+             << " s, about " << Report::fixed(eta, 1) << " s left";
+        if (tty)
+            io.err << "\r" << line.str() << (d.step == d.total ? "\n" : "") << std::flush;
+        else if (d.step == d.total || d.step == 1)
+            io.err << line.str() << "\n";
+    };
+}
+
+DecodeSupport::InterruptGuard::InterruptGuard()
+{
+    g_interrupted.store(false);
+    g_previous = std::signal(SIGINT, onInterrupt);
+}
+
+DecodeSupport::InterruptGuard::~InterruptGuard()
+{
+    std::signal(SIGINT, g_previous == SIG_ERR ? SIG_DFL : g_previous);
+}
+
+const std::atomic<bool>* DecodeSupport::InterruptGuard::flag() const
+{
+    return &g_interrupted;
+}
+
+}  // namespace sem::cli

@@ -1,0 +1,119 @@
+#include "cli/commands/CaptionCommand.h"
+
+#include "core/caption/ApiKeyStore.h"
+#include "core/caption/CaptionClient.h"
+#include "core/caption/CaptionSettings.h"
+#include "core/common/Error.h"
+
+#include <QCommandLineParser>
+#include <QFileInfo>
+#include <QUrl>
+#include <nlohmann/json.hpp>
+#include <opencv2/imgcodecs.hpp>
+#include <ostream>
+
+namespace sem::cli {
+namespace {
+
+// "semc caption: <message>", without repeating a "caption: " prefix of the message.
+int failWith(Io& io, QString message) {
+    if (message.startsWith(QLatin1String("caption: "))) message.remove(0, 9);
+    io.err << "semc caption: " << message.toStdString() << '\n';
+    return kBadInput;
+}
+
+QString helpText(const QCommandLineParser& parser) {
+    QString help = parser.helpText();
+    // QCommandLineParser names the program only; show the subcommand too.
+    const qsizetype end = help.indexOf(QLatin1Char('\n'));
+    help = QStringLiteral("Usage: semc caption [options] IN") + help.mid(end);
+    if (!help.endsWith(QLatin1Char('\n'))) help += QLatin1Char('\n');
+    return help;
+}
+
+nlohmann::json tokens(int n) { return n < 0 ? nlohmann::json() : nlohmann::json(n); }
+
+}  // namespace
+
+std::string CaptionCommand::summary() const {
+    return "Caption an image with an OpenAI-compatible vision model (GPT-4o mini by default).";
+}
+
+cv::Mat loadCaptionImage(const QString& path) {
+    const QFileInfo info(path);
+    if (!info.exists()) throw Error("caption: " + path.toStdString() + " does not exist.");
+    if (!info.isFile() || !info.isReadable()) throw Error("caption: " + path.toStdString() + " is not a readable file.");
+    cv::Mat image = cv::imread(QFile::encodeName(path).toStdString(), cv::IMREAD_COLOR);
+    if (image.empty()) throw Error("caption: " + path.toStdString() + " is not an image OpenCV can read.");
+    return image;
+}
+
+int CaptionCommand::run(const QStringList& args, Io& io) {
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QString::fromStdString(summary()));
+    parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
+    const QCommandLineOption help({"h", "help"}, "Show this help.");
+    const QCommandLineOption model("model", "Model name (saved: semc config set model M).", "M");
+    const QCommandLineOption baseUrl("base-url", "API base URL, e.g. http://localhost:11434/v1 for Ollama.", "URL");
+    const QCommandLineOption maxWords("max-words", "Word budget of the caption (1-200).", "N");
+    const QCommandLineOption detail("detail", "Image detail sent to the model: low, high or auto.", "D");
+    const QCommandLineOption timeout("timeout", "Seconds to wait for a reply (1-600).", "S");
+    const QCommandLineOption maxRetries("max-retries", "Retries after HTTP 429 or 5xx (0-10).", "N");
+    const QCommandLineOption json("json", "Print JSON: caption, bytes, model, usage, seconds, attempts.");
+    parser.addOptions({help, model, baseUrl, maxWords, detail, timeout, maxRetries, json});
+    parser.addPositionalArgument("IN", "The image to caption.");
+    if (!parser.parse(QStringList{QStringLiteral("semc caption")} + args)) return failWith(io, parser.errorText());
+    if (parser.isSet(help)) {
+        io.out << helpText(parser).toStdString();
+        return kOk;
+    }
+    const QStringList positional = parser.positionalArguments();
+    if (positional.size() != 1)
+        return failWith(io, QStringLiteral("expected one image file (see semc caption --help)."));
+
+    try {
+        QStringList warnings;
+        CaptionSettings settings = CaptionSettings::load(&warnings);
+        for (const QString& w : warnings) io.err << "semc caption: warning: " << w.toStdString() << '\n';
+        const std::pair<const QCommandLineOption*, const char*> overrides[] = {
+            {&baseUrl, "endpoint"}, {&model, "model"},     {&maxWords, "max-words"},
+            {&detail, "detail"},    {&timeout, "timeout"}, {&maxRetries, "max-retries"}};
+        for (const auto& [option, key] : overrides)
+            if (parser.isSet(*option)) settings.set(QLatin1String(key), parser.value(*option));
+
+        const cv::Mat image = loadCaptionImage(positional.front());
+
+        const ApiKeyStore::Lookup key = ApiKeyStore::find();
+        if (key.key.isEmpty() && QUrl(settings.baseUrl).host() == QLatin1String("api.openai.com")) {
+            QString why = QStringLiteral("no API key for api.openai.com: set OPENAI_API_KEY or run \"semc config set-key\"");
+            if (!key.keychainProblem.isEmpty()) why += QStringLiteral(" (%1)").arg(key.keychainProblem);
+            return failWith(io, why + QLatin1Char('.'));
+        }
+
+        const auto onRetry = [&io](int retry, int max, qint64 delayMs, const QString& reason) {
+            io.err << "semc caption: " << reason.toStdString() << "; retry " << retry << " of " << max << " in "
+                   << static_cast<double>(delayMs) / 1000.0 << " s\n";
+        };
+        const CaptionResult r = CaptionClient::captionBlocking(image, settings, key.key, onRetry);
+        if (parser.isSet(json)) {
+            const nlohmann::json out = {
+                {"caption", r.caption.toStdString()},
+                {"bytes", r.caption.toUtf8().size()},
+                {"model", r.model.toStdString()},
+                {"finish_reason", r.finishReason.toStdString()},
+                {"usage", {{"prompt_tokens", tokens(r.usage.promptTokens)},
+                           {"completion_tokens", tokens(r.usage.completionTokens)},
+                           {"total_tokens", tokens(r.usage.totalTokens)}}},
+                {"seconds", r.seconds},
+                {"attempts", r.attempts}};
+            io.out << out.dump(2) << '\n';
+        } else {
+            io.out << r.caption.toStdString() << '\n';
+        }
+        return kOk;
+    } catch (const Error& e) {
+        return failWith(io, QString::fromStdString(e.what()));
+    }
+}
+
+}  // namespace sem::cli

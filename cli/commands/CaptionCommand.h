@@ -1,0 +1,25 @@
+#pragma once
+#include "cli/Command.h"
+
+#include <QString>
+#include <opencv2/core/mat.hpp>
+
+namespace sem::cli {
+
+// `semc caption IN [--model M] [--base-url URL] [--max-words N] [--detail low|high|auto]
+//                  [--timeout S] [--max-retries N] [--json]`
+// Asks the configured OpenAI-compatible endpoint for a caption of IN and prints it (or JSON with
+// caption, bytes, model, finish_reason, usage, seconds, attempts). Options override the saved
+// settings (`semc config`) for this run only. The API key comes from ApiKeyStore.
+class CaptionCommand : public Command {
+public:
+    std::string name() const override { return "caption"; }
+    std::string summary() const override;
+    int run(const QStringList& args, Io& io) override;
+};
+
+// The image the caption command sends (BGR, 8-bit). One call, to be replaced by the project's
+// image loader. Throws sem::Error naming the file when it cannot be read.
+cv::Mat loadCaptionImage(const QString& path);
+
+}  // namespace sem::cli

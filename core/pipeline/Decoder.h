@@ -1,0 +1,84 @@
+#pragma once
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <opencv2/core/mat.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/format/SemFile.h"
+#include "core/pipeline/Encoder.h"
+
+namespace sem::diffusion {
+class Engine;
+}
+
+namespace sem {
+
+// What the user asks for at decode time; unset fields come from the .sem file's recorded settings,
+// then from the decoder's defaults (DPM-Solver++(2M), 20 steps, guidance 2, seed 0).
+struct DecodeRequest {
+    std::optional<DecodeSettings::Sampler> sampler;
+    std::optional<int> steps;
+    std::optional<float> eta;
+    std::optional<float> guidance;
+    std::optional<std::uint32_t> seed;
+    bool fidelity = false;  // one-step x0 decode (maximum PSNR), overrides the sampler
+    bool force = false;     // decode even if the file names another model
+    int previewEvery = 5;
+};
+
+struct DecodeProgress {
+    int step = 0, total = 0;
+    double elapsedSeconds = 0;
+    cv::Mat preview;  // BGR x0 prediction at the image size; empty on steps without a preview
+};
+using DecodeProgressFn = std::function<void(const DecodeProgress&)>;
+
+struct DecodeOutcome {
+    cv::Mat image;                      // CV_8UC3 BGR at the file's size
+    DecodeSettings settings;            // what was used
+    std::vector<std::string> warnings;  // e.g. model mismatch under force
+    double seconds = 0;
+};
+
+// .sem -> image through the diffusion engine. One decode at a time per Decoder.
+class Decoder {
+public:
+    // `modelPath`: directory or .safetensors; empty = the default model (ModelLocator).
+    // `device`: auto, cpu or cuda. Throws sem::Error.
+    Decoder(const std::string& modelPath, const std::string& device);
+    ~Decoder();
+    Decoder(const Decoder&) = delete;
+    Decoder& operator=(const Decoder&) = delete;
+
+    std::string modelId() const;      // 16 hex digits
+    std::uint32_t modelId32() const;  // what a .sem records: the first 8 hex digits
+    std::string deviceName() const;
+
+    // Throws sem::Error on bad streams or a model mismatch without force; throws
+    // sem::diffusion::Cancelled when *cancel becomes true.
+    DecodeOutcome decode(const SemFile& file, const DecodeRequest& request, const DecodeProgressFn& progress = {},
+                         const std::atomic<bool>* cancel = nullptr);
+    // Caption-only text-to-image decode (no edges, no hint).
+    DecodeOutcome generate(const std::string& caption, int width, int height, const DecodeRequest& request,
+                           const DecodeProgressFn& progress = {}, const std::atomic<bool>* cancel = nullptr);
+
+    static DecodeSettings resolve(const DecodeSettings& recorded, const DecodeRequest& request);
+
+private:
+    DecodeOutcome run(const DecodedStreams& streams, int width, int height, const DecodeSettings& settings,
+                      int previewEvery, const DecodeProgressFn& progress, const std::atomic<bool>* cancel);
+    std::unique_ptr<diffusion::Engine> engine_;
+};
+
+// Where the default model is: $SEMCOMPRESS_MODEL, else <program dir>/../share/semcompress/models/default
+// (the installed layout, which the build tree mirrors). Throws sem::Error saying where it looked.
+class ModelLocator {
+public:
+    static std::string defaultModelPath();
+};
+
+}  // namespace sem

@@ -1,0 +1,16 @@
+# Included last by the top-level CMakeLists: install rules for data, then CPack.
+include(${CMAKE_CURRENT_LIST_DIR}/Install.cmake)
+
+set(CPACK_PACKAGE_NAME "semcompress")
+set(CPACK_PACKAGE_VENDOR "SemCompress developers")
+set(CPACK_PACKAGE_VERSION "${PROJECT_VERSION}+git${SEM_GIT_HASH}")
+set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "${PROJECT_DESCRIPTION}")
+set(CPACK_PACKAGE_INSTALL_DIRECTORY "SemCompress")
+set(CPACK_PACKAGE_FILE_NAME "semcompress-${PROJECT_VERSION}-${SEM_GIT_HASH}-${CMAKE_SYSTEM_NAME}")
+set(CPACK_RESOURCE_FILE_README "${PROJECT_SOURCE_DIR}/README.md")
+if(WIN32)
+  include(${CMAKE_CURRENT_LIST_DIR}/CPackWindows.cmake)
+else()
+  include(${CMAKE_CURRENT_LIST_DIR}/CPackLinux.cmake)
+endif()
+include(CPack)

@@ -1,0 +1,151 @@
+// The .sem -> image path through the real engine, with a tiny randomly initialised model made in
+// the test (no download, no shipped weights needed).
+#include <QTemporaryDir>
+#include <QtTest>
+#include <opencv2/imgproc.hpp>
+
+#include "core/common/Error.h"
+#include "core/pipeline/Decoder.h"
+#include "diffusion/DiffusionError.h"
+#include "diffusion/Engine.h"
+
+using namespace sem;
+
+namespace {
+
+cv::Mat scene(int w, int h)
+{
+    cv::Mat m(h, w, CV_8UC3, cv::Scalar(90, 140, 200));
+    cv::rectangle(m, {w / 5, h / 5, w / 3, h / 2}, cv::Scalar(20, 40, 220), cv::FILLED);
+    return m;
+}
+
+}  // namespace
+
+class TestDecoder : public QObject {
+    Q_OBJECT
+    QTemporaryDir dir;
+    std::string model;
+    SemFile file;
+
+private slots:
+    void initTestCase()
+    {
+        diffusion::ModelCard card;
+        card.config = diffusion::tinyModelConfig();
+        card.vocabulary = {"a", "red", "box", "on", "blue"};
+        diffusion::Engine engine;
+        engine.createRandom(card, 42, "cpu");
+        model = dir.filePath("tiny").toStdString();
+        engine.save(model);
+        EncodeOptions o;
+        o.caption = "a red box on blue";
+        o.hint.factor = 16;
+        file = Encoder::encode(scene(67, 45), o).file;
+    }
+    void decodesAtTheFileSize()
+    {
+        Decoder d(model, "cpu");
+        QCOMPARE(d.deviceName(), std::string("cpu"));
+        DecodeRequest r;
+        r.steps = 3;
+        int calls = 0, previews = 0;
+        r.previewEvery = 2;
+        const DecodeOutcome o = d.decode(file, r, [&](const DecodeProgress& p) {
+            ++calls;
+            QCOMPARE(p.total, 3);
+            if (!p.preview.empty()) {
+                ++previews;
+                QCOMPARE(p.preview.cols, 67);
+            }
+        });
+        QCOMPARE(o.image.cols, 67);
+        QCOMPARE(o.image.rows, 45);
+        QCOMPARE(o.image.type(), CV_8UC3);
+        QCOMPARE(calls, 3);
+        QCOMPARE(previews, 2);  // step 2 and the last step
+        QCOMPARE(o.settings.steps, 3u);
+    }
+    void sameFileSamePixels()
+    {
+        Decoder d(model, "cpu");
+        DecodeRequest r;
+        r.steps = 2;
+        r.seed = 7;
+        const cv::Mat a = d.decode(file, r).image;
+        const cv::Mat b = d.decode(file, r).image;
+        QCOMPARE(cv::norm(a, b, cv::NORM_INF), 0.0);
+        r.seed = 8;
+        QVERIFY(cv::norm(a, d.decode(file, r).image, cv::NORM_INF) > 0.0);
+    }
+    void recordedSettingsAreUsed()
+    {
+        SemFile f = file;
+        f.decode.present = true;
+        f.decode.sampler = DecodeSettings::Ddim;
+        f.decode.steps = 2;
+        f.decode.seed = 99;
+        Decoder d(model, "cpu");
+        const DecodeOutcome o = d.decode(f, {});
+        QCOMPARE(o.settings.steps, 2u);
+        QCOMPARE(o.settings.seed, 99u);
+        QCOMPARE(o.settings.sampler, DecodeSettings::Ddim);
+    }
+    void otherModelRefusedUnlessForced()
+    {
+        Decoder d(model, "cpu");
+        SemFile f = file;
+        f.modelId = d.modelId32() ^ 1u;
+        DecodeRequest r;
+        r.fidelity = true;
+        try {
+            d.decode(f, r);
+            QFAIL("no exception");
+        } catch (const Error& e) {
+            QVERIFY2(QString(e.what()).contains("--force"), e.what());
+        }
+        r.force = true;
+        const DecodeOutcome o = d.decode(f, r);
+        QCOMPARE(o.warnings.size(), std::size_t(1));
+        f.modelId = d.modelId32();
+        r.force = false;
+        QVERIFY(d.decode(f, r).warnings.empty());
+    }
+    void cancelStopsTheDecode()
+    {
+        Decoder d(model, "cpu");
+        std::atomic<bool> cancel{false};
+        DecodeRequest r;
+        r.steps = 10;
+        int last = 0;
+        QVERIFY_THROWS_EXCEPTION(diffusion::Cancelled, d.decode(file, r, [&](const DecodeProgress& p) {
+            last = p.step;
+            if (p.step == 2)
+                cancel = true;
+        }, &cancel));
+        QCOMPARE(last, 2);
+    }
+    void missingModelIsAClearError()
+    {
+        QVERIFY_THROWS_EXCEPTION(Error, Decoder(dir.filePath("nothing-here").toStdString(), "cpu"));
+        qputenv("SEMCOMPRESS_MODEL", "");
+        try {
+            ModelLocator::defaultModelPath();
+        } catch (const Error& e) {
+            QVERIFY(QString(e.what()).contains("--model"));
+        }
+    }
+    void generateFromCaption()
+    {
+        Decoder d(model, "cpu");
+        DecodeRequest r;
+        r.steps = 2;
+        const DecodeOutcome o = d.generate("a red box", 40, 24, r);
+        QCOMPARE(o.image.cols, 40);
+        QCOMPARE(o.image.rows, 24);
+        QVERIFY_THROWS_EXCEPTION(Error, d.generate("x", 0, 10, r));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestDecoder)
+#include "tst_decoder.moc"
