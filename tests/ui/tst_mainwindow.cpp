@@ -1,6 +1,8 @@
 #include <QtTest>
 #include <QComboBox>
+#include <QMessageBox>
 #include <QMimeData>
+#include <QPushButton>
 #include <QPlainTextEdit>
 #include <QSlider>
 #include <QStandardPaths>
@@ -165,6 +167,29 @@ private slots:
         QVERIFY2(w.lastError().contains(": .sem: "), qPrintable(w.lastError()));
         QVERIFY(!w.hasDocument());
         QVERIFY(!w.saveSem(m_dir.filePath("nothing.sem")));
+    }
+
+    void closingWithUnsavedChangesAsks()
+    {
+        MainWindow w;
+        w.show();
+        QVERIFY(w.openImage(m_imagePath));
+        QVERIFY(w.close());  // nothing modified: closes without asking
+        w.show();
+        w.captionPanel()->editor()->setPlainText(QStringLiteral("changed"));
+        QVERIFY(w.isWindowModified());
+        auto answer = [](QMessageBox::StandardButton button) {
+            QTimer::singleShot(0, [button] {
+                auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
+                QVERIFY(box);
+                box->button(button)->click();
+            });
+        };
+        answer(QMessageBox::Cancel);
+        QVERIFY(!w.close());
+        QVERIFY(w.isVisible());
+        answer(QMessageBox::Discard);
+        QVERIFY(w.close());
     }
 
     void exportAndDrop()
