@@ -14,8 +14,8 @@ namespace {
 cv::Mat scene(int w, int h)
 {
     cv::Mat m(h, w, CV_8UC3, cv::Scalar(90, 140, 200));
-    cv::rectangle(m, {w / 5, h / 5, w / 3, h / 2}, cv::Scalar(20, 40, 220), cv::FILLED);
-    cv::circle(m, {w * 2 / 3, h / 2}, h / 4, cv::Scalar(230, 220, 40), cv::FILLED);
+    cv::rectangle(m, {w / 5, h / 5, w / 3, h / 2}, cv::Scalar(10, 20, 40), cv::FILLED);  // strong edges
+    cv::circle(m, {w * 2 / 3, h / 2}, h / 4, cv::Scalar(250, 250, 250), cv::FILLED);
     return m;
 }
 
