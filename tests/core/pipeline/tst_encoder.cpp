@@ -47,8 +47,17 @@ private slots:
         QVERIFY(s.edges.edgePixels() > 0);
 
         const auto meta = nlohmann::json::parse(back.metadataJson());
-        QCOMPARE(meta["canny"]["scale"].get<int>(), 4);
-        QCOMPARE(meta["hint"]["factor"].get<int>(), 16);
+        QVERIFY(!meta.contains("canny"));  // defaults are not stored
+        QVERIFY(meta["enc"].get<std::string>().rfind("semc ", 0) == 0);
+        EncodeOptions tuned = o;
+        tuned.canny.scaleDenominator = 2;
+        tuned.canny.low = 80;
+        tuned.hint.quality = 30;
+        const auto meta2 = nlohmann::json::parse(Encoder::encode(img, tuned).file.metadataJson());
+        QCOMPARE(meta2["canny"]["scale"].get<int>(), 2);
+        QCOMPARE(meta2["canny"]["low"].get<double>(), 80.0);
+        QVERIFY(!meta2["canny"].contains("high"));
+        QCOMPARE(meta2["hint_quality"].get<int>(), 30);
     }
     void optionalStreams()
     {
