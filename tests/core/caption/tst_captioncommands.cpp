@@ -256,7 +256,6 @@ private slots:
         QCOMPARE(report.detail, detail);
         QVERIFY(report.encodeMedianMs > 0.0);
         QVERIFY(report.requestCpuMs > 0.0);
-        QVERIFY(report.requestMedianMs >= report.encodeMedianMs * 0.5);
         if (quickAck) QVERIFY2(report.requestMedianMs < 50.0, "over the 50 ms budget per request");
     }
 };
