@@ -128,7 +128,7 @@ HintParams Options::hintParams(const QCommandLineParser& parser)
 void Options::addCaptionOptions(QCommandLineParser& parser)
 {
     parser.addOptions({
-        {"caption", "Caption text (UTF-8).", "TEXT"},
+        {"caption", "Caption text (UTF-8); `auto` asks the caption service (semc encode only).", "TEXT"},
         {"caption-file", "Read the caption from a UTF-8 text file.", "F"},
     });
 }

@@ -87,7 +87,7 @@ int BenchCommand::run(const QStringList& args, Io& io)
         return bench::runBaselineBench(imagesIn(parser.value("baselines")), io.out);
     if (parser.isSet("caption")) {
         io.out << "Machine: " << bench::machineDescription() << "\n\n";
-        printCaptionBench(runCaptionBench(), io.out);
+        printCaptionBench(runCaptionBench(50, captionBenchImage()), io.out);
         return kOk;
     }
     if (parser.isSet("decode")) {
