@@ -6,6 +6,8 @@
 #include "cli/Command.h"
 #include "cli/commands/BaselineCommand.h"
 #include "cli/commands/BenchCommand.h"
+#include "cli/commands/CaptionCommand.h"
+#include "cli/commands/ConfigCommand.h"
 #include "cli/commands/EdgesCommand.h"
 #ifdef SEM_HAVE_DIFFUSION
 #include "cli/commands/DecodeCommand.h"
@@ -40,6 +42,8 @@ std::vector<std::unique_ptr<Command>> allCommands()
     c.push_back(std::make_unique<RoundtripCommand>());
     c.push_back(std::make_unique<GenerateCommand>());
 #endif
+    c.push_back(std::make_unique<CaptionCommand>());
+    c.push_back(std::make_unique<ConfigCommand>());
     c.push_back(std::make_unique<EdgesCommand>());
     c.push_back(std::make_unique<BaselineCommand>());
     c.push_back(std::make_unique<RdCommand>());

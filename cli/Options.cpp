@@ -22,7 +22,9 @@ bool Options::parse(QCommandLineParser& parser, const QString& command, const QS
     if (!parser.parse(full))
         throw Error(parser.errorText().toStdString() + " (see semc " + command.toStdString() + " --help)");
     if (parser.isSet(QStringLiteral("help"))) {
-        io.out << parser.helpText().toStdString();
+        // Qt's first line names the program file ("Usage: /path/semc [options]"); ours is in the description.
+        const QString help = parser.helpText();
+        io.out << help.mid(help.indexOf('\n') + 1).trimmed().toStdString() << "\n";
         return false;
     }
     return true;
@@ -126,7 +128,7 @@ HintParams Options::hintParams(const QCommandLineParser& parser)
 void Options::addCaptionOptions(QCommandLineParser& parser)
 {
     parser.addOptions({
-        {"caption", "Caption text (UTF-8).", "TEXT"},
+        {"caption", "Caption text (UTF-8); `auto` asks the caption service (semc encode only).", "TEXT"},
         {"caption-file", "Read the caption from a UTF-8 text file.", "F"},
     });
 }

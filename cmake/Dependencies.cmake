@@ -7,6 +7,7 @@ if(SEM_BUILD_GUI)
 endif()
 find_package(OpenCV 4.6 REQUIRED COMPONENTS core imgproc imgcodecs)
 find_package(nlohmann_json 3.10 REQUIRED)
+find_package(Qt6Keychain REQUIRED)  # qtkeychain-qt6-dev: the API key in the OS keychain
 find_package(ZLIB REQUIRED)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(BROTLI REQUIRED IMPORTED_TARGET libbrotlienc libbrotlidec)

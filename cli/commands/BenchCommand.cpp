@@ -1,11 +1,20 @@
 #include "cli/commands/BenchCommand.h"
 
 #include <QCommandLineParser>
+#include <QDir>
 #include <ostream>
 
 #include "cli/Options.h"
+#include "cli/bench/BaselineBench.h"
+#include "cli/bench/CaptionBench.h"
+#include "cli/bench/EdgeBench.h"
 #include "cli/bench/EncodeBench.h"
+#include "cli/bench/HintBench.h"
+#include "cli/bench/TextBench.h"
 #include "core/common/Error.h"
+#ifdef SEM_HAVE_DIFFUSION
+#include "cli/bench/DecodeBench.h"
+#endif
 
 namespace sem::cli {
 namespace {
@@ -18,22 +27,80 @@ std::vector<std::string> toStd(const QStringList& l)
     return v;
 }
 
+// The images of a folder (jpg, png), sorted, or the given files themselves.
+std::vector<std::string> imagesIn(const QString& folder)
+{
+    const QDir dir(folder);
+    if (!dir.exists())
+        throw Error("no such folder: " + folder.toStdString());
+    std::vector<std::string> files;
+    for (const QString& f : dir.entryList({"*.jpg", "*.jpeg", "*.png"}, QDir::Files, QDir::Name))
+        files.push_back(dir.filePath(f).toStdString());
+    if (files.empty())
+        throw Error("no .jpg or .png images in " + folder.toStdString());
+    return files;
+}
+
 }  // namespace
 
 int BenchCommand::run(const QStringList& args, Io& io)
 {
     QCommandLineParser parser;
-    Options::init(parser, "bench [IN...] [--runs N]",
-                  "Measures the encode path and prints a markdown table for docs/BENCHMARKS.md.");
-    parser.addOption({"runs", "Repetitions per measurement; the median is reported (default 15).", "N", "15"});
+    Options::init(parser, "bench [IMAGES...] [--runs N] | --edges DIR | --edge-speed [IMG] | --text CSV | --hint DIR"
+                          " | --baselines DIR | --caption | --decode",
+                  "Benchmarks, printed as markdown for docs/BENCHMARKS.md (with the machine).\n"
+                  "With images and no mode: the encode path (768x512 encode vs OpenCV WebP, live slider at 12 MP).");
+    parser.addOptions({
+        {"runs", "Repetitions per timing; the median is reported (default 15).", "N", "15"},
+        {"edges", "JBIG edge coding vs bilevel PNG over the images of DIR, per option set.", "DIR"},
+        {"edge-speed", "Extract + code time at 12 MP (synthetic 4000x3000 without an image)."},
+        {"text", "Caption coding methods over a Flickr8k-style captions CSV (image,caption).", "CSV"},
+        {"build-caption-dictionary", "Regenerate core/text/CaptionDictionary.cpp from the CSV's training half.",
+         "OUT.cpp"},
+        {"hint", "Hint codecs: bytes vs PSNR per factor and quality over the images of DIR.", "DIR"},
+        {"baselines", "Classical codecs at target bpps over the images of DIR.", "DIR"},
+        {"caption", "Caption client overhead per request against a local fake server."},
+        {"decode", "Decoder seconds per step and peak memory (random default-architecture weights unless --model)."},
+        {"model", "Model for --decode.", "DIR"},
+        {"device", "Device for --decode: auto, cpu or cuda.", "D", "auto"},
+    });
     if (!Options::parse(parser, "bench", args, io))
         return kOk;
+    io.out << "Command: `semc bench " << args.join(' ').toStdString() << "`\n\n";
+    const std::vector<std::string> positional = toStd(parser.positionalArguments());
+
+    if (parser.isSet("edges"))
+        return bench::runEdgeCodecBench(imagesIn(parser.value("edges")), io.out);
+    if (parser.isSet("edge-speed"))
+        return bench::runEdgeSpeedBench(positional.empty() ? std::string() : positional.front(), io.out);
+    if (parser.isSet("build-caption-dictionary")) {
+        if (!parser.isSet("text"))
+            throw Error("--build-caption-dictionary needs --text CSV");
+        return bench::writeCaptionDictionarySource(parser.value("text").toStdString(),
+                                                   parser.value("build-caption-dictionary").toStdString(), io.out);
+    }
+    if (parser.isSet("text"))
+        return bench::runTextCodecBench(parser.value("text").toStdString(), io.out);
+    if (parser.isSet("hint"))
+        return bench::runHintCodecBench(imagesIn(parser.value("hint")), io.out);
+    if (parser.isSet("baselines"))
+        return bench::runBaselineBench(imagesIn(parser.value("baselines")), io.out);
+    if (parser.isSet("caption")) {
+        io.out << "Machine: " << bench::machineDescription() << "\n\n";
+        printCaptionBench(runCaptionBench(50, captionBenchImage()), io.out);
+        return kOk;
+    }
+    if (parser.isSet("decode")) {
+#ifdef SEM_HAVE_DIFFUSION
+        return bench::runDecodeBench(parser.value("model").toStdString(), parser.value("device").toStdString(), io.out);
+#else
+        throw Error("this build has no diffusion decoder (SEM_BUILD_DIFFUSION=OFF)");
+#endif
+    }
     const int runs = static_cast<int>(Options::toInt(parser, "runs", 1, 1000));
-    std::vector<std::string> images = toStd(parser.positionalArguments());
-    if (images.empty())
-        throw Error("give one or more images to benchmark (e.g. resources/samples/*.jpg)");
-    io.out << "Command: semc bench " << args.join(' ').toStdString() << "\n\n";
-    return bench::runEncodeBench(images, runs, io.out);
+    if (positional.empty())
+        throw Error("give one or more images to benchmark (e.g. resources/samples/*.jpg), or a mode (see --help)");
+    return bench::runEncodeBench(positional, runs, io.out);
 }
 
 }  // namespace sem::cli

@@ -4,12 +4,12 @@
 #include "core/caption/CaptionClient.h"
 #include "core/caption/CaptionSettings.h"
 #include "core/common/Error.h"
+#include "core/image/ImageIO.h"
 
 #include <QCommandLineParser>
 #include <QFileInfo>
 #include <QUrl>
 #include <nlohmann/json.hpp>
-#include <opencv2/imgcodecs.hpp>
 #include <ostream>
 
 namespace sem::cli {
@@ -40,12 +40,21 @@ std::string CaptionCommand::summary() const {
 }
 
 cv::Mat loadCaptionImage(const QString& path) {
-    const QFileInfo info(path);
-    if (!info.exists()) throw Error("caption: " + path.toStdString() + " does not exist.");
-    if (!info.isFile() || !info.isReadable()) throw Error("caption: " + path.toStdString() + " is not a readable file.");
-    cv::Mat image = cv::imread(QFile::encodeName(path).toStdString(), cv::IMREAD_COLOR);
-    if (image.empty()) throw Error("caption: " + path.toStdString() + " is not an image OpenCV can read.");
-    return image;
+    return ImageIO::load(QFile::encodeName(path).toStdString()).bgr;
+}
+
+CaptionResult requestCaption(const cv::Mat& image, const CaptionSettings& settings, Io& io, const std::string& command) {
+    const ApiKeyStore::Lookup key = ApiKeyStore::find();
+    if (key.key.isEmpty() && QUrl(settings.baseUrl).host() == QLatin1String("api.openai.com")) {
+        std::string why = "no API key for api.openai.com: set OPENAI_API_KEY or run \"semc config set-key\"";
+        if (!key.keychainProblem.isEmpty()) why += " (" + key.keychainProblem.toStdString() + ")";
+        throw Error(why);
+    }
+    const auto onRetry = [&io, command](int retry, int max, qint64 delayMs, const QString& reason) {
+        io.err << "semc " << command << ": " << reason.toStdString() << "; retry " << retry << " of " << max << " in "
+               << static_cast<double>(delayMs) / 1000.0 << " s\n";
+    };
+    return CaptionClient::captionBlocking(image, settings, key.key, onRetry);
 }
 
 int CaptionCommand::run(const QStringList& args, Io& io) {
@@ -83,18 +92,7 @@ int CaptionCommand::run(const QStringList& args, Io& io) {
 
         const cv::Mat image = loadCaptionImage(positional.front());
 
-        const ApiKeyStore::Lookup key = ApiKeyStore::find();
-        if (key.key.isEmpty() && QUrl(settings.baseUrl).host() == QLatin1String("api.openai.com")) {
-            QString why = QStringLiteral("no API key for api.openai.com: set OPENAI_API_KEY or run \"semc config set-key\"");
-            if (!key.keychainProblem.isEmpty()) why += QStringLiteral(" (%1)").arg(key.keychainProblem);
-            return failWith(io, why + QLatin1Char('.'));
-        }
-
-        const auto onRetry = [&io](int retry, int max, qint64 delayMs, const QString& reason) {
-            io.err << "semc caption: " << reason.toStdString() << "; retry " << retry << " of " << max << " in "
-                   << static_cast<double>(delayMs) / 1000.0 << " s\n";
-        };
-        const CaptionResult r = CaptionClient::captionBlocking(image, settings, key.key, onRetry);
+        const CaptionResult r = requestCaption(image, settings, io, "caption");
         if (parser.isSet(json)) {
             const nlohmann::json out = {
                 {"caption", r.caption.toStdString()},

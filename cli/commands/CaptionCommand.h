@@ -4,6 +4,9 @@
 #include <QString>
 #include <opencv2/core/mat.hpp>
 
+#include "core/caption/CaptionResult.h"
+#include "core/caption/CaptionSettings.h"
+
 namespace sem::cli {
 
 // `semc caption IN [--model M] [--base-url URL] [--max-words N] [--detail low|high|auto]
@@ -18,8 +21,13 @@ public:
     int run(const QStringList& args, Io& io) override;
 };
 
-// The image the caption command sends (BGR, 8-bit). One call, to be replaced by the project's
-// image loader. Throws sem::Error naming the file when it cannot be read.
+// The image the caption command sends (BGR, 8-bit), through the project's image loader.
+// Throws sem::Error naming the file when it cannot be read.
 cv::Mat loadCaptionImage(const QString& path);
+
+// Asks the configured endpoint for a caption of `image` with the key from ApiKeyStore (the
+// environment or the keychain), printing retries as "semc COMMAND: ...". Throws sem::Error
+// (CaptionException) with a message that never contains the key.
+CaptionResult requestCaption(const cv::Mat& image, const CaptionSettings& settings, Io& io, const std::string& command);
 
 }  // namespace sem::cli

@@ -5,6 +5,7 @@
 
 #include "cli/Options.h"
 #include "cli/Report.h"
+#include "cli/commands/CaptionCommand.h"
 #include "core/common/Error.h"
 #include "core/image/ImageIO.h"
 #include "core/pipeline/Encoder.h"
@@ -39,6 +40,14 @@ int EncodeCommand::run(const QStringList& args, Io& io)
     const LoadedImage image = ImageIO::load(in.toStdString());
     for (const std::string& w : image.warnings)
         io.err << "semc encode: warning: " << in.toStdString() << ": " << w << "\n";
+    if (options.caption == "auto") {
+        QStringList warnings;
+        const CaptionSettings settings = CaptionSettings::load(&warnings);
+        for (const QString& w : warnings)
+            io.err << "semc encode: warning: " << w.toStdString() << "\n";
+        options.caption = requestCaption(image.bgr, settings, io, "encode").caption.toStdString();
+        io.err << "semc encode: caption: " << options.caption << "\n";
+    }
     const EncodeResult result = Encoder::encode(image.bgr, options);
     const std::string out = parser.value("output").toStdString();
     result.file.save(out);

@@ -16,7 +16,7 @@
 namespace sem::cli {
 namespace {
 
-const double kTargets[] = {0.005, 0.01, 0.02, 0.03, 0.05, 0.075, 0.1, 0.2, 0.3, 0.5};
+const std::vector<double> kTargets = {0.005, 0.01, 0.02, 0.03, 0.05, 0.075, 0.1, 0.2, 0.3, 0.5};
 
 struct OperatingPoint {
     int scaleDenominator;
@@ -52,8 +52,10 @@ int RdCommand::run(const QStringList& args, Io& io)
                << "codec           target    bpp      bytes   PSNR    SSIM    MS-SSIM  setting\n";
     for (BaselineCodec codec : Baselines::all()) {
         nlohmann::json points = nlohmann::json::array();
-        for (double target : kTargets) {
-            const BaselineResult r = Baselines::atTargetBpp(img, codec, target);
+        const std::vector<BaselineResult> results = Baselines::atTargetBpps(img, codec, kTargets);
+        for (std::size_t i = 0; i < kTargets.size(); ++i) {
+            const double target = kTargets[i];
+            const BaselineResult& r = results[i];
             if (!r.reached) {
                 points.push_back({{"target_bpp", target}, {"reached", false}, {"bpp", r.bpp}, {"bytes", r.bytes}});
                 if (!json)
@@ -62,9 +64,8 @@ int RdCommand::run(const QStringList& args, Io& io)
                            << std::right;
                 continue;
             }
-            const double psnr = metrics::psnr(img, r.decoded);
-            const double ssim = metrics::ssim(img, r.decoded);
-            const double ms = metrics::msSsim(img, r.decoded);
+            const metrics::Scores sc = metrics::all(img, r.decoded);
+            const double psnr = sc.psnr, ssim = sc.ssim, ms = sc.msSsim;
             points.push_back({{"target_bpp", target}, {"reached", true}, {"bpp", r.bpp}, {"bytes", r.bytes},
                               {"psnr", psnr}, {"ssim", ssim}, {"ms_ssim", ms}, {"quality", r.quality},
                               {"downscale", r.downscale}});

@@ -98,7 +98,7 @@ void CaptionClient::start(const cv::Mat& image) {
     if (busy_) throw Error("caption: a request is already running.");
     QByteArray jpeg;
     try {
-        jpeg = CaptionRequest::encodeJpeg(image);
+        jpeg = CaptionRequest::encodeJpeg(image, CaptionRequest::maxSideFor(settings_.detail));
     } catch (const Error& e) {
         begin();
         failLater(Kind::InvalidInput, QString::fromStdString(e.what()));

@@ -41,7 +41,8 @@ public:
 
     bool isBusy() const { return busy_; }
 
-    // Downscales and JPEG-encodes `image` (BGR, BGRA or grey, 8-bit) and sends it. Throws
+    // Downscales (longest side 512 px at detail "low", else 1024) and JPEG-encodes `image`
+    // (BGR, BGRA or grey, 8-bit) and sends it. Throws
     // sem::Error if a request is already running; every other problem arrives as failed().
     void start(const cv::Mat& image);
     // The same with an image that is already a JPEG (no re-encoding).

@@ -11,7 +11,12 @@
 
 namespace sem {
 
-QByteArray CaptionRequest::encodeJpeg(const cv::Mat& image) {
+int CaptionRequest::maxSideFor(const QString& detail) {
+    return detail == QLatin1String("low") ? kMaxSideLowDetail : kMaxSide;
+}
+
+QByteArray CaptionRequest::encodeJpeg(const cv::Mat& image, int maxSide) {
+    maxSide = std::clamp(maxSide, 1, kMaxSide);
     if (image.empty() || image.cols <= 0 || image.rows <= 0)
         throw Error("caption: the image is empty.");
     if (image.depth() != CV_8U)
@@ -24,10 +29,10 @@ QByteArray CaptionRequest::encodeJpeg(const cv::Mat& image) {
     default: throw Error("caption: the image must have 1, 3 or 4 channels.");
     }
     const int longest = std::max(bgr.cols, bgr.rows);
-    if (longest > kMaxSide) {
-        const double scale = static_cast<double>(kMaxSide) / longest;
-        const int w = std::clamp(static_cast<int>(bgr.cols * scale + 0.5), 1, kMaxSide);
-        const int h = std::clamp(static_cast<int>(bgr.rows * scale + 0.5), 1, kMaxSide);
+    if (longest > maxSide) {
+        const double scale = static_cast<double>(maxSide) / longest;
+        const int w = std::clamp(static_cast<int>(bgr.cols * scale + 0.5), 1, maxSide);
+        const int h = std::clamp(static_cast<int>(bgr.rows * scale + 0.5), 1, maxSide);
         cv::Mat small;
         cv::resize(bgr, small, cv::Size(w, h), 0, 0, cv::INTER_AREA);
         bgr = small;

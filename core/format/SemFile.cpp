@@ -197,37 +197,54 @@ double SemFile::bpp() const
     return static_cast<double>(serialize().size()) * 8.0 / (static_cast<double>(width) * height);
 }
 
+// Metadata payload: one method byte (0 = UTF-8 JSON as is, 1 = zlib stream), then the data.
+// The writer keeps whichever is smaller: short JSON does not pay zlib's 6 bytes of framing.
 void SemFile::setMetadataJson(const std::string& json)
 {
     if (json.size() > kMaxMetadataBytes)
         throw Error(".sem: metadata is larger than " + std::to_string(kMaxMetadataBytes) + " bytes");
     uLongf bound = compressBound(static_cast<uLong>(json.size()));
-    std::vector<std::uint8_t> out(bound);
-    if (compress2(out.data(), &bound, reinterpret_cast<const Bytef*>(json.data()), static_cast<uLong>(json.size()),
-                  Z_BEST_COMPRESSION)
+    std::vector<std::uint8_t> packed(bound + 1);
+    packed[0] = 1;
+    if (compress2(packed.data() + 1, &bound, reinterpret_cast<const Bytef*>(json.data()),
+                  static_cast<uLong>(json.size()), Z_BEST_COMPRESSION)
         != Z_OK)
         throw Error(".sem: metadata compression failed");
-    out.resize(bound);
-    metadata = std::move(out);
+    packed.resize(bound + 1);
+    if (packed.size() < json.size() + 1) {
+        metadata = std::move(packed);
+        return;
+    }
+    std::vector<std::uint8_t> plain{0};
+    plain.insert(plain.end(), json.begin(), json.end());
+    metadata = std::move(plain);
 }
 
 std::string SemFile::metadataJson() const
 {
     if (!metadata || metadata->empty())
         return {};
+    const std::uint8_t method = (*metadata)[0];
+    if (method == 0) {
+        if (metadata->size() - 1 > kMaxMetadataBytes)
+            throw Error(".sem: metadata is larger than " + std::to_string(kMaxMetadataBytes) + " bytes");
+        return std::string(metadata->begin() + 1, metadata->end());
+    }
+    if (method != 1)
+        throw Error(".sem: metadata uses unknown method " + std::to_string(method));
     z_stream zs{};
     if (inflateInit(&zs) != Z_OK)
         throw Error(".sem: metadata: cannot initialise zlib");
     std::string out(kMaxMetadataBytes + 1, '\0');
-    zs.next_in = const_cast<Bytef*>(metadata->data());
-    zs.avail_in = static_cast<uInt>(metadata->size());
+    zs.next_in = const_cast<Bytef*>(metadata->data() + 1);
+    zs.avail_in = static_cast<uInt>(metadata->size() - 1);
     zs.next_out = reinterpret_cast<Bytef*>(out.data());
     zs.avail_out = static_cast<uInt>(out.size());
     const int rc = inflate(&zs, Z_FINISH);
     const std::size_t produced = out.size() - zs.avail_out;
     const bool consumedAll = zs.avail_in == 0;
     inflateEnd(&zs);
-    if (rc == Z_BUF_ERROR && produced > kMaxMetadataBytes)
+    if (produced > kMaxMetadataBytes)
         throw Error(".sem: metadata expands beyond " + std::to_string(kMaxMetadataBytes) + " bytes");
     if (rc != Z_STREAM_END || !consumedAll)
         throw Error(".sem: metadata is corrupt");

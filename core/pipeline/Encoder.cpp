@@ -12,15 +12,35 @@ namespace sem {
 
 std::string Encoder::metadataJson(const EncodeOptions& o, double low, double high)
 {
-    const CannyParams& c = o.canny;
-    nlohmann::json j = {
-        {"enc", std::string("semc ") + version::kVersion},
-        {"canny",
-         {{"low", low}, {"high", high}, {"auto", c.autoThresholds}, {"blur", c.blurSigma},
-          {"aperture", c.aperture}, {"l2", c.l2Gradient}, {"scale", c.scaleDenominator},
-          {"min_length", c.minLength}, {"rgb", c.perChannel}}},
-        {"hint", {{"factor", o.hint.factor}, {"quality", o.hint.quality}}},
-    };
+    // Only what differs from the defaults is stored: every byte of metadata is paid for.
+    const CannyParams c = o.canny;
+    const CannyParams d;
+    nlohmann::json canny = nlohmann::json::object();
+    if (c.autoThresholds)
+        canny["auto"] = c.autoSigma;
+    else {
+        if (low != d.low)
+            canny["low"] = low;
+        if (high != d.high)
+            canny["high"] = high;
+    }
+    if (c.blurSigma != d.blurSigma)
+        canny["blur"] = c.blurSigma;
+    if (c.aperture != d.aperture)
+        canny["aperture"] = c.aperture;
+    if (c.l2Gradient != d.l2Gradient)
+        canny["l2"] = c.l2Gradient;
+    if (c.scaleDenominator != d.scaleDenominator)
+        canny["scale"] = c.scaleDenominator;
+    if (c.minLength != d.minLength)
+        canny["min_length"] = c.minLength;
+    if (c.perChannel)
+        canny["rgb"] = true;
+    nlohmann::json j = {{"enc", std::string("semc ") + version::kVersion}};
+    if (!canny.empty())
+        j["canny"] = canny;
+    if (o.hint.factor > 0 && o.hint.quality >= 0)
+        j["hint_quality"] = o.hint.quality;
     return j.dump();
 }
 

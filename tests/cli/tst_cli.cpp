@@ -84,7 +84,8 @@ private slots:
 
     void encodeThenInfo()
     {
-        Run r = semc({"encode", image, "-o", sem, "--hint", "16", "--caption", "a red box and a yellow disc", "--json"});
+        Run r = semc({"encode", image, "-o", sem, "--hint", "16", "--low", "80", "--caption", "a red box and a yellow disc",
+                      "--json"});
         QCOMPARE(r.code, 0);
         const auto j = nlohmann::json::parse(r.out);
         QCOMPARE(j["width"].get<int>(), 192);
@@ -105,7 +106,7 @@ private slots:
         QCOMPARE(info["caption"].get<std::string>(), std::string("a red box and a yellow disc"));
         QCOMPARE(info["bytes"].get<std::size_t>(), bytes);
         QCOMPARE(info["edges"]["width"].get<int>(), 48);  // 192 / 4
-        QCOMPARE(info["metadata"]["canny"]["scale"].get<int>(), 4);
+        QCOMPARE(info["metadata"]["canny"]["low"].get<double>(), 80.0);
 
         r = semc({"info", sem});
         QCOMPARE(r.code, 0);

@@ -15,6 +15,7 @@ using sem::CaptionError;
 using sem::CaptionResult;
 using sem::CaptionSettings;
 using sem::test::FakeHttpServer;
+using sem::test::RecordedRequest;
 using sem::test::ScriptedResponse;
 using Kind = sem::CaptionError::Kind;
 
@@ -109,10 +110,23 @@ private slots:
     void requestIsWellFormed() {
         FakeHttpServer server;
         server.enqueue(FakeHttpServer::response(200, okBody()));
+        server.enqueue(FakeHttpServer::response(200, okBody()));
+        const Outcome high = run(server, testImage(2000, 1000), -1, [](CaptionSettings& s) { s.detail = "high"; });
+        QVERIFY(high.finished);
         const Outcome out = run(server, testImage(2000, 1000));
         QVERIFY2(out.finished, out.error ? qPrintable(out.error->message) : "no answer");
-        QCOMPARE(server.requests().size(), 1);
-        const auto& req = server.requests().front();
+        QCOMPARE(server.requests().size(), 2);
+        // detail "high": longest side 1024; detail "low" (the default): 512.
+        const auto sentSize = [](const RecordedRequest& r) {
+            const nlohmann::json j = nlohmann::json::parse(r.body.toStdString());
+            const std::string url = j.at("messages").at(0).at("content").at(1).at("image_url").at("url").get<std::string>();
+            const QByteArray jpeg = QByteArray::fromBase64(QByteArray::fromStdString(url.substr(url.find(',') + 1)));
+            const cv::Mat m = cv::imdecode(std::vector<uchar>(jpeg.begin(), jpeg.end()), cv::IMREAD_COLOR);
+            return QSize(m.cols, m.rows);
+        };
+        QCOMPARE(sentSize(server.requests().at(0)), QSize(1024, 512));
+        QCOMPARE(sentSize(server.requests().at(1)), QSize(512, 256));
+        const auto& req = server.requests().at(1);
         QCOMPARE(req.method, QByteArray("POST"));
         QCOMPARE(req.path, QByteArray("/v1/chat/completions"));
         QCOMPARE(req.headers.value("authorization"), "Bearer " + kKey.toLatin1());
@@ -134,9 +148,9 @@ private slots:
         QVERIFY(jpeg.startsWith("\xFF\xD8"));
         const cv::Mat decoded = cv::imdecode(std::vector<uchar>(jpeg.begin(), jpeg.end()), cv::IMREAD_COLOR);
         QVERIFY(!decoded.empty());
-        QCOMPARE(std::max(decoded.cols, decoded.rows), 1024);
-        QCOMPARE(decoded.cols, 1024);
-        QCOMPARE(decoded.rows, 512);
+        QVERIFY(std::max(decoded.cols, decoded.rows) <= 1024);
+        QCOMPARE(decoded.cols, 512);
+        QCOMPARE(decoded.rows, 256);
     }
 
     void noKeyMeansNoAuthorizationHeader() {

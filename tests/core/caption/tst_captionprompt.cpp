@@ -76,6 +76,17 @@ private slots:
         QCOMPARE(back.rows, expectedHeight);
     }
 
+    void lowDetailSendsHalfTheSize() {
+        QCOMPARE(CaptionRequest::maxSideFor("low"), 512);
+        QCOMPARE(CaptionRequest::maxSideFor("high"), 1024);
+        QCOMPARE(CaptionRequest::maxSideFor("auto"), 1024);
+        const cv::Mat img(1000, 2000, CV_8UC3, cv::Scalar::all(70));
+        const QByteArray jpeg = CaptionRequest::encodeJpeg(img, CaptionRequest::maxSideFor("low"));
+        const cv::Mat back = cv::imdecode(std::vector<uchar>(jpeg.begin(), jpeg.end()), cv::IMREAD_COLOR);
+        QCOMPARE(back.cols, 512);
+        QCOMPARE(back.rows, 256);
+    }
+
     void badImagesAreRefused() {
         QVERIFY_THROWS_EXCEPTION(sem::Error, CaptionRequest::encodeJpeg(cv::Mat()));
         QVERIFY_THROWS_EXCEPTION(sem::Error, CaptionRequest::encodeJpeg(cv::Mat(10, 10, CV_32FC3)));

@@ -131,7 +131,8 @@ private slots:
         const QString path = dir_.filePath(QStringLiteral("garbage.ini"));
         QFile f(path);
         QVERIFY(f.open(QIODevice::WriteOnly));
-        f.write("\x00\xff[caption\nmax-words=\x01\x02\ntimeout=[[[\n", 40);
+        static const char garbage[] = "\x00\xff[caption\nmax-words=\x01\x02\ntimeout=[[[\n";
+        f.write(garbage, sizeof garbage - 1);  // embedded NUL included
         f.close();
         QSettings ini(path, QSettings::IniFormat);
         QStringList warnings;

@@ -1,6 +1,7 @@
 #include <QTemporaryDir>
 #include <QtTest>
 #include <random>
+#include <zlib.h>
 
 #include "core/common/Error.h"
 #include "core/format/SemFile.h"
@@ -164,6 +165,14 @@ private slots:
         f.edges = std::vector<std::uint8_t>{2};
         QVERIFY(errorOf(f.serialize()).contains("duplicate edges chunk"));
     }
+    void shortMetadataIsStoredPlain()
+    {
+        SemFile f = sample();
+        f.setMetadataJson(R"({"enc":"semc 0.1.0"})");
+        QCOMPARE((*f.metadata)[0], std::uint8_t(0));
+        QCOMPARE(f.metadata->size(), std::size_t(21));
+        QCOMPARE(f.metadataJson(), std::string(R"({"enc":"semc 0.1.0"})"));
+    }
     void metadataBombRefused()
     {
         SemFile f = sample();
@@ -177,8 +186,23 @@ private slots:
         std::vector<std::uint8_t> huge = *big.metadata;
         g.metadata = huge;
         QCOMPARE(g.metadataJson().size(), SemFile::kMaxMetadataBytes);
-        g.metadata = std::vector<std::uint8_t>{0x78, 0x9c, 1, 2, 3};
+        g.metadata = std::vector<std::uint8_t>{1, 0x78, 0x9c, 1, 2, 3};
         QVERIFY_THROWS_EXCEPTION(Error, g.metadataJson());
+        g.metadata = std::vector<std::uint8_t>{7, '{', '}'};
+        QVERIFY_THROWS_EXCEPTION(Error, g.metadataJson());
+        // A zlib stream that inflates past the limit (a bomb) is refused while inflating.
+        SemFile h = sample();
+        h.setMetadataJson(std::string(SemFile::kMaxMetadataBytes, 'a'));
+        QCOMPARE((*h.metadata)[0], std::uint8_t(1));
+        // Re-compress twice the limit by hand.
+        std::string twice(2 * SemFile::kMaxMetadataBytes, 'a');
+        uLongf n = compressBound(uLong(twice.size()));
+        std::vector<std::uint8_t> z(n + 1);
+        z[0] = 1;
+        QCOMPARE(compress2(z.data() + 1, &n, reinterpret_cast<const Bytef*>(twice.data()), uLong(twice.size()), 9), Z_OK);
+        z.resize(n + 1);
+        h.metadata = z;
+        QVERIFY_THROWS_EXCEPTION(Error, h.metadataJson());
     }
     void saveAndLoad()
     {

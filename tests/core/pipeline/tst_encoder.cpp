@@ -14,8 +14,8 @@ namespace {
 cv::Mat scene(int w, int h)
 {
     cv::Mat m(h, w, CV_8UC3, cv::Scalar(90, 140, 200));
-    cv::rectangle(m, {w / 5, h / 5, w / 3, h / 2}, cv::Scalar(20, 40, 220), cv::FILLED);
-    cv::circle(m, {w * 2 / 3, h / 2}, h / 4, cv::Scalar(230, 220, 40), cv::FILLED);
+    cv::rectangle(m, {w / 5, h / 5, w / 3, h / 2}, cv::Scalar(10, 20, 40), cv::FILLED);  // strong edges
+    cv::circle(m, {w * 2 / 3, h / 2}, h / 4, cv::Scalar(250, 250, 250), cv::FILLED);
     return m;
 }
 
@@ -47,8 +47,17 @@ private slots:
         QVERIFY(s.edges.edgePixels() > 0);
 
         const auto meta = nlohmann::json::parse(back.metadataJson());
-        QCOMPARE(meta["canny"]["scale"].get<int>(), 4);
-        QCOMPARE(meta["hint"]["factor"].get<int>(), 16);
+        QVERIFY(!meta.contains("canny"));  // defaults are not stored
+        QVERIFY(meta["enc"].get<std::string>().rfind("semc ", 0) == 0);
+        EncodeOptions tuned = o;
+        tuned.canny.scaleDenominator = 2;
+        tuned.canny.low = 80;
+        tuned.hint.quality = 30;
+        const auto meta2 = nlohmann::json::parse(Encoder::encode(img, tuned).file.metadataJson());
+        QCOMPARE(meta2["canny"]["scale"].get<int>(), 2);
+        QCOMPARE(meta2["canny"]["low"].get<double>(), 80.0);
+        QVERIFY(!meta2["canny"].contains("high"));
+        QCOMPARE(meta2["hint_quality"].get<int>(), 30);
     }
     void optionalStreams()
     {
