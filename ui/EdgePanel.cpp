@@ -106,8 +106,9 @@ void EdgePanel::setParams(const CannyParams& params)
 {
     m_base = params;
     const QSignalBlocker b1(m_auto), b2(m_blur), b3(m_scale), b4(m_minLength), b5(m_rgb);
-    setThresholdWidgets(int(std::lround(std::clamp(params.low, 0.0, double(kMaxThreshold)))),
-                        int(std::lround(std::clamp(params.high, 0.0, double(kMaxThreshold)))));
+    const int low = int(std::lround(std::clamp(params.low, 0.0, double(kMaxThreshold))));
+    const int high = int(std::lround(std::clamp(params.high, 0.0, double(kMaxThreshold))));
+    setThresholdWidgets(low, std::max(low, high));
     m_auto->setChecked(params.autoThresholds);
     m_blur->setValue(params.blurSigma);
     const int index = m_scale->findData(params.scaleDenominator);

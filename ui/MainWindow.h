@@ -90,6 +90,7 @@ private:
     void rebuildRecentMenu();
     void showError(const QString& title, const QString& message);
     void applySettingsFromMetadata(const std::string& json);
+    int hintFactorOf(int thumbWidth, int thumbHeight) const;  // 0 if no factor gives that size
 
     // MainWindowStreams.cpp: edge and hint workers, caption, rate
     struct EdgeOutcome;

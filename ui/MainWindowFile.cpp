@@ -133,6 +133,9 @@ bool MainWindow::openSem(const QString& path)
     m_view->setSplit(hasHint);
     syncViewControls();
 
+    // The hint factor follows from the thumbnail size; the rest from the metadata (non-defaults).
+    m_edgePanel->setParams(CannyParams{});
+    m_hintPanel->setParams(HintParams{hasHint ? hintFactorOf(streams.hintThumbnail.cols, streams.hintThumbnail.rows) : 0, -1});
     applySettingsFromMetadata(file.metadataJson());
     if (!streams.edges.empty())
         m_edgePanel->setResult(streams.edges.width, streams.edges.height, streams.edges.edgePixels(),
@@ -162,36 +165,54 @@ void MainWindow::applySettingsFromMetadata(const std::string& json)
     const nlohmann::json j = nlohmann::json::parse(json, nullptr, false);
     if (j.is_discarded() || !j.is_object())
         return;
-    // Fields missing or of the wrong type keep their defaults: metadata is informative only.
-    auto get = [](const nlohmann::json& obj, const char* key, auto fallback) {
-        using T = decltype(fallback);
+    // Fields missing, of the wrong type or out of range keep their defaults: metadata is
+    // informative only (and untrusted).
+    auto number = [](const nlohmann::json& obj, const char* key, double fallback, double lo, double hi) {
         const auto it = obj.find(key);
-        if (it == obj.end())
+        if (it == obj.end() || !it->is_number())
             return fallback;
-        if constexpr (std::is_same_v<T, bool>)
-            return it->is_boolean() ? it->template get<bool>() : fallback;
-        else
-            return it->is_number() ? it->template get<T>() : fallback;
+        const double v = it->get<double>();
+        return v >= lo && v <= hi ? v : fallback;
+    };
+    auto flag = [](const nlohmann::json& obj, const char* key, bool fallback) {
+        const auto it = obj.find(key);
+        return it != obj.end() && it->is_boolean() ? it->get<bool>() : fallback;
     };
     if (const auto c = j.find("canny"); c != j.end() && c->is_object()) {
         CannyParams p;
-        p.low = get(*c, "low", p.low);
-        p.high = get(*c, "high", p.high);
-        p.autoThresholds = get(*c, "auto", p.autoThresholds);
-        p.blurSigma = get(*c, "blur", p.blurSigma);
-        p.aperture = get(*c, "aperture", p.aperture);
-        p.l2Gradient = get(*c, "l2", p.l2Gradient);
-        p.scaleDenominator = get(*c, "scale", p.scaleDenominator);
-        p.minLength = get(*c, "min_length", p.minLength);
-        p.perChannel = get(*c, "rgb", p.perChannel);
-        m_edgePanel->setParams(p);
+        p.low = number(*c, "low", p.low, 0.0, 1e6);
+        p.high = number(*c, "high", p.high, 0.0, 1e6);
+        // "auto": the auto sigma (a number) when automatic thresholds were used.
+        if (const auto a = c->find("auto"); a != c->end() && a->is_number()) {
+            p.autoThresholds = true;
+            p.autoSigma = number(*c, "auto", p.autoSigma, 1e-6, 1.0);
+        }
+        p.blurSigma = number(*c, "blur", p.blurSigma, 0.0, 20.0);
+        p.aperture = int(number(*c, "aperture", p.aperture, 3, 7));
+        p.l2Gradient = flag(*c, "l2", p.l2Gradient);
+        p.scaleDenominator = int(number(*c, "scale", p.scaleDenominator, 1, 8));
+        p.minLength = int(number(*c, "min_length", p.minLength, 0, 1e6));
+        p.perChannel = flag(*c, "rgb", p.perChannel);
+        try {
+            p.validate();
+            m_edgePanel->setParams(p);
+        } catch (const Error&) {
+            // inconsistent settings (e.g. low > high): keep the defaults shown
+        }
     }
-    if (const auto h = j.find("hint"); h != j.end() && h->is_object()) {
-        HintParams p;
-        p.factor = get(*h, "factor", p.factor);
-        p.quality = get(*h, "quality", p.quality);
-        m_hintPanel->setParams(p);
+    HintParams hint = m_hintPanel->params();
+    hint.quality = int(number(j, "hint_quality", -1, 1, 100));
+    m_hintPanel->setParams(hint);
+}
+
+int MainWindow::hintFactorOf(int thumbWidth, int thumbHeight) const
+{
+    for (int f : {8, 16, 32, 64}) {
+        const cv::Size s = HintCodec::thumbnailSize(m_size.width(), m_size.height(), f);
+        if (s.width == thumbWidth && s.height == thumbHeight)
+            return f;
     }
+    return 0;
 }
 
 bool MainWindow::saveSem(const QString& path)

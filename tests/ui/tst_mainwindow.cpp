@@ -1,5 +1,7 @@
 #include <QtTest>
+#include <QCheckBox>
 #include <QComboBox>
+#include <QSpinBox>
 #include <QMessageBox>
 #include <QMimeData>
 #include <QPushButton>
@@ -133,6 +135,45 @@ private slots:
         emit w.ratePanel()->writeMetadataChanged();
         QCOMPARE(w.ratePanel()->breakdown().metadata, std::size_t(0));
         QVERIFY(!w.currentFile().metadata.has_value());
+    }
+
+    void settingsComeBackFromTheFile()
+    {
+        MainWindow w;
+        QVERIFY(w.openImage(m_imagePath));
+        w.edgePanel()->autoCheck()->setChecked(true);
+        w.edgePanel()->scaleCombo()->setCurrentIndex(w.edgePanel()->scaleCombo()->findData(2));
+        w.hintPanel()->factorCombo()->setCurrentIndex(w.hintPanel()->factorCombo()->findData(32));
+        w.hintPanel()->qualitySpin()->setValue(50);
+        const QString path = m_dir.filePath("settings.sem");
+        QVERIFY2(w.saveSem(path), qPrintable(w.lastError()));
+
+        MainWindow r;
+        QVERIFY2(r.openSem(path), qPrintable(r.lastError()));
+        QVERIFY(r.edgePanel()->params().autoThresholds);
+        QCOMPARE(r.edgePanel()->params().scaleDenominator, 2);
+        QCOMPARE(r.hintPanel()->params().factor, 32);  // from the thumbnail size
+        QCOMPARE(r.hintPanel()->params().quality, 50);
+        QVERIFY(r.imageView()->hasHint());
+    }
+
+    void hostileMetadataIsIgnored()
+    {
+        SemFile f;
+        f.width = 64;
+        f.height = 48;
+        f.edges = EdgeCodec::encode(EdgeExtractor::extract(cv::Mat(48, 64, CV_8UC3, cv::Scalar(9, 9, 9)), {}));
+        f.setMetadataJson(R"({"canny":{"scale":1e300,"low":500,"high":10,"min_length":-4,"auto":"x"},)"
+                          R"("hint_quality":1e9})");
+        const QString path = m_dir.filePath("hostile.sem");
+        f.save(path.toStdString());
+        MainWindow w;
+        QVERIFY2(w.openSem(path), qPrintable(w.lastError()));
+        const CannyParams p = w.edgePanel()->params();
+        QCOMPARE(p.scaleDenominator, CannyParams{}.scaleDenominator);
+        QCOMPARE(p.low, CannyParams{}.low);
+        QCOMPARE(w.hintPanel()->params().quality, -1);
+        p.validate();
     }
 
     void invalidCaptionRefusesToSaveButKeepsTheText()
