@@ -51,7 +51,6 @@ std::string machineDescription()
 
 int runEncodeBench(const std::vector<std::string>& imagePaths, int runs, std::ostream& out)
 {
-    out << "Machine: " << machineDescription() << "\n\n";
     out << "| image (resized to 768x512) | encode ms | .sem bytes | bpp | OpenCV WebP q75 ms | WebP bytes |\n"
         << "|---|---:|---:|---:|---:|---:|\n";
     EncodeOptions o;

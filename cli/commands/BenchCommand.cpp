@@ -47,7 +47,7 @@ int BenchCommand::run(const QStringList& args, Io& io)
 {
     QCommandLineParser parser;
     Options::init(parser, "bench [IMAGES...] [--runs N] | --edges DIR | --edge-speed [IMG] | --text CSV | --hint DIR"
-                          " | --baselines DIR | --caption | --decode",
+                          " | --baselines IMAGES... | --caption | --decode",
                   "Benchmarks, printed as markdown for docs/BENCHMARKS.md (with the machine).\n"
                   "With images and no mode: the encode path (768x512 encode vs OpenCV WebP, live slider at 12 MP).");
     parser.addOptions({
@@ -58,7 +58,7 @@ int BenchCommand::run(const QStringList& args, Io& io)
         {"build-caption-dictionary", "Regenerate core/text/CaptionDictionary.cpp from the CSV's training half.",
          "OUT.cpp"},
         {"hint", "Hint codecs: bytes vs PSNR per factor and quality over the images of DIR.", "DIR"},
-        {"baselines", "Classical codecs at target bpps over the images of DIR.", "DIR"},
+        {"baselines", "Classical codecs at target bpps over the given IMAGES."},
         {"caption", "Caption client overhead per request against a local fake server."},
         {"decode", "Decoder seconds per step and peak memory (random default-architecture weights unless --model)."},
         {"model", "Model for --decode.", "DIR"},
@@ -66,7 +66,8 @@ int BenchCommand::run(const QStringList& args, Io& io)
     });
     if (!Options::parse(parser, "bench", args, io))
         return kOk;
-    io.out << "Command: `semc bench " << args.join(' ').toStdString() << "`\n\n";
+    io.out << "Command: `semc bench " << args.join(' ').toStdString() << "`\n\nMachine: " << bench::machineDescription()
+           << "\n\n";
     const std::vector<std::string> positional = toStd(parser.positionalArguments());
 
     if (parser.isSet("edges"))
@@ -83,10 +84,12 @@ int BenchCommand::run(const QStringList& args, Io& io)
         return bench::runTextCodecBench(parser.value("text").toStdString(), io.out);
     if (parser.isSet("hint"))
         return bench::runHintCodecBench(imagesIn(parser.value("hint")), io.out);
-    if (parser.isSet("baselines"))
-        return bench::runBaselineBench(imagesIn(parser.value("baselines")), io.out);
+    if (parser.isSet("baselines")) {
+        if (positional.empty())
+            throw Error("--baselines needs images (e.g. the first five of bsds500/val)");
+        return bench::runBaselineBench(positional, io.out);
+    }
     if (parser.isSet("caption")) {
-        io.out << "Machine: " << bench::machineDescription() << "\n\n";
         printCaptionBench(runCaptionBench(50, captionBenchImage()), io.out);
         return kOk;
     }
