@@ -12,11 +12,11 @@ enum class Prediction { Epsilon, V };
 struct ModelConfig {
     // U-Net. The image (3) + edges (1) + hint (3) + hint mask (1) are pixel-unshuffled by
     // `unshuffle`, then processed at len(channels) resolutions (each level halves the size).
-    int unshuffle = 4;                       // 1, 2, 4 or 8
-    std::vector<int> channels{64, 128, 192}; // per level; each divisible by `groups`
+    int unshuffle = 4;                           // 1, 2, 4 or 8
+    std::vector<int> channels{32, 64, 128, 192}; // per level; each divisible by `groups`
     int resBlocksPerLevel = 1;               // residual blocks per level, encoder and decoder
     int midBlocks = 2;                       // residual blocks at the lowest resolution
-    int groups = 16;                         // GroupNorm groups
+    int groups = 8;                          // GroupNorm groups
     int attentionHeads = 4;                  // self- and cross-attention at the lowest resolution
     int timeEmbedding = 256;                 // width of the timestep/condition embedding
 

@@ -174,7 +174,10 @@ torch::Tensor UNetImpl::forward(const torch::Tensor& x, const torch::Tensor& t, 
     torch::Tensor emb = torch::cat({torch::cos(args), torch::sin(args)}, 1).to(x.scalar_type());
     emb = time2(torch::silu(time1(emb))) + textToTime(context.textPooled) + scaleEmbedding(context.scaleIndex);
 
-    torch::Tensor h = inConv(torch::pixel_unshuffle(torch::cat({x, context.conditions}, 1), config.unshuffle));
+    torch::Tensor h = torch::pixel_unshuffle(torch::cat({x, context.conditions}, 1), config.unshuffle);
+    if (channelsLast)
+        h = h.contiguous(torch::MemoryFormat::ChannelsLast);
+    h = inConv(h);
     std::vector<torch::Tensor> skips;
     std::size_t block = 0;
     for (int level = 0; level < levels; ++level) {

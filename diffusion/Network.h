@@ -61,6 +61,7 @@ struct UNetImpl : torch::nn::Module {
     // x [B, 3, H, W] (H, W multiples of config.downsampling()), t [B] float timestep indices.
     torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& t, const Context& context);
     ModelConfig config;
+    bool channelsLast = false;  // NHWC activations (faster oneDNN convolutions on CPU)
     torch::nn::Conv2d inConv{nullptr}, outConv{nullptr};
     torch::nn::Linear time1{nullptr}, time2{nullptr}, textToTime{nullptr};
     torch::nn::Embedding scaleEmbedding{nullptr};

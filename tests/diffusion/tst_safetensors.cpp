@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "diffusion/DiffusionError.h"
 #include "diffusion/SafeTensors.h"
 
 using sem::diffusion::DType;
