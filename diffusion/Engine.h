@@ -48,7 +48,8 @@ struct Progress {
 };
 
 // Called after every step with the progress; x0Preview is non-null every `previewEvery` steps and
-// at the last step (the current prediction of the clean image, at the output size).
+// at the last step (the current prediction of the clean image, at the output size); previewEvery
+// <= 0 gives only the last one. The callback runs on the decoding thread and may set the cancel flag.
 using PreviewCallback = std::function<void(const Progress&, const ImageRgb* x0Preview)>;
 
 struct DecodeStats {
