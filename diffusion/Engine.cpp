@@ -1,0 +1,468 @@
+#include "diffusion/Engine.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cinttypes>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <sstream>
+#include <thread>
+
+#include <torch/torch.h>
+
+#include "diffusion/Network.h"
+#include "diffusion/NoiseSchedule.h"
+#include "diffusion/SafeTensors.h"
+#include "diffusion/Sampler.h"
+#include "diffusion/Tokenizer.h"
+
+namespace sem::diffusion {
+
+namespace fs = std::filesystem;
+namespace F = torch::nn::functional;
+
+class EngineImpl {
+public:
+    ModelCard card;
+    std::unique_ptr<Tokenizer> tokenizer;
+    std::unique_ptr<NoiseSchedule> schedule;
+    net::DecoderModel model{nullptr};
+    torch::Device device{torch::kCPU};
+    torch::ScalarType dtype = torch::kFloat;
+    std::string modelId;
+    std::uint64_t memoryBudget = 1536ull << 20;
+    DecodeStats stats;
+};
+
+namespace {
+
+constexpr int kMaxSide = 16384;
+
+std::string shapeText(torch::IntArrayRef shape) {
+    std::ostringstream s;
+    s << '[';
+    for (std::size_t i = 0; i < shape.size(); ++i)
+        s << (i ? ", " : "") << shape[i];
+    s << ']';
+    return s.str();
+}
+
+std::string hex64(std::uint64_t v) {
+    char text[17];
+    std::snprintf(text, sizeof text, "%016" PRIx64, v);
+    return text;
+}
+
+torch::Device resolveDevice(const std::string& name) {
+    if (name == "cpu")
+        return torch::Device(torch::kCPU);
+    if (name == "cuda" || name == "auto") {
+        if (torch::cuda::is_available())
+            return torch::Device(torch::kCUDA, 0);
+        if (name == "cuda")
+            throw Error("device: CUDA was requested but no CUDA device is available.");
+        return torch::Device(torch::kCPU);
+    }
+    throw Error("device: unknown device '" + name + "' (use auto, cpu or cuda).");
+}
+
+// Float32 copies of all parameters, keyed by name (the order safetensors files are written in).
+std::map<std::string, SafeTensors::Tensor> exportTensors(const net::DecoderModel& model) {
+    std::map<std::string, SafeTensors::Tensor> out;
+    for (const auto& item : model->named_parameters(true)) {
+        const torch::Tensor t = item.value().detach().to(torch::kCPU, torch::kFloat).contiguous();
+        SafeTensors::Tensor entry;
+        entry.shape.assign(t.sizes().begin(), t.sizes().end());
+        entry.values.assign(t.data_ptr<float>(), t.data_ptr<float>() + t.numel());
+        out.emplace(item.key(), std::move(entry));
+    }
+    return out;
+}
+
+std::uint64_t hashOfSerialized(const std::vector<std::uint8_t>& file) {
+    std::uint64_t headerLength = 0;
+    for (int i = 7; i >= 0; --i)
+        headerLength = (headerLength << 8) | file[static_cast<std::size_t>(i)];
+    const auto start = static_cast<std::size_t>(8 + headerLength);
+    return fnv1a64(file.data() + start, file.size() - start);
+}
+
+void install(EngineImpl& impl, ModelCard card, net::DecoderModel model, torch::Device device, std::string id) {
+    if (device.is_cpu())
+        at::set_num_threads(static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
+    // CUDA: half-precision weights and activations (sampler state stays float32). A plain cast is
+    // used instead of autocast because the C++ autocast API differs between LibTorch 1.13 and 2.x.
+    const torch::ScalarType dtype = device.is_cuda() ? torch::kHalf : torch::kFloat;
+    model->to(device, dtype);
+    model->eval();
+    // CPU: NHWC (channels-last) weights and activations; oneDNN convolutions run about 25% faster
+    // than NCHW on this network (measured, docs/bench-diffusion.md).
+    if (device.is_cpu()) {
+        torch::NoGradGuard noGrad;
+        for (auto& p : model->parameters())
+            if (p.dim() == 4)
+                p.set_data(p.contiguous(torch::MemoryFormat::ChannelsLast));
+        model->unet->channelsLast = true;
+    }
+    impl.tokenizer = std::make_unique<Tokenizer>(card.vocabulary, card.config.maxTokens);
+    impl.schedule = std::make_unique<NoiseSchedule>(card.config.timesteps);
+    impl.card = std::move(card);
+    impl.model = std::move(model);
+    impl.device = device;
+    impl.dtype = dtype;
+    impl.modelId = std::move(id);
+}
+
+struct TileGrid {
+    std::vector<std::int64_t> ys, xs;
+    std::int64_t tileH = 0, tileW = 0, overlap = 0;
+};
+
+std::vector<std::int64_t> tileStarts(std::int64_t length, std::int64_t tile, std::int64_t overlap) {
+    if (tile >= length)
+        return {0};
+    std::vector<std::int64_t> starts;
+    for (std::int64_t s = 0; s + tile < length; s += tile - overlap)
+        starts.push_back(s);
+    starts.push_back(length - tile);
+    return starts;
+}
+
+// Linear ramp over `overlap` pixels on the sides that touch another tile; 1 on image borders.
+torch::Tensor ramp(std::int64_t start, std::int64_t size, std::int64_t length, std::int64_t overlap) {
+    std::vector<float> w(static_cast<std::size_t>(size), 1.0f);
+    for (std::int64_t i = 0; i < size; ++i) {
+        float v = 1.0f;
+        if (start > 0)
+            v = std::min(v, static_cast<float>(i + 1) / static_cast<float>(overlap + 1));
+        if (start + size < length)
+            v = std::min(v, static_cast<float>(size - i) / static_cast<float>(overlap + 1));
+        w[static_cast<std::size_t>(i)] = v;
+    }
+    return torch::tensor(w);
+}
+
+ImageRgb toImage(const torch::Tensor& x, int width, int height) {
+    const torch::Tensor pixels = ((x.narrow(2, 0, height).narrow(3, 0, width)[0].to(torch::kCPU, torch::kFloat) + 1.0) * 127.5)
+                                     .round()
+                                     .clamp(0, 255)
+                                     .to(torch::kUInt8)
+                                     .permute({1, 2, 0})
+                                     .contiguous();
+    ImageRgb image;
+    image.width = width;
+    image.height = height;
+    image.rgb.assign(pixels.data_ptr<std::uint8_t>(), pixels.data_ptr<std::uint8_t>() + pixels.numel());
+    return image;
+}
+
+void validate(const Conditions& c, const SamplerSettings& s, int timesteps) {
+    if (c.width < 1 || c.height < 1 || c.width > kMaxSide || c.height > kMaxSide)
+        throw Error("conditions: the output size " + std::to_string(c.width) + "x" + std::to_string(c.height) +
+                    " is outside 1..16384.");
+    if (!c.edges.empty()) {
+        if (c.mapWidth < 1 || c.mapHeight < 1 || c.mapWidth > kMaxSide || c.mapHeight > kMaxSide)
+            throw Error("conditions: the edge map size is outside 1..16384.");
+        if (c.edges.size() != static_cast<std::size_t>(c.mapWidth) * static_cast<std::size_t>(c.mapHeight))
+            throw Error("conditions: the edge map has " + std::to_string(c.edges.size()) + " bytes, expected " +
+                        std::to_string(c.mapWidth) + "x" + std::to_string(c.mapHeight) + ".");
+        const int d = c.scaleDenominator;
+        if (d != 1 && d != 2 && d != 4 && d != 8)
+            throw Error("conditions: the edge scale denominator must be 1, 2, 4 or 8.");
+    }
+    if (c.hint) {
+        if (c.hint->width != c.width || c.hint->height != c.height)
+            throw Error("conditions: the hint must be upsampled to the output size.");
+        if (c.hint->rgb.size() != static_cast<std::size_t>(c.width) * static_cast<std::size_t>(c.height) * 3)
+            throw Error("conditions: the hint has the wrong number of bytes.");
+    }
+    if (!s.fidelity && (s.steps < 1 || s.steps > timesteps))
+        throw Error("sampler: steps must be in 1.." + std::to_string(timesteps) + ".");
+    if (!std::isfinite(s.guidance) || s.guidance < 0.0f || s.guidance > 50.0f)
+        throw Error("sampler: guidance must be in 0..50.");
+    if (!std::isfinite(s.eta) || s.eta < 0.0f || s.eta > 1.0f)
+        throw Error("sampler: eta must be in 0..1.");
+    if (s.tileSize < 0 || s.tileOverlap < 0)
+        throw Error("sampler: tile size and overlap must not be negative.");
+}
+
+}  // namespace
+
+Engine::Engine() : impl_(std::make_unique<EngineImpl>()) {}
+Engine::~Engine() = default;
+Engine::Engine(Engine&&) noexcept = default;
+Engine& Engine::operator=(Engine&&) noexcept = default;
+
+void Engine::load(const std::string& path, const std::string& deviceName) {
+    const torch::Device device = resolveDevice(deviceName);
+    fs::path weights(path), cardPath(path);
+    if (fs::is_directory(weights)) {
+        weights /= "model.safetensors";
+        cardPath /= "model.json";
+    } else {
+        cardPath.replace_extension(".json");
+    }
+    if (!fs::is_regular_file(weights))
+        throw Error("model: the weights file '" + weights.string() + "' does not exist.");
+    if (!fs::is_regular_file(cardPath))
+        throw Error("model: the model card '" + cardPath.string() + "' does not exist.");
+    ModelCard card = ModelCard::load(cardPath.string());
+    const SafeTensors file = SafeTensors::read(weights.string());
+    const Tokenizer tokenizer(card.vocabulary, card.config.maxTokens);
+    net::DecoderModel model(card.config, tokenizer.vocabularySize());
+    {
+        torch::NoGradGuard noGrad;
+        const auto parameters = model->named_parameters(true);
+        for (const auto& item : parameters) {
+            const auto it = file.entries().find(item.key());
+            if (it == file.entries().end())
+                throw Error("model: the weights file lacks the tensor '" + item.key() + "'.");
+            torch::Tensor param = item.value();
+            if (!torch::IntArrayRef(it->second.shape).equals(param.sizes()))
+                throw Error("model: the tensor '" + item.key() + "' has shape " + shapeText(it->second.shape) +
+                            " in the file but the model expects " + shapeText(param.sizes()) + ".");
+            std::vector<float> values = file.toFloat(item.key());
+            param.copy_(torch::from_blob(values.data(), param.sizes(), torch::kFloat));
+        }
+        for (const auto& [name, entry] : file.entries())
+            if (!parameters.contains(name))
+                throw Error("model: the weights file has the unexpected tensor '" + name + "'.");
+    }
+    install(*impl_, std::move(card), std::move(model), device, hex64(file.dataHash()));
+}
+
+void Engine::createRandom(const ModelCard& card, std::uint64_t seed, const std::string& deviceName) {
+    const torch::Device device = resolveDevice(deviceName);
+    card.config.validate();
+    const Tokenizer tokenizer(card.vocabulary, card.config.maxTokens);
+    torch::manual_seed(seed);
+    net::DecoderModel model(card.config, tokenizer.vocabularySize());
+    const std::uint64_t hash = hashOfSerialized(SafeTensors::serialize(exportTensors(model)));
+    install(*impl_, card, std::move(model), device, hex64(hash));
+}
+
+void Engine::save(const std::string& directory) const {
+    if (!isLoaded())
+        throw Error("model: there is no model to save.");
+    std::error_code ec;
+    fs::create_directories(directory, ec);
+    if (ec)
+        throw Error("model: cannot create the directory '" + directory + "' (" + ec.message() + ").");
+    SafeTensors::write((fs::path(directory) / "model.safetensors").string(), exportTensors(impl_->model),
+                       {{"format", "pt"}});
+    impl_->card.save((fs::path(directory) / "model.json").string());
+}
+
+bool Engine::isLoaded() const {
+    return !impl_->model.is_empty();
+}
+
+std::string Engine::modelId() const {
+    return impl_->modelId;
+}
+
+std::string Engine::deviceName() const {
+    return impl_->device.str();
+}
+
+const ModelCard& Engine::card() const {
+    return impl_->card;
+}
+
+std::int64_t Engine::parameterCount() const {
+    if (!isLoaded())
+        return 0;
+    std::int64_t n = 0;
+    for (const auto& p : impl_->model->parameters())
+        n += p.numel();
+    return n;
+}
+
+void Engine::setMemoryBudgetBytes(std::uint64_t bytes) {
+    impl_->memoryBudget = bytes;
+}
+
+DecodeStats Engine::lastStats() const {
+    return impl_->stats;
+}
+
+ImageRgb Engine::decode(const Conditions& conditions, const SamplerSettings& settings,
+                        const PreviewCallback& callback, int previewEvery, const std::atomic<bool>* cancel) {
+    if (!isLoaded())
+        throw Error("model: no model is loaded.");
+    EngineImpl& impl = *impl_;
+    const ModelConfig& cfg = impl.card.config;
+    validate(conditions, settings, cfg.timesteps);
+    const auto started = std::chrono::steady_clock::now();
+    impl.stats = DecodeStats{};
+    c10::InferenceMode inferenceMode;
+
+    const int width = conditions.width, height = conditions.height;
+    const std::int64_t down = cfg.downsampling();
+    const std::int64_t paddedH = (height + down - 1) / down * down;
+    const std::int64_t paddedW = (width + down - 1) / down * down;
+    const auto onDevice = torch::TensorOptions().device(impl.device).dtype(impl.dtype);
+
+    // Conditions [1, 5, H, W]: edges, hint RGB, hint mask; padded by replication.
+    torch::Tensor edges = torch::zeros({1, 1, height, width});
+    if (!conditions.edges.empty()) {
+        torch::Tensor map = torch::from_blob(const_cast<std::uint8_t*>(conditions.edges.data()),
+                                             {1, 1, conditions.mapHeight, conditions.mapWidth}, torch::kUInt8)
+                                .gt(127)
+                                .to(torch::kFloat);
+        edges = F::interpolate(map, F::InterpolateFuncOptions()
+                                        .size(std::vector<std::int64_t>{height, width})
+                                        .mode(torch::kBilinear)
+                                        .align_corners(false));
+    }
+    torch::Tensor hint = torch::zeros({1, 4, height, width});
+    if (conditions.hint) {
+        const torch::Tensor rgb = torch::from_blob(const_cast<std::uint8_t*>(conditions.hint->rgb.data()),
+                                                   {height, width, 3}, torch::kUInt8);
+        hint = torch::cat({rgb.permute({2, 0, 1}).unsqueeze(0).to(torch::kFloat) / 127.5 - 1.0,
+                           torch::ones({1, 1, height, width})},
+                          1);
+    }
+    auto pad = [&](const torch::Tensor& t) {
+        if (paddedH == height && paddedW == width)
+            return t;
+        return F::pad(t, F::PadFuncOptions({0, paddedW - width, 0, paddedH - height}).mode(torch::kReplicate));
+    };
+    const torch::Tensor condFull = pad(torch::cat({edges, hint}, 1)).to(onDevice);
+    const torch::Tensor uncondFull = torch::cat({condFull.narrow(1, 0, 1), torch::zeros_like(condFull.narrow(1, 1, 4))}, 1);
+
+    // Classifier-free guidance: the unconditional pass drops caption and hint and keeps the edges.
+    const float g = settings.guidance;
+    const bool useCond = g != 0.0f, useUncond = g != 1.0f;
+    std::vector<std::vector<std::int64_t>> captions;
+    std::vector<torch::Tensor> condPlanes;
+    if (useCond) {
+        captions.push_back(impl.tokenizer->encode(conditions.caption));
+        condPlanes.push_back(condFull);
+    }
+    if (useUncond) {
+        captions.push_back(impl.tokenizer->encode(std::string()));
+        condPlanes.push_back(uncondFull);
+    }
+    const auto batch = static_cast<std::int64_t>(captions.size());
+    std::size_t longest = 1;
+    for (const auto& c : captions)
+        longest = std::max(longest, c.size());
+    torch::Tensor ids = torch::full({batch, static_cast<std::int64_t>(longest)}, Tokenizer::kPad, torch::kLong);
+    torch::Tensor mask = torch::zeros({batch, static_cast<std::int64_t>(longest)}, torch::kBool);
+    for (std::int64_t b = 0; b < batch; ++b) {
+        const auto& c = captions[static_cast<std::size_t>(b)];
+        for (std::size_t i = 0; i < c.size(); ++i) {
+            ids[b][static_cast<std::int64_t>(i)] = c[i];
+            mask[b][static_cast<std::int64_t>(i)] = true;
+        }
+    }
+    net::Context context;
+    ids = ids.to(impl.device);
+    context.textMask = mask.to(impl.device);
+    std::tie(context.text, context.textPooled) = impl.model->text->forward(ids, context.textMask);
+    const int scaleIndex = conditions.edges.empty() ? 4
+                           : conditions.scaleDenominator == 1 ? 0
+                           : conditions.scaleDenominator == 2 ? 1
+                           : conditions.scaleDenominator == 4 ? 2
+                                                              : 3;
+    context.scaleIndex = torch::full({batch}, scaleIndex, torch::TensorOptions().dtype(torch::kLong).device(impl.device));
+    const torch::Tensor conditionsBatch = torch::cat(condPlanes, 0);
+
+    // Tiling: by request, or when the estimated activation memory exceeds the budget.
+    const std::int64_t bytesPerValue = impl.dtype == torch::kHalf ? 2 : 4;
+    double perPixel = 0;  // rough: ~10 live activations per level, plus skips
+    for (std::size_t l = 0; l < cfg.channels.size(); ++l)
+        perPixel += 10.0 * cfg.channels[l] / std::pow(4.0, static_cast<double>(l));
+    perPixel *= static_cast<double>(batch * bytesPerValue) / (cfg.unshuffle * cfg.unshuffle);
+    std::int64_t tile = settings.tileSize > 0 ? (settings.tileSize + down - 1) / down * down : 0;
+    if (tile == 0 && perPixel * static_cast<double>(paddedH * paddedW) > static_cast<double>(impl.memoryBudget)) {
+        tile = static_cast<std::int64_t>(std::sqrt(static_cast<double>(impl.memoryBudget) / perPixel)) / down * down;
+        tile = std::max<std::int64_t>(tile, 4 * down);
+    }
+    TileGrid grid;
+    grid.tileH = tile > 0 ? std::min(tile, paddedH) : paddedH;
+    grid.tileW = tile > 0 ? std::min(tile, paddedW) : paddedW;
+    grid.overlap = std::min<std::int64_t>((settings.tileOverlap + down - 1) / down * down,
+                                          std::min(grid.tileH, grid.tileW) / 2 / down * down);
+    grid.ys = tileStarts(paddedH, grid.tileH, grid.overlap);
+    grid.xs = tileStarts(paddedW, grid.tileW, grid.overlap);
+    impl.stats.tiles = static_cast<int>(grid.ys.size() * grid.xs.size());
+
+    // One guided network evaluation: returns the combined raw output [1, 3, Hp, Wp] (float32).
+    auto evaluate = [&](const torch::Tensor& x, int t) {
+        if (cancel && cancel->load())
+            throw Cancelled();
+        ++impl.stats.networkEvaluations;
+        const torch::Tensor tb = torch::full({batch}, static_cast<double>(t),
+                                             torch::TensorOptions().dtype(torch::kFloat).device(impl.device));
+        auto run = [&](const torch::Tensor& xs, const torch::Tensor& conds) {
+            net::Context c = context;
+            c.conditions = conds;
+            torch::Tensor out = impl.model->unet->forward(xs.to(impl.dtype).expand({batch, -1, -1, -1}), tb, c)
+                                    .to(torch::kFloat);
+            if (batch == 1)
+                return out;
+            return out.narrow(0, 1, 1) + (out.narrow(0, 0, 1) - out.narrow(0, 1, 1)) * static_cast<double>(g);
+        };
+        if (impl.stats.tiles == 1)
+            return run(x, conditionsBatch);
+        torch::Tensor sum = torch::zeros_like(x);
+        torch::Tensor weight = torch::zeros({1, 1, paddedH, paddedW}, x.options());
+        for (const auto y0 : grid.ys) {
+            for (const auto x0 : grid.xs) {
+                if (cancel && cancel->load())
+                    throw Cancelled();
+                const torch::Tensor out = run(x.narrow(2, y0, grid.tileH).narrow(3, x0, grid.tileW),
+                                              conditionsBatch.narrow(2, y0, grid.tileH).narrow(3, x0, grid.tileW));
+                const torch::Tensor w = (ramp(y0, grid.tileH, paddedH, grid.overlap).unsqueeze(1) *
+                                         ramp(x0, grid.tileW, paddedW, grid.overlap).unsqueeze(0))
+                                            .to(x.device())
+                                            .view({1, 1, grid.tileH, grid.tileW});
+                sum.narrow(2, y0, grid.tileH).narrow(3, x0, grid.tileW).add_(out * w);
+                weight.narrow(2, y0, grid.tileH).narrow(3, x0, grid.tileW).add_(w);
+            }
+        }
+        return sum / weight;
+    };
+
+    const bool vPrediction = cfg.prediction == Prediction::V;
+    GaussianNoise rng(settings.seed);
+    auto noise = [&](const torch::Tensor& like) {
+        std::vector<float> values = rng.next(static_cast<std::size_t>(like.numel()));
+        return torch::from_blob(values.data(), like.sizes(), torch::kFloat).clone().to(like.device());
+    };
+    const torch::Tensor xT = noise(torch::empty({1, 3, paddedH, paddedW}, torch::TensorOptions().device(impl.device)));
+    auto denoise = [&](const torch::Tensor& x, int t) {
+        return fromModelOutput(x, evaluate(x, t), impl.schedule->alphaBar(t), vPrediction);
+    };
+    auto hook = [&](int step, int total, const torch::Tensor& x0) {
+        if (!callback)
+            return;
+        Progress progress;
+        progress.step = step;
+        progress.total = total;
+        progress.elapsedSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+        const bool preview = step == total || (previewEvery > 0 && step % previewEvery == 0);
+        if (preview) {
+            const ImageRgb image = toImage(x0, width, height);
+            callback(progress, &image);
+        } else {
+            callback(progress, nullptr);
+        }
+    };
+
+    torch::Tensor result;
+    if (settings.fidelity) {
+        const int t = cfg.timesteps - 1;
+        result = denoise(xT, t).x0;
+        hook(1, 1, result);
+    } else {
+        result = runSampler(*impl.schedule, settings.sampler, settings.steps, settings.eta, xT, denoise, noise, hook);
+    }
+    impl.stats.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    return toImage(result, width, height);
+}
+
+}  // namespace sem::diffusion

@@ -1,0 +1,65 @@
+#pragma once
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace sem::diffusion {
+
+enum class Prediction { Epsilon, V };
+
+// Architecture hyper-parameters of the conditional pixel-space U-Net and its text encoder.
+struct ModelConfig {
+    // U-Net. The image (3) + edges (1) + hint (3) + hint mask (1) are pixel-unshuffled by
+    // `unshuffle`, then processed at len(channels) resolutions (each level halves the size).
+    int unshuffle = 4;                           // 1, 2, 4 or 8
+    std::vector<int> channels{32, 64, 128, 192}; // per level; each divisible by `groups`
+    int resBlocksPerLevel = 1;               // residual blocks per level, encoder and decoder
+    int midBlocks = 2;                       // residual blocks at the lowest resolution
+    int groups = 8;                          // GroupNorm groups
+    int attentionHeads = 4;                  // self- and cross-attention at the lowest resolution
+    int timeEmbedding = 256;                 // width of the timestep/condition embedding
+
+    // Text encoder: word-level tokens -> small pre-LN transformer.
+    int textWidth = 128;
+    int textLayers = 2;
+    int textHeads = 4;
+    int maxTokens = 64;                      // including the leading BOS token
+
+    Prediction prediction = Prediction::V;   // v is well-conditioned at high noise (fidelity mode)
+    int timesteps = 1000;                    // cosine schedule, discrete steps
+
+    // Total downsampling factor of the network: inputs are padded to a multiple of it.
+    int downsampling() const;
+    // Throws Error("model card: ...") if a value is out of range.
+    void validate() const;
+};
+
+// Training provenance, filled by the trainer; the engine only carries it through.
+struct TrainingInfo {
+    std::string data;
+    std::string command;
+    std::map<std::string, double> metrics;
+    std::string notes;
+};
+
+// The JSON file beside the weights: architecture, tokenizer vocabulary, schedule, training info.
+struct ModelCard {
+    std::string name = "semcompress-decoder";
+    ModelConfig config;
+    std::vector<std::string> vocabulary;     // word list; ids are reserved tokens + index
+    TrainingInfo training;
+
+    std::string toJson() const;
+    // Parses and validates; throws Error("model card: ...").
+    static ModelCard fromJson(const std::string& text);
+    static ModelCard load(const std::string& path);
+    void save(const std::string& path) const;
+};
+
+// The default architecture (the one the training issue ships): see docs/bench-diffusion.md.
+ModelConfig defaultModelConfig();
+// A very small architecture for unit tests (fast on 2 CPU cores).
+ModelConfig tinyModelConfig();
+
+}  // namespace sem::diffusion

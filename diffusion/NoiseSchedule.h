@@ -1,0 +1,33 @@
+#pragma once
+#include <cstdint>
+#include <vector>
+
+namespace sem::diffusion {
+
+// Cosine schedule (Nichol & Dhariwal 2021, s = 0.008, betas clipped at 0.999) over T discrete steps.
+// alphaBar(t) for t in [0, T); alphaBar(-1) is 1 (the clean image).
+class NoiseSchedule {
+public:
+    explicit NoiseSchedule(int timesteps);
+    int timesteps() const { return static_cast<int>(alphaBar_.size()); }
+    double alphaBar(int t) const { return t < 0 ? 1.0 : alphaBar_.at(static_cast<std::size_t>(t)); }
+    // `steps` strictly decreasing timesteps from T-1 ("trailing" spacing: T-1 ... about T/steps - 1).
+    std::vector<int> samplingTimesteps(int steps) const;
+
+private:
+    std::vector<double> alphaBar_;
+};
+
+// Deterministic standard-normal numbers: SplitMix64 + Box-Muller, independent of LibTorch's
+// generators, so a seed gives the same noise on every machine, device and LibTorch version.
+class GaussianNoise {
+public:
+    explicit GaussianNoise(std::uint64_t seed) : state_(seed) {}
+    std::vector<float> next(std::size_t count);
+
+private:
+    std::uint64_t nextU64();
+    std::uint64_t state_;
+};
+
+}  // namespace sem::diffusion

@@ -1,0 +1,33 @@
+#pragma once
+// Internal: the samplers over the cosine schedule, on tensors. Not part of the public API.
+#include <functional>
+
+#include <torch/torch.h>
+
+#include "diffusion/Engine.h"
+#include "diffusion/NoiseSchedule.h"
+
+namespace sem::diffusion {
+
+struct Denoised {
+    torch::Tensor x0;   // clean-image prediction, clipped to [-1, 1]
+    torch::Tensor eps;  // the noise consistent with x0 and x_t
+};
+
+// Evaluates the (guided) model at timestep index t for the current sample x.
+using Denoiser = std::function<Denoised(const torch::Tensor& x, int t)>;
+// Called after each step (1-based) with the current x0 prediction; may throw (e.g. Cancelled).
+using StepHook = std::function<void(int step, int total, const torch::Tensor& x0)>;
+// Draws standard normal noise shaped like the argument (same device and dtype).
+using NoiseSource = std::function<torch::Tensor(const torch::Tensor& like)>;
+
+// Runs the sampler from x_T = xT and returns the final clean image prediction.
+// `steps` network evaluations; DDPM and DDIM with eta > 0 draw fresh noise every step.
+torch::Tensor runSampler(const NoiseSchedule& schedule, SamplerKind kind, int steps, float eta,
+                         torch::Tensor xT, const Denoiser& denoise, const NoiseSource& noise,
+                         const StepHook& hook);
+
+// The x0 / eps pair from a raw network output (eps or v prediction) at alphaBar, x0 clipped.
+Denoised fromModelOutput(const torch::Tensor& x, const torch::Tensor& output, double alphaBar, bool vPrediction);
+
+}  // namespace sem::diffusion

@@ -1,0 +1,303 @@
+// The decoder engine on a tiny random model: sizes, determinism, callbacks, cancel, guidance,
+// fidelity, tiling, save/load and refusal of mismatched weights.
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <cmath>
+#include <cstdlib>
+
+#include "diffusion/Engine.h"
+#include "diffusion/SafeTensors.h"
+
+using namespace sem::diffusion;
+
+namespace {
+
+ModelCard tinyCard() {
+    ModelCard card;
+    card.name = "tiny-test";
+    card.config = tinyModelConfig();
+    card.vocabulary = {"a", "red", "car", "blue", "sky"};
+    return card;
+}
+
+Conditions makeConditions(int width, int height, bool withHint = true) {
+    Conditions c;
+    c.width = width;
+    c.height = height;
+    c.scaleDenominator = 2;
+    c.mapWidth = (width + 1) / 2;
+    c.mapHeight = (height + 1) / 2;
+    c.edges.assign(static_cast<std::size_t>(c.mapWidth) * static_cast<std::size_t>(c.mapHeight), 0);
+    for (int y = 0; y < c.mapHeight; ++y)  // a diagonal line and a horizontal one
+        for (int x = 0; x < c.mapWidth; ++x)
+            if (x == y || y == c.mapHeight / 2)
+                c.edges[static_cast<std::size_t>(y * c.mapWidth + x)] = 255;
+    if (withHint) {
+        ImageRgb hint;
+        hint.width = width;
+        hint.height = height;
+        hint.rgb.resize(static_cast<std::size_t>(width) * static_cast<std::size_t>(height) * 3);
+        for (std::size_t i = 0; i < hint.rgb.size(); ++i)
+            hint.rgb[i] = static_cast<std::uint8_t>((i * 37) % 256);
+        c.hint = hint;
+    }
+    c.caption = "a red car under a blue sky";
+    return c;
+}
+
+SamplerSettings fewSteps(int steps = 3) {
+    SamplerSettings s;
+    s.steps = steps;
+    s.seed = 1234;
+    return s;
+}
+
+double meanAbsDiff(const ImageRgb& a, const ImageRgb& b, int margin) {
+    double sum = 0;
+    long n = 0;
+    for (int y = margin; y < a.height - margin; ++y)
+        for (int x = margin; x < a.width - margin; ++x)
+            for (int ch = 0; ch < 3; ++ch) {
+                const auto i = static_cast<std::size_t>((y * a.width + x) * 3 + ch);
+                sum += std::abs(static_cast<int>(a.rgb[i]) - static_cast<int>(b.rgb[i]));
+                ++n;
+            }
+    return sum / static_cast<double>(n);
+}
+
+QString errorOf(const std::function<void()>& f) {
+    try {
+        f();
+    } catch (const Error& e) {
+        return QString::fromUtf8(e.what());
+    }
+    return QString();
+}
+
+}  // namespace
+
+class TestEngine : public QObject {
+    Q_OBJECT
+    Engine engine;
+
+private slots:
+    void initTestCase() {
+        engine.createRandom(tinyCard(), 42, "cpu");
+        QVERIFY(engine.isLoaded());
+        QCOMPARE(engine.deviceName(), std::string("cpu"));
+        QCOMPARE(engine.modelId().size(), std::size_t(16));
+        QVERIFY(engine.parameterCount() > 1000);
+    }
+
+    void outputHasRequestedOddSize_data() {
+        QTest::addColumn<int>("width");
+        QTest::addColumn<int>("height");
+        QTest::newRow("321x481") << 321 << 481;
+        QTest::newRow("33x17") << 33 << 17;
+    }
+
+    void outputHasRequestedOddSize() {
+        QFETCH(int, width);
+        QFETCH(int, height);
+        const ImageRgb out = engine.decode(makeConditions(width, height), fewSteps(2));
+        QCOMPARE(out.width, width);
+        QCOMPARE(out.height, height);
+        QCOMPARE(out.rgb.size(), static_cast<std::size_t>(width * height * 3));
+    }
+
+    void seedIsDeterministic() {
+        const Conditions c = makeConditions(64, 48);
+        SamplerSettings s = fewSteps();
+        const ImageRgb a = engine.decode(c, s);
+        const ImageRgb b = engine.decode(c, s);
+        QVERIFY(a.rgb == b.rgb);
+        s.seed = 1235;
+        const ImageRgb other = engine.decode(c, s);
+        QVERIFY(a.rgb != other.rgb);
+    }
+
+    void callbackFiresEveryStepAndPreviewsEveryK() {
+        std::vector<int> steps, previews;
+        const auto out = engine.decode(makeConditions(40, 40), fewSteps(7),
+                                       [&](const Progress& p, const ImageRgb* preview) {
+                                           QCOMPARE(p.total, 7);
+                                           steps.push_back(p.step);
+                                           if (preview) {
+                                               QCOMPARE(preview->width, 40);
+                                               QCOMPARE(preview->height, 40);
+                                               previews.push_back(p.step);
+                                           }
+                                       },
+                                       3);
+        QCOMPARE(steps, (std::vector<int>{1, 2, 3, 4, 5, 6, 7}));
+        QCOMPARE(previews, (std::vector<int>{3, 6, 7}));
+        QCOMPARE(engine.lastStats().networkEvaluations, 7);
+        QCOMPARE(out.width, 40);
+    }
+
+    void cancelStopsWithinOneStep() {
+        std::atomic<bool> cancel{false};
+        int lastStep = 0;
+        bool cancelled = false;
+        try {
+            engine.decode(makeConditions(40, 40), fewSteps(6),
+                          [&](const Progress& p, const ImageRgb*) {
+                              lastStep = p.step;
+                              if (p.step == 2)
+                                  cancel = true;
+                          },
+                          1, &cancel);
+        } catch (const Cancelled&) {
+            cancelled = true;
+        }
+        QVERIFY(cancelled);
+        QCOMPARE(lastStep, 2);
+        QCOMPARE(engine.lastStats().networkEvaluations, 2);
+    }
+
+    void guidancePathsRun() {
+        const Conditions c = makeConditions(48, 40);
+        SamplerSettings s = fewSteps(2);
+        std::vector<ImageRgb> outs;
+        for (const float g : {0.0f, 1.0f, 3.0f}) {
+            s.guidance = g;
+            outs.push_back(engine.decode(c, s));
+            QCOMPARE(engine.lastStats().networkEvaluations, 2);
+        }
+        QVERIFY(outs[0].rgb != outs[1].rgb);  // unconditional differs from conditional
+        QVERIFY(outs[1].rgb != outs[2].rgb);  // guidance changes the result
+        // Without hint and caption the unconditional and conditional passes coincide.
+        Conditions bare = makeConditions(48, 40, false);
+        bare.caption.clear();
+        s.guidance = 0.0f;
+        const ImageRgb u = engine.decode(bare, s);
+        s.guidance = 1.0f;
+        QVERIFY(u.rgb == engine.decode(bare, s).rgb);
+    }
+
+    void allSamplersRun() {
+        const Conditions c = makeConditions(40, 32);
+        for (const auto kind : {SamplerKind::Ddpm, SamplerKind::Ddim, SamplerKind::DpmPp2M}) {
+            SamplerSettings s = fewSteps(4);
+            s.sampler = kind;
+            s.eta = 0.5f;
+            const ImageRgb a = engine.decode(c, s);
+            QVERIFY(a.rgb == engine.decode(c, s).rgb);
+            QCOMPARE(engine.lastStats().networkEvaluations, 4);
+        }
+    }
+
+    void fidelityIsOneEvaluation() {
+        SamplerSettings s = fewSteps(20);
+        s.fidelity = true;
+        int calls = 0;
+        const ImageRgb out = engine.decode(makeConditions(50, 30), s, [&](const Progress& p, const ImageRgb* preview) {
+            ++calls;
+            QCOMPARE(p.total, 1);
+            QVERIFY(preview != nullptr);
+        });
+        QCOMPARE(calls, 1);
+        QCOMPARE(engine.lastStats().networkEvaluations, 1);
+        QCOMPARE(out.width, 50);
+    }
+
+    void tiledDecodeMatchesUntiledInTheInterior() {
+        const Conditions c = makeConditions(160, 120);
+        SamplerSettings s = fewSteps(2);
+        const ImageRgb full = engine.decode(c, s);
+        QCOMPARE(engine.lastStats().tiles, 1);
+        s.tileSize = 64;
+        s.tileOverlap = 32;
+        const ImageRgb tiled = engine.decode(c, s);
+        QVERIFY(engine.lastStats().tiles > 4);
+        QCOMPARE(tiled.width, 160);
+        QCOMPARE(tiled.height, 120);
+        s.tileSize = 0;
+        s.seed = 99;
+        const ImageRgb otherSeed = engine.decode(c, s);
+        const double tileError = meanAbsDiff(full, tiled, 16);
+        const double seedDifference = meanAbsDiff(full, otherSeed, 16);
+        qInfo("interior mean |tiled - untiled| = %.2f, |seed A - seed B| = %.2f", tileError, seedDifference);
+        QVERIFY2(tileError < 0.25 * seedDifference, qPrintable(QString::number(tileError)));
+        // Automatic tiling kicks in under a small memory budget.
+        Engine small;
+        small.createRandom(tinyCard(), 42, "cpu");
+        small.setMemoryBudgetBytes(1 << 20);
+        small.decode(c, fewSteps(1));
+        QVERIFY(small.lastStats().tiles > 1);
+    }
+
+    void saveAndLoadGiveTheSameModel() {
+        QTemporaryDir dir;
+        const std::string path = dir.path().toStdString();
+        engine.save(path);
+        Engine loaded;
+        loaded.load(path, "cpu");
+        QCOMPARE(loaded.modelId(), engine.modelId());
+        QCOMPARE(loaded.parameterCount(), engine.parameterCount());
+        const Conditions c = makeConditions(40, 24);
+        QVERIFY(loaded.decode(c, fewSteps(2)).rgb == engine.decode(c, fewSteps(2)).rgb);
+        Engine byFile;
+        byFile.load(path + "/model.safetensors", "cpu");
+        QCOMPARE(byFile.modelId(), engine.modelId());
+    }
+
+    void mismatchedWeightsAreRefused() {
+        QTemporaryDir dir;
+        const std::string path = dir.path().toStdString();
+        engine.save(path);
+        const std::string weights = path + "/model.safetensors";
+        const SafeTensors original = SafeTensors::read(weights);
+        std::map<std::string, SafeTensors::Tensor> tensors;
+        for (const auto& [name, entry] : original.entries())
+            tensors[name] = {entry.shape, original.toFloat(name)};
+        const std::string victim = "unet.inConv.weight";
+        QVERIFY(tensors.count(victim) == 1);
+
+        auto missing = tensors;
+        missing.erase(victim);
+        SafeTensors::write(weights, missing);
+        Engine e;
+        QString message = errorOf([&] { e.load(path, "cpu"); });
+        QVERIFY2(message.contains("lacks") && message.contains(QString::fromStdString(victim)), qPrintable(message));
+
+        auto extra = tensors;
+        extra["unet.bogus"] = {{1}, {0.0f}};
+        SafeTensors::write(weights, extra);
+        message = errorOf([&] { e.load(path, "cpu"); });
+        QVERIFY2(message.contains("unexpected") && message.contains("unet.bogus"), qPrintable(message));
+
+        auto reshaped = tensors;
+        auto& t = reshaped[victim];
+        t.shape = {static_cast<std::int64_t>(t.values.size())};
+        SafeTensors::write(weights, reshaped);
+        message = errorOf([&] { e.load(path, "cpu"); });
+        QVERIFY2(message.contains("shape") && message.contains(QString::fromStdString(victim)), qPrintable(message));
+        QVERIFY(!e.isLoaded());
+
+        message = errorOf([&] { e.load(path + "/nothing-here", "cpu"); });
+        QVERIFY2(message.contains("does not exist"), qPrintable(message));
+    }
+
+    void invalidConditionsAreRefused() {
+        Conditions c = makeConditions(32, 32);
+        c.edges.pop_back();
+        QVERIFY(errorOf([&] { engine.decode(c, fewSteps(1)); }).contains("edge map"));
+        c = makeConditions(32, 32);
+        c.hint->width = 31;
+        QVERIFY(errorOf([&] { engine.decode(c, fewSteps(1)); }).contains("hint"));
+        c = makeConditions(32, 32);
+        c.scaleDenominator = 3;
+        QVERIFY(errorOf([&] { engine.decode(c, fewSteps(1)); }).contains("scale"));
+        c = makeConditions(32, 32);
+        QVERIFY(errorOf([&] { engine.decode(c, fewSteps(0)); }).contains("steps"));
+        c.width = 0;
+        QVERIFY(errorOf([&] { engine.decode(c, fewSteps(1)); }).contains("size"));
+        QVERIFY(errorOf([&] { Engine().decode(makeConditions(8, 8), fewSteps(1)); }).contains("no model"));
+        QVERIFY(errorOf([&] { Engine().load("/tmp", "tpu"); }).contains("unknown device"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestEngine)
+#include "tst_engine.moc"

@@ -1,0 +1,119 @@
+// Model card JSON, tokenizer, noise schedule and the deterministic Gaussian noise.
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <cmath>
+
+#include "diffusion/DiffusionError.h"
+#include "diffusion/ModelConfig.h"
+#include "diffusion/NoiseSchedule.h"
+#include "diffusion/Tokenizer.h"
+
+using namespace sem::diffusion;
+
+class TestModelCard : public QObject {
+    Q_OBJECT
+private slots:
+    void cardRoundTrip() {
+        ModelCard card;
+        card.name = "test";
+        card.config = tinyModelConfig();
+        card.config.prediction = Prediction::Epsilon;
+        card.vocabulary = {"red", "car", "sky"};
+        card.training.data = "bsds500";
+        card.training.command = "semc-train --steps 10";
+        card.training.metrics["psnr"] = 21.5;
+        QTemporaryDir dir;
+        const std::string path = dir.filePath("model.json").toStdString();
+        card.save(path);
+        const ModelCard back = ModelCard::load(path);
+        QCOMPARE(back.name, card.name);
+        QCOMPARE(back.vocabulary, card.vocabulary);
+        QCOMPARE(back.config.channels, card.config.channels);
+        QCOMPARE(back.config.unshuffle, card.config.unshuffle);
+        QCOMPARE(back.config.textLayers, card.config.textLayers);
+        QCOMPARE(back.config.maxTokens, card.config.maxTokens);
+        QVERIFY(back.config.prediction == Prediction::Epsilon);
+        QCOMPARE(back.training.command, card.training.command);
+        QCOMPARE(back.training.metrics.at("psnr"), 21.5);
+        QCOMPARE(back.toJson(), card.toJson());
+    }
+
+    void invalidCardsAreRefused_data() {
+        QTest::addColumn<QString>("json");
+        QTest::addColumn<QString>("expected");
+        const QString base = QString::fromStdString(ModelCard().toJson());
+        QTest::newRow("not json") << "{" << "not valid JSON";
+        QTest::newRow("wrong format") << R"({"format":"x","formatVersion":1})" << "format";
+        QTest::newRow("bad unshuffle") << QString(base).replace("\"unshuffle\": 4", "\"unshuffle\": 3") << "unshuffle";
+        QTest::newRow("bad channels") << QString(base).replace("\"groups\": 8", "\"groups\": 7") << "multiple of groups";
+        QTest::newRow("bad prediction") << QString(base).replace("\"prediction\": \"v\"", "\"prediction\": \"x\"")
+                                        << "prediction";
+        QTest::newRow("wrong type") << QString(base).replace("\"midBlocks\": 2", "\"midBlocks\": \"two\"") << "midBlocks";
+    }
+
+    void invalidCardsAreRefused() {
+        QFETCH(QString, json);
+        QFETCH(QString, expected);
+        try {
+            ModelCard::fromJson(json.toStdString());
+            QFAIL("accepted");
+        } catch (const Error& e) {
+            const QString message = e.what();
+            QVERIFY2(message.startsWith("model card: ") && message.contains(expected), qPrintable(message));
+        }
+    }
+
+    void defaultConfigIsValid() {
+        defaultModelConfig().validate();
+        QCOMPARE(defaultModelConfig().downsampling(), 32);
+        QCOMPARE(tinyModelConfig().downsampling(), 8);
+    }
+
+    void tokenizer() {
+        const Tokenizer tok({"a", "red", "car"}, 4);
+        QCOMPARE(tok.vocabularySize(), std::int64_t(6));
+        const auto ids = tok.encode("A red, RED truck!");
+        QCOMPARE(ids, (std::vector<std::int64_t>{Tokenizer::kBos, 3, 4, 4}));  // truncated at 4 tokens
+        QCOMPARE(tok.encode(""), (std::vector<std::int64_t>{Tokenizer::kBos}));
+        QCOMPARE(tok.encode("car 42")[2], Tokenizer::kUnknown);
+        QVERIFY_THROWS_EXCEPTION(Error, Tokenizer({"x", "x"}, 4));
+    }
+
+    void cosineSchedule() {
+        const NoiseSchedule s(1000);
+        QCOMPARE(s.alphaBar(-1), 1.0);
+        QVERIFY(s.alphaBar(0) > 0.999 && s.alphaBar(0) < 1.0);
+        QVERIFY(s.alphaBar(999) < 1e-4);
+        for (int t = 1; t < 1000; ++t)
+            QVERIFY(s.alphaBar(t) < s.alphaBar(t - 1));
+        const auto ts = s.samplingTimesteps(20);
+        QCOMPARE(ts.size(), std::size_t(20));
+        QCOMPARE(ts.front(), 999);
+        QCOMPARE(ts.back(), 49);
+        for (std::size_t i = 1; i < ts.size(); ++i)
+            QVERIFY(ts[i] < ts[i - 1]);
+        QCOMPARE(s.samplingTimesteps(1000).back(), 0);
+        QVERIFY_THROWS_EXCEPTION(Error, s.samplingTimesteps(0));
+        QVERIFY_THROWS_EXCEPTION(Error, s.samplingTimesteps(1001));
+    }
+
+    void gaussianNoiseIsSeededAndNormal() {
+        GaussianNoise a(7), b(7), c(8);
+        const auto x = a.next(100001);
+        QCOMPARE(x, b.next(100001));
+        QVERIFY(x != c.next(100001));
+        double mean = 0, square = 0;
+        for (const float v : x) {
+            mean += static_cast<double>(v);
+            square += static_cast<double>(v) * static_cast<double>(v);
+        }
+        mean /= static_cast<double>(x.size());
+        square /= static_cast<double>(x.size());
+        QVERIFY2(std::abs(mean) < 0.02, qPrintable(QString::number(mean)));
+        QVERIFY2(std::abs(square - 1.0) < 0.02, qPrintable(QString::number(square)));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestModelCard)
+#include "tst_modelcard.moc"
