@@ -1,0 +1,157 @@
+// `semc decode`, `roundtrip` and `generate` end to end with a tiny random model made in the test,
+// including Ctrl-C on the real binary: exit code 130 and no output file.
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QtTest>
+#include <csignal>
+#include <nlohmann/json.hpp>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+#include <sstream>
+
+#include "cli/Command.h"
+#include "diffusion/Engine.h"
+
+namespace {
+
+struct Run {
+    int code = -1;
+    std::string out, err;
+};
+
+Run semc(QStringList args)
+{
+    std::ostringstream out, err;
+    sem::cli::Io io{out, err};
+    args.prepend("semc");
+    Run r;
+    r.code = sem::cli::runCli(args, io);
+    r.out = out.str();
+    r.err = err.str();
+    return r;
+}
+
+}  // namespace
+
+class TestDecodeCommand : public QObject {
+    Q_OBJECT
+    QTemporaryDir dir;
+    QString model, image, sem;
+
+    QString path(const QString& n) const { return dir.filePath(n); }
+
+private slots:
+    void initTestCase()
+    {
+        sem::diffusion::ModelCard card;
+        card.config = sem::diffusion::tinyModelConfig();
+        card.vocabulary = {"a", "red", "box"};
+        sem::diffusion::Engine engine;
+        engine.createRandom(card, 1, "cpu");
+        model = path("model");
+        engine.save(model.toStdString());
+        cv::Mat img(40, 56, CV_8UC3, cv::Scalar(200, 200, 200));
+        cv::rectangle(img, {10, 8, 20, 20}, cv::Scalar(10, 10, 200), cv::FILLED);
+        image = path("in.png");
+        sem = path("in.sem");
+        QVERIFY(cv::imwrite(image.toStdString(), img));
+        QCOMPARE(semc({"encode", image, "-o", sem, "--caption", "a red box", "--hint", "8"}).code, 0);
+    }
+    void decodeWritesTheImage()
+    {
+        const Run r = semc({"decode", sem, "-o", path("out.png"), "--model", model, "--device", "cpu", "--steps", "3",
+                            "--preview-dir", path("previews"), "--preview-every", "2", "--json"});
+        QVERIFY2(r.code == 0, r.err.c_str());
+        const auto j = nlohmann::json::parse(r.out);
+        QCOMPARE(j["width"].get<int>(), 56);
+        QCOMPARE(j["settings"]["steps"].get<int>(), 3);
+        QCOMPARE(j["device"].get<std::string>(), std::string("cpu"));
+        const cv::Mat out = cv::imread(path("out.png").toStdString());
+        QCOMPARE(out.cols, 56);
+        QCOMPARE(out.rows, 40);
+        QCOMPARE(QDir(path("previews")).entryList({"step_*.png"}).size(), 2);  // step 2 and step 3
+    }
+    void sameCommandSamePixels()
+    {
+        for (const char* name : {"a.png", "b.png"})
+            QCOMPARE(semc({"decode", sem, "-o", path(name), "--model", model, "--device", "cpu", "--steps", "2",
+                           "--seed", "5"})
+                         .code,
+                     0);
+        const cv::Mat a = cv::imread(path("a.png").toStdString()), b = cv::imread(path("b.png").toStdString());
+        QCOMPARE(cv::norm(a, b, cv::NORM_INF), 0.0);
+    }
+    void roundtripReportsMetrics()
+    {
+        const Run r = semc({"roundtrip", image, "-o", path("rt.png"), "--model", model, "--device", "cpu",
+                            "--fidelity", "--hint", "8", "--sem", path("rt.sem"), "--json"});
+        QVERIFY2(r.code == 0, r.err.c_str());
+        const auto j = nlohmann::json::parse(r.out);
+        for (const char* k : {"bytes", "bpp", "psnr", "ssim", "ms_ssim", "width", "height"})
+            QVERIFY2(j.contains(k), k);
+        QVERIFY(j["settings"]["fidelity"].get<bool>());
+        // The .sem records the model and the settings, so a plain decode reproduces the pixels.
+        QCOMPARE(semc({"decode", path("rt.sem"), "-o", path("rt2.png"), "--model", model, "--device", "cpu"}).code, 0);
+        const cv::Mat a = cv::imread(path("rt.png").toStdString()), b = cv::imread(path("rt2.png").toStdString());
+        QCOMPARE(cv::norm(a, b, cv::NORM_INF), 0.0);
+        const auto info = nlohmann::json::parse(semc({"info", path("rt.sem"), "--json"}).out);
+        QVERIFY(!info["model_id"].get<std::string>().empty());
+        QVERIFY(info["decode"]["fidelity"].get<bool>());
+    }
+    void generateFromCaption()
+    {
+        const Run r = semc({"generate", "--caption", "a red box", "--size", "48x32", "-o", path("gen.png"), "--model",
+                            model, "--device", "cpu", "--steps", "2"});
+        QVERIFY2(r.code == 0, r.err.c_str());
+        QCOMPARE(cv::imread(path("gen.png").toStdString()).cols, 48);
+        QCOMPARE(semc({"generate", "--caption", "x", "--size", "big", "-o", path("g.png"), "--model", model}).code, 1);
+    }
+    void badInputIsExitCode1()
+    {
+        Run r = semc({"decode", sem, "-o", path("never.png"), "--model", path("no-such-model")});
+        QCOMPARE(r.code, 1);
+        r = semc({"decode", sem, "-o", path("never.png"), "--model", model, "--sampler", "euler"});
+        QCOMPARE(r.code, 1);
+        QVERIFY(QString::fromStdString(r.err).contains("--sampler"));
+        r = semc({"decode", image, "-o", path("never.png"), "--model", model});  // a PNG, not a .sem
+        QCOMPARE(r.code, 1);
+        QVERIFY(QString::fromStdString(r.err).contains("not a SemCompress file"));
+        QVERIFY(!QFile::exists(path("never.png")));
+    }
+    void otherModelNeedsForce()
+    {
+        sem::diffusion::ModelCard card;
+        card.config = sem::diffusion::tinyModelConfig();
+        sem::diffusion::Engine other;
+        other.createRandom(card, 2, "cpu");
+        other.save(path("other").toStdString());
+        Run r = semc({"decode", path("rt.sem"), "-o", path("never.png"), "--model", path("other"), "--fidelity"});
+        QCOMPARE(r.code, 1);
+        QVERIFY(QString::fromStdString(r.err).contains("--force"));
+        r = semc({"decode", path("rt.sem"), "-o", path("forced.png"), "--model", path("other"), "--fidelity", "--force"});
+        QCOMPARE(r.code, 0);
+        QVERIFY(QString::fromStdString(r.err).contains("warning"));
+    }
+    void ctrlCStopsWithoutOutput()
+    {
+        QProcess p;
+        p.setProgram(SEMC_BINARY);
+        p.setArguments({"decode", sem, "-o", path("interrupted.png"), "--model", model, "--device", "cpu", "--steps",
+                        "1000"});
+        p.start();
+        QVERIFY(p.waitForStarted());
+        // Wait for the first progress line, then press Ctrl-C.
+        QByteArray err;
+        QTRY_VERIFY_WITH_TIMEOUT((err += p.readAllStandardError()).contains("step "), 60000);
+        ::kill(static_cast<pid_t>(p.processId()), SIGINT);
+        QVERIFY(p.waitForFinished(30000));
+        err += p.readAllStandardError();
+        QCOMPARE(p.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(p.exitCode(), 130);
+        QVERIFY2(err.contains("interrupted"), err.constData());
+        QVERIFY(!QFile::exists(path("interrupted.png")));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestDecodeCommand)
+#include "tst_decodecommand.moc"
