@@ -97,7 +97,7 @@ void install(EngineImpl& impl, ModelCard card, net::DecoderModel model, torch::D
     model->to(device, dtype);
     model->eval();
     // CPU: NHWC (channels-last) weights and activations; oneDNN convolutions run about 25% faster
-    // than NCHW on this network (measured, docs/bench-diffusion.md).
+    // than NCHW on this network (measured, docs/bench/diffusion.md).
     if (device.is_cpu()) {
         torch::NoGradGuard noGrad;
         for (auto& p : model->parameters())

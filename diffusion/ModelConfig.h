@@ -57,7 +57,7 @@ struct ModelCard {
     void save(const std::string& path) const;
 };
 
-// The default architecture (the one the training issue ships): see docs/bench-diffusion.md.
+// The default architecture (the one the training issue ships): see docs/bench/diffusion.md.
 ModelConfig defaultModelConfig();
 // A very small architecture for unit tests (fast on 2 CPU cores).
 ModelConfig tinyModelConfig();

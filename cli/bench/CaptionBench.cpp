@@ -34,7 +34,7 @@ const QByteArray kReplyBody =
 // With `quickAck` (Linux), the server acknowledges received data at once instead of delaying the
 // ACK (up to 40 ms). Qt 6.4's HTTP/1.1 client does not set TCP_NODELAY, so without it a request
 // whose last TCP segment is small waits for that delayed ACK: a stall of the loopback test
-// setup, not work done by the client (see docs/bench-caption.md).
+// setup, not work done by the client (see docs/bench/caption.md).
 class InstantServer : public QTcpServer {
 public:
     explicit InstantServer(bool quickAck) : quickAck_(quickAck) {

@@ -21,7 +21,7 @@ namespace sem {
 class EdgeCodec {
 public:
     static constexpr int kProfileCount = 4;
-    static constexpr int kDefaultProfile = 0;  // see docs/bench-edges.md
+    static constexpr int kDefaultProfile = 0;  // see docs/bench/edges.md
     static constexpr int kMaxMapSide = 16384;
 
     static std::vector<std::uint8_t> encode(const EdgeMap& map);

@@ -64,7 +64,7 @@ cv::Size HintCodec::thumbnailSize(int imageWidth, int imageHeight, int factor)
 
 int HintCodec::defaultQuality(int factor)
 {
-    // Equal-slope choice on the measured curves (docs/bench-text-hint.md, BSDS500 val): the
+    // Equal-slope choice on the measured curves (docs/bench/text-hint.md, BSDS500 val): the
     // highest tested quality whose step up from the previous one still gains at least 1 dB per
     // 0.005 bpp (about 97 bytes at 481x321).
     switch (factor) {

@@ -14,7 +14,7 @@ struct HintParams {
 
 // A tiny colour thumbnail: the colour layout the edges and caption do not carry.
 //
-// Payload (docs/bench-text-hint.md has the measurements behind it):
+// Payload (docs/bench/text-hint.md has the measurements behind it):
 //   u8      (codec << 4) | log2(factor)
 //   codec 1 = VP8 key frame (lossy WebP without its RIFF header, which the decoder rebuilds):
 //     varint  n, then n bytes: the VP8 bitstream minus its constant 3-byte start code 9d 01 2a,

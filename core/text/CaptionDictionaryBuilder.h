@@ -7,7 +7,7 @@ namespace sem {
 
 // Builds the preset dictionary of the deflate caption method from a training set of captions,
 // and prints it as the C++ source of core/text/CaptionDictionary.cpp. The shipped dictionary is
-// regenerated with `runWriteCaptionDictionary` (cli/bench/TextBench.h); see docs/bench-text-hint.md.
+// regenerated with `runWriteCaptionDictionary` (cli/bench/TextBench.h); see docs/bench/text-hint.md.
 class CaptionDictionaryBuilder {
 public:
     // Frequent word n-grams (1..4 words, each with its leading space), scored by

@@ -8,7 +8,7 @@
 namespace sem {
 
 // Compression of the caption (UTF-8). The method is the one measured smallest in
-// docs/bench-text-hint.md; the payload's first byte names the method so old files stay readable.
+// docs/bench/text-hint.md; the payload's first byte names the method so old files stay readable.
 class TextCodec {
 public:
     static constexpr std::size_t kMaxCaptionBytes = 2048;
