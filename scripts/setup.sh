@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 cmake --preset release
-cmake --build --preset release -j"$(nproc)"
+cmake --build --preset release -j"$(nproc)" --target semc semcompress
 sample=resources/samples/coco_000000107438.jpg
 caption="A bike parked under a traffic light next to a blue sign."  # its COCO caption
 mkdir -p out
