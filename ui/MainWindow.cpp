@@ -88,7 +88,10 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     syncViewControls();
 }
 
-MainWindow::~MainWindow() = default;
+MainWindow::~MainWindow()
+{
+    m_baselineFuture.cancel();  // a sweep still queued for this window's image never starts
+}
 
 QWidget* MainWindow::buildSidePanel()
 {

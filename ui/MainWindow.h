@@ -1,4 +1,5 @@
 #pragma once
+#include <QFuture>
 #include <QMainWindow>
 #include <QString>
 #include <cstdint>
@@ -233,6 +234,7 @@ private:
     // Plot baselines (cached per image content) and the compare view
     std::uint64_t m_baselineGeneration = 0;  // the image generation the shown curves are for
     bool m_baselinesReady = false;
+    QFuture<void> m_baselineFuture;  // cancelled (if not started yet) by a newer image or the destructor
     std::uint64_t m_compareRequest = 0, m_compareApplied = 0;
     QTimer* m_compareTimer = nullptr;
 

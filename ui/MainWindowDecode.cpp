@@ -344,6 +344,7 @@ bool MainWindow::baselinesReady() const
 void MainWindow::requestBaselines()
 {
     m_baselinesReady = false;
+    m_baselineFuture.cancel();  // the previous image's sweep, if it has not started
     if (m_image.empty()) {
         m_plot->setMessage(tr("No baselines: a .sem opened without its source image"));
         return;
@@ -365,8 +366,10 @@ void MainWindow::requestBaselines()
     const cv::Mat image = m_image;
     auto* watcher = new QFutureWatcher<Curves>(this);
     connect(watcher, &QFutureWatcher<Curves>::finished, this, [this, watcher, generation, key] {
-        const Curves curves = watcher->result();
         watcher->deleteLater();
+        if (watcher->isCanceled())
+            return;
+        const Curves curves = watcher->result();
         {
             const std::lock_guard<std::mutex> lock(g_cacheMutex);
             g_baselineCache[key] = curves;
@@ -378,7 +381,9 @@ void MainWindow::requestBaselines()
         m_baselinesReady = true;
         emit baselinesUpdated();
     });
-    watcher->setFuture(QtConcurrent::run(baselinePool(), [image] { return computeBaselines(image); }));
+    const QFuture<Curves> future = QtConcurrent::run(baselinePool(), [image] { return computeBaselines(image); });
+    m_baselineFuture = future;
+    watcher->setFuture(future);
 }
 
 bool MainWindow::compareReady() const
