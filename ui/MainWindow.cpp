@@ -118,12 +118,17 @@ QWidget* MainWindow::buildSidePanel()
     group(tr("Decode"), m_decodePanel);
     layout->addStretch(1);
 
-    auto* scroll = new QScrollArea;
+    auto* scroll = m_sideScroll = new QScrollArea;
     scroll->setWidget(content);
     scroll->setWidgetResizable(true);
     scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     scroll->setMinimumWidth(360);
     return scroll;
+}
+
+void MainWindow::revealDecodePanel()
+{
+    m_sideScroll->ensureWidgetVisible(m_decodePanel->parentWidget(), 0, 0);
 }
 
 void MainWindow::buildMenus()

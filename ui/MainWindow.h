@@ -17,6 +17,7 @@ class QComboBox;
 class QLabel;
 class QDockWidget;
 class QMenu;
+class QScrollArea;
 class QTimer;
 
 namespace sem {
@@ -78,6 +79,7 @@ public:
     // Decode (MainWindowDecode.cpp). startDecode() returns false (reason in lastError()) when
     // no decode can start; the outcome arrives as decodeFinished/decodeFailed/decodeStopped.
     bool startDecode();
+    void revealDecodePanel();  // scrolls the side panel to the Decode group
     void stopDecode();
     bool isDecoding() const;
     bool hasReconstruction() const { return !m_reconstruction.empty(); }
@@ -185,6 +187,7 @@ private:
     DecodePanel* m_decodePanel = nullptr;
     RdPlot* m_plot = nullptr;
     QDockWidget* m_plotDock = nullptr;
+    QScrollArea* m_sideScroll = nullptr;
     QComboBox* m_firstLayer = nullptr;
     QComboBox* m_secondLayer = nullptr;
     QAction* m_splitAction = nullptr;

@@ -4,6 +4,7 @@
 #include <QFileInfo>
 #include <QFutureWatcher>
 #include <QLabel>
+#include <QProgressBar>
 #include <QMenuBar>
 #include <QSettings>
 #include <QStatusBar>
@@ -261,6 +262,7 @@ void MainWindow::onDecodePreview(const DecodePreview& preview)
 void MainWindow::onDecodeFinished(const DecodeResult& result)
 {
     m_decodePanel->setRunning(false);
+    m_decodePanel->progressBar()->setValue(1);  // 100 %
     updateStatusBar();
     if (m_decodeGeneration != m_imageGeneration)
         return;  // the document changed meanwhile

@@ -129,6 +129,7 @@ int main(int argc, char** argv)
             return 1;
         }
         if (parser.isSet(decode)) {
+            window.revealDecodePanel();
             if (!window.startDecode()) {
                 std::cerr << "--decode: " << window.lastError().toStdString() << '\n';
                 return 1;
@@ -143,6 +144,7 @@ int main(int argc, char** argv)
                 std::cerr << "--decode: " << window.decodePanel()->statusText().toStdString() << '\n';
                 return 1;
             }
+            window.revealDecodePanel();
             QCoreApplication::processEvents();
         }
         if (!window.grab().save(parser.value(screenshot), "PNG")) {
