@@ -292,9 +292,12 @@ void ImageView::drawLayer(QPainter& painter, Layer layer, const QRectF& target, 
     case Layer::Webp:
     case Layer::WebpDownscale: {
         const auto it = m_extra.find(int(layer));
-        if (it == m_extra.end())
-            return placeholder(layer == Layer::Reconstruction ? tr("No reconstruction yet (Decode)")
-                                                              : tr("Computing %1…").arg(layerName(layer)));
+        if (it == m_extra.end()) {
+            if (layer == Layer::Reconstruction)
+                return placeholder(tr("No reconstruction yet (Decode)"));
+            return placeholder(m_original.isNull() ? tr("%1: needs the original image").arg(layerName(layer))
+                                                   : tr("%1: computing…").arg(layerName(layer)));
+        }
         drawPyramid(painter, it->second, target, scale);
         return;
     }

@@ -96,6 +96,7 @@ Curves computeBaselines(const cv::Mat& bgr)
     return curves;
 }
 
+#if SEM_HAVE_DIFFUSION
 QString samplerName(DecodeSettings::Sampler s)
 {
     switch (s) {
@@ -105,6 +106,7 @@ QString samplerName(DecodeSettings::Sampler s)
     }
     return {};
 }
+#endif
 
 struct CompareOutcome {
     std::map<int, ImagePyramid> layers;
@@ -396,14 +398,17 @@ bool MainWindow::compareReady() const
 void MainWindow::onRateChangedForCompare()
 {
     // The compare layers are for one bpp; when it changes they go stale. Recompute (debounced)
-    // only while one of them is on screen.
-    if (m_compareRequest == 0)
-        return;
+    // while one of them is on screen, else drop them so that showing one recomputes it.
     auto isCompare = [](ImageView::Layer l) {
         return l == ImageView::Layer::Jpeg || l == ImageView::Layer::Webp || l == ImageView::Layer::WebpDownscale;
     };
-    if (isCompare(m_view->layer()) || (m_view->isSplit() && isCompare(m_view->secondLayer())))
+    if (isCompare(m_view->layer()) || (m_view->isSplit() && isCompare(m_view->secondLayer()))) {
         m_compareTimer->start();
+        return;
+    }
+    ++m_compareRequest;  // a sweep still running is for the old bpp
+    for (auto l : {ImageView::Layer::Jpeg, ImageView::Layer::Webp, ImageView::Layer::WebpDownscale})
+        m_view->setLayerImage(l, ImagePyramid());
 }
 
 void MainWindow::requestCompare()

@@ -5,6 +5,7 @@
 #include <QComboBox>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QSlider>
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QStandardPaths>
@@ -15,6 +16,7 @@
 #include "core/format/SemFile.h"
 #include "diffusion/Engine.h"
 #include "ui/DecodePanel.h"
+#include "ui/EdgePanel.h"
 #include "ui/ImageView.h"
 #include "ui/MainWindow.h"
 #include "ui/RdPlot.h"
@@ -230,6 +232,20 @@ private slots:
             QVERIFY(w.imageView()->hasLayerImage(l));
             QCOMPARE(w.imageView()->layerImage(l).size(), QSize(256, 160));
         }
+        // Another bpp: the compare images (not on screen) are for the old one and are dropped.
+        w.edgePanel()->lowSlider()->setValue(10);
+        w.edgePanel()->highSlider()->setValue(30);
+        QTRY_VERIFY(!w.isBusy());
+        QVERIFY(!w.compareReady());
+        QVERIFY(!w.imageView()->hasLayerImage(Layer::Jpeg));
+        // On screen, a rate change recomputes them.
+        w.imageView()->setLayer(Layer::Jpeg);
+        w.requestCompare();
+        QVERIFY(compared.wait(60000));
+        QVERIFY(w.imageView()->hasLayerImage(Layer::Jpeg));
+        w.edgePanel()->lowSlider()->setValue(40);
+        QVERIFY(compared.wait(60000));  // debounced recompute
+        QVERIFY(w.compareReady());
     }
 };
 
