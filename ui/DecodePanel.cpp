@@ -77,6 +77,9 @@ DecodePanel::DecodePanel(QWidget* parent) : QWidget(parent)
 
     m_fidelity = new QCheckBox(tr("Fidelity: one-step x0 decode (maximum PSNR)"), this);
     form->addRow(QString(), m_fidelity);
+    m_force = new QCheckBox(tr("Decode even if the file names another model"), this);
+    m_force->setToolTip(tr("A .sem records the model it was made for; another model gives another image."));
+    form->addRow(QString(), m_force);
 
     m_previewEvery = new QSpinBox(this);
     m_previewEvery->setRange(0, 1000);
@@ -129,6 +132,7 @@ DecodeRequest DecodePanel::takeRequest()
     r.seed = s.seed;
     r.fidelity = s.fidelity;
     r.previewEvery = previewEvery();
+    r.force = m_force->isChecked();
     return r;
 }
 
@@ -263,6 +267,7 @@ void DecodePanel::updateEnabled()
     m_randomSeed->setEnabled(idle);
     m_guidance->setEnabled(idle);
     m_fidelity->setEnabled(idle);
+    m_force->setEnabled(idle);
     m_previewEvery->setEnabled(idle);
 }
 

@@ -55,6 +55,7 @@ public:
     QCheckBox* randomSeedCheck() const { return m_randomSeed; }
     QComboBox* samplerCombo() const { return m_sampler; }
     QCheckBox* fidelityCheck() const { return m_fidelity; }
+    QCheckBox* forceCheck() const { return m_force; }
     QProgressBar* progressBar() const { return m_progress; }
 
 signals:
@@ -75,6 +76,7 @@ private:
     QCheckBox* m_randomSeed = nullptr;
     QDoubleSpinBox* m_guidance = nullptr;
     QCheckBox* m_fidelity = nullptr;
+    QCheckBox* m_force = nullptr;
     QSpinBox* m_previewEvery = nullptr;
     QPushButton* m_decode = nullptr;
     QPushButton* m_stop = nullptr;

@@ -205,6 +205,28 @@ private slots:
         QCOMPARE(cv::norm(good, w.reconstruction(), cv::NORM_INF), 0.0);
     }
 
+    void anotherModelIsRefusedUnlessForced()
+    {
+        MainWindow w;
+        prepare(w, 1);
+        const QString sem = m_dir.filePath("other-model.sem");
+        SemFile f = w.currentFile();
+        f.modelId = 0x12345678u;  // made for some other model
+        f.save(sem.toStdString());
+        QVERIFY(w.openSem(sem));
+        QSignalSpy failed(&w, &MainWindow::decodeFailed);
+        QVERIFY(w.startDecode());
+        QVERIFY(failed.wait(60000));
+        QVERIFY2(w.decodePanel()->statusText().contains("12345678"), qPrintable(w.decodePanel()->statusText()));
+        QVERIFY(!w.hasReconstruction());
+        w.decodePanel()->forceCheck()->setChecked(true);
+        QSignalSpy finished(&w, &MainWindow::decodeFinished);
+        QVERIFY(w.startDecode());
+        QVERIFY(finished.wait(60000));
+        QVERIFY(w.decodePanel()->statusText().contains("will differ"));
+        QVERIFY(w.currentFile().modelId != 0x12345678u);  // now records the model that made the image
+    }
+
     void closingMidDecodeIsSafe()
     {
         auto* w = new MainWindow;
