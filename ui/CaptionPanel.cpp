@@ -2,7 +2,10 @@
 
 #include <QLabel>
 #include <QPlainTextEdit>
+#include <QHBoxLayout>
+#include <QPushButton>
 #include <QSignalBlocker>
+#include <QTextCursor>
 #include <QVBoxLayout>
 
 #include "core/common/Error.h"
@@ -22,8 +25,22 @@ CaptionPanel::CaptionPanel(QWidget* parent) : QWidget(parent)
     m_status->setWordWrap(true);
     layout->addWidget(m_edit, 1);
     layout->addWidget(m_status);
+    auto* row = new QHBoxLayout;
+    m_generate = new QPushButton(tr("Generate"), this);
+    m_cancel = new QPushButton(tr("Cancel"), this);
+    row->addWidget(m_generate);
+    row->addWidget(m_cancel);
+    row->addStretch(1);
+    layout->addLayout(row);
+    m_generateStatus = new QLabel(this);
+    m_generateStatus->setWordWrap(true);
+    layout->addWidget(m_generateStatus);
+    connect(m_generate, &QPushButton::clicked, this, &CaptionPanel::generateRequested);
+    connect(m_cancel, &QPushButton::clicked, this, &CaptionPanel::cancelRequested);
+    setGenerateAvailable(false, tr("Open an image to generate a caption."));
     connect(m_edit, &QPlainTextEdit::textChanged, this, [this] {
         recode();
+        m_generate->setText(m_edit->toPlainText().isEmpty() ? tr("Generate") : tr("Regenerate"));
         emit captionChanged();
     });
     recode();
@@ -41,6 +58,51 @@ void CaptionPanel::setText(const QString& text)
         m_edit->setPlainText(text);
     }
     recode();
+}
+
+void CaptionPanel::setGenerating(bool running)
+{
+    m_generating = running;
+    if (running)
+        setGenerateNote(tr("Asking the caption service…"));
+    setGenerateAvailable(m_generateAvailable, m_generate->toolTip());
+}
+
+void CaptionPanel::setGenerateAvailable(bool available, const QString& reason)
+{
+    m_generateAvailable = available;
+    m_generate->setText(m_edit->toPlainText().isEmpty() ? tr("Generate") : tr("Regenerate"));
+    m_generate->setEnabled(available && !m_generating);
+    m_generate->setToolTip(available ? tr("Ask the caption service (Settings) for a caption of this image") : reason);
+    m_cancel->setEnabled(m_generating);
+}
+
+void CaptionPanel::applyGenerated(const QString& caption, const QString& note)
+{
+    // One edit through a cursor, so the editor's undo stack can bring the old text back.
+    QTextCursor cursor(m_edit->document());
+    cursor.beginEditBlock();
+    cursor.select(QTextCursor::Document);
+    cursor.insertText(caption);
+    cursor.endEditBlock();
+    setGenerateNote(note);
+}
+
+void CaptionPanel::setGenerateError(const QString& message)
+{
+    m_generateStatus->setStyleSheet(QStringLiteral("color: #c0392b;"));
+    m_generateStatus->setText(message);
+}
+
+void CaptionPanel::setGenerateNote(const QString& note)
+{
+    m_generateStatus->setStyleSheet(QString());
+    m_generateStatus->setText(note);
+}
+
+QString CaptionPanel::generateStatusText() const
+{
+    return m_generateStatus->text();
 }
 
 QString CaptionPanel::statusText() const

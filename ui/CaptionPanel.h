@@ -7,12 +7,15 @@
 
 class QLabel;
 class QPlainTextEdit;
+class QPushButton;
 
 namespace sem::ui {
 
 // The caption editor with a live count of its coded size (TextCodec::encode). An invalid or
 // too long caption is reported in the panel, never in a dialog, and the text is kept as typed.
-// (The caption client's Generate / Cancel row goes below the editor when it lands.)
+// Generate / Cancel ask MainWindow to run the caption client; a generated caption replaces the
+// text as one undoable edit (Ctrl+Z brings back what was typed); a failure is shown in the panel
+// and never touches the text.
 class CaptionPanel : public QWidget {
     Q_OBJECT
 public:
@@ -25,15 +28,31 @@ public:
     QString errorText() const { return m_error; }
     QString statusText() const;
     QPlainTextEdit* editor() const { return m_edit; }
+    QPushButton* generateButton() const { return m_generate; }
+    QPushButton* cancelButton() const { return m_cancel; }
+
+    void setGenerating(bool running);
+    void setGenerateAvailable(bool available, const QString& reason);
+    void applyGenerated(const QString& caption, const QString& note);  // undoable replacement
+    void setGenerateError(const QString& message);
+    void setGenerateNote(const QString& note);  // "retrying in 2 s …"
+    QString generateStatusText() const;
 
 signals:
     void captionChanged();
+    void generateRequested();
+    void cancelRequested();
 
 private:
     void recode();
 
     QPlainTextEdit* m_edit = nullptr;
     QLabel* m_status = nullptr;
+    QLabel* m_generateStatus = nullptr;
+    QPushButton* m_generate = nullptr;
+    QPushButton* m_cancel = nullptr;
+    bool m_generating = false;
+    bool m_generateAvailable = false;
     std::optional<std::vector<std::uint8_t>> m_coded = std::vector<std::uint8_t>{};
     QString m_error;
 };

@@ -21,6 +21,10 @@ QString ImageView::layerName(Layer layer)
     case Layer::Original: return tr("Original");
     case Layer::Edges: return tr("Edges");
     case Layer::Hint: return tr("Hint only");
+    case Layer::Reconstruction: return tr("Reconstruction");
+    case Layer::Jpeg: return tr("JPEG, same bpp");
+    case Layer::Webp: return tr("WebP, same bpp");
+    case Layer::WebpDownscale: return tr("WebP downscaled, same bpp");
     }
     return {};
 }
@@ -76,9 +80,30 @@ void ImageView::setHint(const ImagePyramid& pyramid)
     update();
 }
 
+void ImageView::setLayerImage(Layer layer, const ImagePyramid& pyramid)
+{
+    if (pyramid.isNull())
+        m_extra.erase(int(layer));
+    else
+        m_extra[int(layer)] = pyramid;
+    update();
+}
+
+bool ImageView::hasLayerImage(Layer layer) const
+{
+    return m_extra.count(int(layer)) != 0;
+}
+
+QImage ImageView::layerImage(Layer layer) const
+{
+    const auto it = m_extra.find(int(layer));
+    return it == m_extra.end() ? QImage() : it->second.full();
+}
+
 void ImageView::clear()
 {
     m_original = m_hint = m_edges = ImagePyramid();
+    m_extra.clear();
     setImageSize(QSize());
     update();
 }
@@ -262,6 +287,20 @@ void ImageView::drawLayer(QPainter& painter, Layer layer, const QRectF& target, 
             return placeholder(tr("No colour hint (Hint is off)"));
         drawPyramid(painter, m_hint, target, scale);
         return;
+    case Layer::Reconstruction:
+    case Layer::Jpeg:
+    case Layer::Webp:
+    case Layer::WebpDownscale: {
+        const auto it = m_extra.find(int(layer));
+        if (it == m_extra.end()) {
+            if (layer == Layer::Reconstruction)
+                return placeholder(tr("No reconstruction yet (Decode)"));
+            return placeholder(m_original.isNull() ? tr("%1: needs the original image").arg(layerName(layer))
+                                                   : tr("%1: computing…").arg(layerName(layer)));
+        }
+        drawPyramid(painter, it->second, target, scale);
+        return;
+    }
     }
 }
 

@@ -3,6 +3,7 @@
 #include <QPainter>
 #include <QPointF>
 #include <QWidget>
+#include <map>
 
 #include "ui/ImagePyramid.h"
 
@@ -15,7 +16,9 @@ namespace sem::ui {
 class ImageView : public QWidget {
     Q_OBJECT
 public:
-    enum class Layer { Original = 0, Edges = 1, Hint = 2 };
+    // Reconstruction: the decoder's output (or its latest preview); Jpeg/Webp/WebpDownscale: the
+    // classical codecs at the bpp of the current .sem (the compare view).
+    enum class Layer { Original = 0, Edges = 1, Hint = 2, Reconstruction = 3, Jpeg = 4, Webp = 5, WebpDownscale = 6 };
     static QString layerName(Layer layer);
 
     explicit ImageView(QWidget* parent = nullptr);
@@ -29,6 +32,10 @@ public:
     void setEdgeOverlay(const ImagePyramid& overlay);  // built on a worker thread
     void setHint(const QImage& image);
     void setHint(const ImagePyramid& pyramid);  // built on a worker thread
+    // The images of Reconstruction and the compare layers (null pyramid: none yet).
+    void setLayerImage(Layer layer, const ImagePyramid& pyramid);
+    bool hasLayerImage(Layer layer) const;
+    QImage layerImage(Layer layer) const;
     void clear();
     const QImage& edgeOverlay() const { return m_edges.full(); }
     bool hasOriginal() const { return !m_original.isNull(); }
@@ -86,6 +93,7 @@ private:
 
     QSize m_imageSize;
     ImagePyramid m_original, m_hint, m_edges;
+    std::map<int, ImagePyramid> m_extra;  // Reconstruction and the compare layers
     Layer m_left = Layer::Original;
     Layer m_right = Layer::Edges;
     bool m_split = false;

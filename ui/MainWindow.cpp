@@ -4,7 +4,9 @@
 #include <QApplication>
 #include <QCloseEvent>
 #include <QComboBox>
+#include <QDockWidget>
 #include <QDragEnterEvent>
+#include <QFileDialog>
 #include <QDropEvent>
 #include <QFileInfo>
 #include <QGroupBox>
@@ -15,14 +17,17 @@
 #include <QScrollArea>
 #include <QSplitter>
 #include <QStatusBar>
+#include <QTimer>
 #include <QToolBar>
 #include <QVBoxLayout>
 
 #include "ui/CaptionPanel.h"
+#include "ui/DecodePanel.h"
 #include "ui/EdgePanel.h"
 #include "ui/HintPanel.h"
 #include "ui/JobCoalescer.h"
 #include "ui/RatePanel.h"
+#include "ui/RdPlot.h"
 
 namespace sem::ui {
 
@@ -39,6 +44,12 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     splitter->setStretchFactor(1, 0);
     splitter->setCollapsible(0, false);
     setCentralWidget(splitter);
+
+    m_plot = new RdPlot(this);
+    m_plotDock = new QDockWidget(tr("bpp vs PSNR"), this);
+    m_plotDock->setObjectName("plotDock");
+    m_plotDock->setWidget(m_plot);
+    addDockWidget(Qt::BottomDockWidgetArea, m_plotDock);
 
     buildMenus();
     buildViewToolBar();
@@ -66,6 +77,10 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     connect(m_hintJobs, &JobCoalescer::idle, this, &MainWindow::updateStatusBar);
     connect(m_view, &ImageView::zoomChanged, this, &MainWindow::updateStatusBar);
 
+    buildDecode();
+    buildCaption();
+    applyUserSettings();
+
     m_edgePanel->setEnabled(false);
     m_hintPanel->setEnabled(false);
     updateTitle();
@@ -73,7 +88,10 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     syncViewControls();
 }
 
-MainWindow::~MainWindow() = default;
+MainWindow::~MainWindow()
+{
+    m_baselineFuture.cancel();  // a sweep still queued for this window's image never starts
+}
 
 QWidget* MainWindow::buildSidePanel()
 {
@@ -81,6 +99,7 @@ QWidget* MainWindow::buildSidePanel()
     m_captionPanel = new CaptionPanel;
     m_hintPanel = new HintPanel;
     m_ratePanel = new RatePanel;
+    m_decodePanel = new DecodePanel;
 
     auto* content = new QWidget;
     auto* layout = new QVBoxLayout(content);
@@ -96,16 +115,20 @@ QWidget* MainWindow::buildSidePanel()
     group(tr("Caption"), m_captionPanel);
     group(tr("Colour hint"), m_hintPanel);
     group(tr("Rate"), m_ratePanel);
-    // The Decode panel (sampler, steps, seed, guidance, Decode/Stop, progress) goes here when the
-    // decoder engine lands.
+    group(tr("Decode"), m_decodePanel);
     layout->addStretch(1);
 
-    auto* scroll = new QScrollArea;
+    auto* scroll = m_sideScroll = new QScrollArea;
     scroll->setWidget(content);
     scroll->setWidgetResizable(true);
     scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     scroll->setMinimumWidth(360);
     return scroll;
+}
+
+void MainWindow::revealDecodePanel()
+{
+    m_sideScroll->ensureWidgetVisible(m_decodePanel->parentWidget(), 0, 0);
 }
 
 void MainWindow::buildMenus()
@@ -121,6 +144,19 @@ void MainWindow::buildMenus()
     m_saveAsAction->setShortcut(QKeySequence::SaveAs);
     m_exportAction = file->addAction(tr("&Export View as PNG…"), this, &MainWindow::actionExport);
     m_exportAction->setShortcut(QKeySequence(tr("Ctrl+E")));
+    file->addAction(tr("Export &Plot (PNG or PDF)…"), this, [this] {
+        const QString path = QFileDialog::getSaveFileName(this, tr("Export Plot"), QString(),
+                                                          tr("PNG image (*.png);;PDF document (*.pdf)"));
+        if (path.isEmpty())
+            return;
+        const bool ok = path.endsWith(QLatin1String(".pdf"), Qt::CaseInsensitive) ? m_plot->savePdf(path)
+                                                                                  : m_plot->savePng(path);
+        if (!ok)
+            showError(tr("Cannot export"), tr("Cannot write the plot to %1.").arg(path));
+    });
+    file->addSeparator();
+    QAction* settings = file->addAction(tr("Se&ttings…"), this, &MainWindow::showSettingsDialog);
+    settings->setShortcut(QKeySequence::Preferences);
     file->addSeparator();
     QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
@@ -153,7 +189,9 @@ void MainWindow::buildViewToolBar()
     bar->setMovable(false);
     auto layerCombo = [&] {
         auto* combo = new QComboBox(bar);
-        for (auto layer : {ImageView::Layer::Original, ImageView::Layer::Edges, ImageView::Layer::Hint})
+        for (auto layer : {ImageView::Layer::Original, ImageView::Layer::Edges, ImageView::Layer::Hint,
+                           ImageView::Layer::Reconstruction, ImageView::Layer::Jpeg, ImageView::Layer::Webp,
+                           ImageView::Layer::WebpDownscale})
             combo->addItem(ImageView::layerName(layer), int(layer));
         return combo;
     };
@@ -165,10 +203,20 @@ void MainWindow::buildViewToolBar()
     bar->addWidget(m_secondLayer);
     bar->addSeparator();
     bar->addActions(m_zoomActions);
-    connect(m_firstLayer, qOverload<int>(&QComboBox::currentIndexChanged), this,
-            [this] { m_view->setLayer(ImageView::Layer(m_firstLayer->currentData().toInt())); });
-    connect(m_secondLayer, qOverload<int>(&QComboBox::currentIndexChanged), this,
-            [this] { m_view->setSecondLayer(ImageView::Layer(m_secondLayer->currentData().toInt())); });
+    // A compare layer (JPEG/WebP at the same bpp) is computed when first shown.
+    auto needCompare = [this](ImageView::Layer l) {
+        if ((l == ImageView::Layer::Jpeg || l == ImageView::Layer::Webp || l == ImageView::Layer::WebpDownscale)
+            && !m_view->hasLayerImage(l) && !m_compareTimer->isActive())
+            requestCompare();
+    };
+    connect(m_firstLayer, qOverload<int>(&QComboBox::currentIndexChanged), this, [this, needCompare] {
+        m_view->setLayer(ImageView::Layer(m_firstLayer->currentData().toInt()));
+        needCompare(m_view->layer());
+    });
+    connect(m_secondLayer, qOverload<int>(&QComboBox::currentIndexChanged), this, [this, needCompare] {
+        m_view->setSecondLayer(ImageView::Layer(m_secondLayer->currentData().toInt()));
+        needCompare(m_view->secondLayer());
+    });
 }
 
 void MainWindow::syncViewControls()
@@ -186,7 +234,9 @@ void MainWindow::buildStatusBar()
     m_sizeLabel = new QLabel(this);
     m_bppLabel = new QLabel(this);
     m_zoomLabel = new QLabel(this);
+    m_deviceLabel = new QLabel(this);
     statusBar()->addWidget(m_busyLabel, 1);
+    statusBar()->addPermanentWidget(m_deviceLabel);
     statusBar()->addPermanentWidget(m_sizeLabel);
     statusBar()->addPermanentWidget(m_bppLabel);
     statusBar()->addPermanentWidget(m_zoomLabel);
@@ -203,8 +253,11 @@ void MainWindow::updateStatusBar()
         m_sizeLabel->setText(tr("%1 × %2 px").arg(m_size.width()).arg(m_size.height()));
         m_bppLabel->setText(tr("%1 bpp").arg(QString::number(m_ratePanel->bpp(), 'f', 5)));
         m_zoomLabel->setText(tr("%1 %").arg(QString::number(m_view->zoom() * 100.0, 'f', 1)));
-        m_busyLabel->setText(isBusy() ? tr("Computing…") : QString());
+        m_busyLabel->setText(isDecoding() ? tr("Decoding…") : isBusy() ? tr("Computing…") : QString());
     }
+    m_captionPanel->setGenerateAvailable(!m_image.empty(), m_image.empty()
+                                                               ? tr("Generating needs the source image.")
+                                                               : QString());
     const bool doc = hasDocument();
     m_saveAction->setEnabled(doc);
     m_saveAsAction->setEnabled(doc);
@@ -226,10 +279,14 @@ void MainWindow::setDocumentModified(bool modified)
 
 void MainWindow::closeEvent(QCloseEvent* event)
 {
-    if (maybeSave())
+    if (maybeSave()) {
+        stopDecode();
+        m_autosaveTimer->stop();
+        clearAutosave();  // a clean exit: nothing to restore next time
         event->accept();
-    else
+    } else {
         event->ignore();
+    }
 }
 
 void MainWindow::dragEnterEvent(QDragEnterEvent* event)

@@ -1,4 +1,5 @@
 #pragma once
+#include <QFuture>
 #include <QMainWindow>
 #include <QString>
 #include <cstdint>
@@ -14,15 +15,30 @@
 class QAction;
 class QComboBox;
 class QLabel;
+class QDockWidget;
 class QMenu;
+class QScrollArea;
+class QTimer;
+
+namespace sem {
+class CaptionClient;
+struct CaptionError;
+struct CaptionResult;
+}
 
 namespace sem::ui {
 
 class CaptionPanel;
+class DecodeController;
+class DecodePanel;
 class EdgePanel;
 class HintPanel;
 class JobCoalescer;
 class RatePanel;
+class RdPlot;
+struct DecodePreview;
+struct DecodeResult;
+struct RdPoint;
 
 // The main window (DESIGN §7). Layout and status bar in MainWindow.cpp, file actions in
 // MainWindowFile.cpp, the edge/hint workers and the rate in MainWindowStreams.cpp.
@@ -57,11 +73,48 @@ public:
     HintPanel* hintPanel() const { return m_hintPanel; }
     RatePanel* ratePanel() const { return m_ratePanel; }
     ImageView* imageView() const { return m_view; }
+    DecodePanel* decodePanel() const { return m_decodePanel; }
+    RdPlot* rdPlot() const { return m_plot; }
+
+    // Decode (MainWindowDecode.cpp). startDecode() returns false (reason in lastError()) when
+    // no decode can start; the outcome arrives as decodeFinished/decodeFailed/decodeStopped.
+    bool startDecode();
+    void revealDecodePanel();  // scrolls the side panel to the Decode group
+    void stopDecode();
+    bool isDecoding() const;
+    bool hasReconstruction() const { return !m_reconstruction.empty(); }
+    cv::Mat reconstruction() const { return m_reconstruction; }  // the last good decode (BGR)
+    QString decodeDevice() const { return m_decodeDevice; }
+    bool baselinesReady() const;  // the plot's curves for this image are computed
+    // Compare view: computes the JPEG/WebP/webp-downscale layers at the current bpp (async).
+    void requestCompare();
+    bool compareReady() const;
+
+    // Caption generation (MainWindowCaption.cpp) with the user's CaptionSettings and API key.
+    bool generateCaption();  // false (reason in lastError()) when it cannot start
+    void cancelCaption();
+    bool isCaptioning() const;
+
+    // Autosave of the working state (MainWindowCaption.cpp).
+    static bool hasAutosave();
+    bool restoreAutosave();  // opens the saved image and applies its settings and caption
+    void saveAutosaveNow();
+    static void clearAutosave();
+    void showSettingsDialog();
+    void applyUserSettings();  // reads model path, device, preview interval from QSettings
 
 signals:
     void edgesUpdated();  // an edge result has been applied (overlay and rate are current for it)
     void hintUpdated();
     void rateUpdated();
+    void decodeFinished();
+    void decodeFailed(const QString& message);
+    void decodeStopped();
+    void decodePreviewShown(int step);
+    void baselinesUpdated();
+    void compareUpdated();
+    void captionGenerated();
+    void captionFailed(const QString& message);
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -108,12 +161,33 @@ private:
     void updateRate();
     void resetStreams();
 
+    // MainWindowDecode.cpp: decode worker, plot, compare view
+    void buildDecode();
+    void updateDecodeAvailability();
+    void onDecodePreview(const DecodePreview& preview);
+    void onDecodeFinished(const DecodeResult& result);
+    void onDecodeEnded(const QString& message, bool failed);
+    void restoreLastGoodReconstruction();
+    void requestBaselines();
+    void onRateChangedForCompare();
+    void resetDecodeState();
+
+    // MainWindowCaption.cpp: caption client, settings, autosave
+    void buildCaption();
+    void onCaptionFinished(const sem::CaptionResult& result);
+    void onCaptionFailed(const sem::CaptionError& error);
+    void scheduleAutosave();
+
     // Panels and view
     ImageView* m_view = nullptr;
     EdgePanel* m_edgePanel = nullptr;
     CaptionPanel* m_captionPanel = nullptr;
     HintPanel* m_hintPanel = nullptr;
     RatePanel* m_ratePanel = nullptr;
+    DecodePanel* m_decodePanel = nullptr;
+    RdPlot* m_plot = nullptr;
+    QDockWidget* m_plotDock = nullptr;
+    QScrollArea* m_sideScroll = nullptr;
     QComboBox* m_firstLayer = nullptr;
     QComboBox* m_secondLayer = nullptr;
     QAction* m_splitAction = nullptr;
@@ -126,6 +200,7 @@ private:
     QLabel* m_bppLabel = nullptr;
     QLabel* m_zoomLabel = nullptr;
     QLabel* m_busyLabel = nullptr;
+    QLabel* m_deviceLabel = nullptr;
 
     // Document
     cv::Mat m_image;         // the source image (BGR); empty for a .sem opened on its own
@@ -147,6 +222,28 @@ private:
     std::uint64_t m_imageGeneration = 0;
     std::uint64_t m_edgeRequested = 0, m_edgeApplied = 0;
     std::uint64_t m_hintRequested = 0, m_hintApplied = 0;
+
+    // Decode: the last good reconstruction survives failed and stopped decodes.
+    DecodeController* m_decoder = nullptr;  // null when built without the diffusion engine
+    cv::Mat m_reconstruction;
+    ImagePyramid m_reconstructionPyramid;
+    bool m_haveDecodeRecord = false;  // a decode of this document set the settings below
+    DecodeSettings m_decodedSettings;
+    std::uint32_t m_decodedModelId = 0;
+    SemFile m_decodingFile;  // the file being decoded
+    QString m_decodeDevice;
+    std::uint64_t m_decodeGeneration = 0;  // m_imageGeneration at the decode's start
+
+    // Plot baselines (cached per image content) and the compare view
+    std::uint64_t m_baselineGeneration = 0;  // the image generation the shown curves are for
+    bool m_baselinesReady = false;
+    QFuture<void> m_baselineFuture;  // cancelled (if not started yet) by a newer image or the destructor
+    std::uint64_t m_compareRequest = 0, m_compareApplied = 0;
+    QTimer* m_compareTimer = nullptr;
+
+    // Caption client and autosave
+    CaptionClient* m_captionClient = nullptr;
+    QTimer* m_autosaveTimer = nullptr;
 
     QString m_lastError;
 };

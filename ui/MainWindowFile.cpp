@@ -14,6 +14,7 @@
 #include "core/image/ImageIO.h"
 #include "core/pipeline/Encoder.h"
 #include "ui/CaptionPanel.h"
+#include "ui/DecodePanel.h"
 #include "ui/EdgePanel.h"
 #include "ui/HintPanel.h"
 #include "ui/ImageConversion.h"
@@ -80,6 +81,7 @@ void MainWindow::setImage(const cv::Mat& bgr, const QString& displayName)
     m_fromSem = false;
     resetStreams();
     m_view->clear();
+    resetDecodeState();
     m_view->setImageSize(m_size);
     m_view->setOriginal(toQImage(bgr));
     m_view->setLayer(ImageView::Layer::Original);
@@ -93,9 +95,11 @@ void MainWindow::setImage(const cv::Mat& bgr, const QString& displayName)
     m_ratePanel->setEnabled(true);
     requestEdges();
     requestHint();
+    requestBaselines();
     updateRate();
     setDocumentModified(false);
     updateTitle();
+    updateDecodeAvailability();
 }
 
 bool MainWindow::openSem(const QString& path)
@@ -124,6 +128,7 @@ bool MainWindow::openSem(const QString& path)
     m_loaded = file;
 
     m_view->clear();
+    resetDecodeState();
     m_view->setImageSize(m_size);
     m_view->setEdgeOverlay(edgeOverlayImage(streams.edges));
     m_view->setHint(toQImage(streams.hintUpsampled));
@@ -151,6 +156,9 @@ bool MainWindow::openSem(const QString& path)
     m_hintPanel->setEnabled(false);
     m_ratePanel->setWriteMetadata(file.metadata.has_value());
     m_captionPanel->setText(QString::fromStdString(streams.caption));
+    m_decodePanel->setSettings(file.decode);
+    requestBaselines();
+    updateDecodeAvailability();
     updateRate();
     setDocumentModified(false);
     updateTitle();

@@ -202,6 +202,10 @@ SemFile MainWindow::currentFile() const
         f = m_loaded;  // keeps the model id, decode settings and unknown optional chunks
     f.width = m_size.width();
     f.height = m_size.height();
+    if (m_haveDecodeRecord) {  // a saved file decodes like the reconstruction on screen
+        f.modelId = m_decodedModelId;
+        f.decode = m_decodedSettings;
+    }
     f.edges = m_edgeBytes;
     f.hint = m_hintBytes;
     const auto& caption = m_captionPanel->coded();

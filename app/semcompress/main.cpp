@@ -2,12 +2,17 @@
 #include <QCommandLineParser>
 #include <QElapsedTimer>
 #include <QMessageBox>
+#include <QSpinBox>
 #include <QThread>
 #include <iostream>
 
 #include "semversion.h"
 #include "ui/CaptionPanel.h"
+#include "ui/DecodePanel.h"
 #include "ui/MainWindow.h"
+#if SEM_HAVE_DIFFUSION
+#include "ui/DecodeBench.h"
+#endif
 #include "ui/SliderBench.h"
 
 namespace {
@@ -43,8 +48,40 @@ int main(int argc, char** argv)
     const QCommandLineOption caption("caption", "Caption text to put in the editor after opening [file].", "text");
     const QCommandLineOption benchSlider(
         "bench-slider", "Measure the live edge slider on a synthetic <width>x<height> image and exit.", "WxH");
-    parser.addOptions({screenshot, caption, benchSlider});
+    const QCommandLineOption model("model", "Decoder model directory for the Decode panel (this run only).", "dir");
+    const QCommandLineOption device("device", "Decoder device for the Decode panel: auto, cpu or cuda.", "device");
+    const QCommandLineOption steps("steps", "Decode steps for the Decode panel.", "n");
+    const QCommandLineOption decode("decode", "With --screenshot: run a decode and wait for it before grabbing.");
+    const QCommandLineOption benchDecode(
+        "bench-decode", "Measure the GUI thread during a decode of a synthetic <width>x<height> image and exit.", "WxH");
+    const QCommandLineOption randomModel(
+        "write-random-model", "Write an untrained (random) decoder model into <dir> and exit.", "dir");
+    parser.addOptions({screenshot, caption, benchSlider, model, device, steps, decode, benchDecode, randomModel});
     parser.process(app);
+
+#if SEM_HAVE_DIFFUSION
+    if (parser.isSet(randomModel)) {
+        try {
+            std::cout << sem::ui::writeRandomModel(parser.value(randomModel), false).toStdString() << '\n';
+            return 0;
+        } catch (const std::exception& e) {
+            std::cerr << e.what() << '\n';
+            return 1;
+        }
+    }
+    if (parser.isSet(benchDecode)) {
+        const QStringList wh = parser.value(benchDecode).split('x');
+        const int w = wh.size() == 2 ? wh[0].toInt() : 0;
+        const int h = wh.size() == 2 ? wh[1].toInt() : 0;
+        if (w < 16 || h < 16 || w > 4096 || h > 4096) {
+            std::cerr << "--bench-decode: expected WIDTHxHEIGHT with sides in 16..4096.\n";
+            return 2;
+        }
+        const int n = parser.isSet(steps) ? parser.value(steps).toInt() : 20;
+        return sem::ui::runDecodeBench(w, h, n < 1 ? 20 : n, 1, parser.value(model),
+                                       parser.isSet(device) ? parser.value(device) : QStringLiteral("auto"), std::cout);
+    }
+#endif
 
     if (parser.isSet(benchSlider)) {
         const QStringList wh = parser.value(benchSlider).split('x');
@@ -58,7 +95,24 @@ int main(int argc, char** argv)
     }
 
     sem::ui::MainWindow window;
+    if (parser.isSet(model))
+        window.decodePanel()->setModelPath(parser.value(model));
+    if (parser.isSet(device))
+        window.decodePanel()->setDevice(parser.value(device));
+    if (parser.isSet(steps))
+        window.decodePanel()->stepsSpin()->setValue(parser.value(steps).toInt());
     window.show();
+    // A crash left a working state behind: offer it (not for scripted runs).
+    if (!parser.isSet(screenshot) && sem::ui::MainWindow::hasAutosave()) {
+        const auto answer = QMessageBox::question(
+            &window, QObject::tr("Restore the previous session?"),
+            QObject::tr("SemCompress did not exit cleanly. Restore the image, edge settings and caption you were "
+                        "working on?"));
+        if (answer == QMessageBox::Yes && !window.restoreAutosave())
+            QMessageBox::warning(&window, QObject::tr("Cannot restore"), window.lastError());
+        else if (answer != QMessageBox::Yes)
+            sem::ui::MainWindow::clearAutosave();
+    }
     const QStringList files = parser.positionalArguments();
     if (!files.isEmpty() && !window.openPath(files.first())) {
         if (parser.isSet(screenshot)) {
@@ -73,6 +127,25 @@ int main(int argc, char** argv)
         if (!waitIdle(window, 60000)) {
             std::cerr << "--screenshot: the edge and hint workers did not finish within 60 s.\n";
             return 1;
+        }
+        if (parser.isSet(decode)) {
+            window.revealDecodePanel();
+            if (!window.startDecode()) {
+                std::cerr << "--decode: " << window.lastError().toStdString() << '\n';
+                return 1;
+            }
+            QElapsedTimer t;
+            t.start();
+            while ((window.isDecoding() || !window.baselinesReady()) && t.elapsed() < 600000) {
+                QCoreApplication::processEvents();
+                QThread::msleep(5);
+            }
+            if (!window.hasReconstruction()) {
+                std::cerr << "--decode: " << window.decodePanel()->statusText().toStdString() << '\n';
+                return 1;
+            }
+            window.revealDecodePanel();
+            QCoreApplication::processEvents();
         }
         if (!window.grab().save(parser.value(screenshot), "PNG")) {
             std::cerr << "--screenshot: cannot write " << parser.value(screenshot).toStdString() << '\n';

@@ -1,0 +1,275 @@
+// The Decode panel end to end in a real MainWindow: a decode in the worker thread with a tiny
+// random model made here (no shipped weights needed), previews, the final image, Stop keeping the
+// previous reconstruction, the model and settings recorded in the saved .sem, and the plot.
+#include <QCheckBox>
+#include <QComboBox>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSlider>
+#include <QSignalSpy>
+#include <QSpinBox>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QtTest>
+#include <opencv2/imgcodecs.hpp>
+
+#include "core/format/SemFile.h"
+#include "diffusion/Engine.h"
+#include "ui/DecodePanel.h"
+#include "ui/EdgePanel.h"
+#include "ui/ImageView.h"
+#include "ui/MainWindow.h"
+#include "ui/RdPlot.h"
+#include "ui/SliderBench.h"
+
+using namespace sem;
+using sem::ui::MainWindow;
+using Layer = sem::ui::ImageView::Layer;
+
+class TestDecode : public QObject {
+    Q_OBJECT
+    QTemporaryDir m_dir;
+    QString m_model, m_imagePath;
+    std::string m_modelId;
+
+    void prepare(MainWindow& w, int steps)
+    {
+        w.show();
+        QVERIFY2(w.openImage(m_imagePath), qPrintable(w.lastError()));
+        QTRY_VERIFY(!w.isBusy());
+        w.decodePanel()->setModelPath(m_model);
+        w.decodePanel()->setDevice("cpu");
+        w.decodePanel()->stepsSpin()->setValue(steps);
+        w.decodePanel()->setPreviewEvery(1);
+        emit w.decodePanel()->modelChanged();
+        QVERIFY2(w.decodePanel()->decodeButton()->isEnabled(), qPrintable(w.decodePanel()->statusText()));
+    }
+
+private slots:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        QCoreApplication::setOrganizationName("SemCompressTest");
+        QCoreApplication::setApplicationName("tst_decode");
+        QSettings().clear();
+        QVERIFY(m_dir.isValid());
+        diffusion::ModelCard card;
+        card.config = diffusion::tinyModelConfig();
+        card.vocabulary = {"a", "red", "box", "on", "blue"};
+        diffusion::Engine engine;
+        engine.createRandom(card, 42, "cpu");
+        m_model = m_dir.filePath("tiny");
+        engine.save(m_model.toStdString());
+        m_modelId = engine.modelId();
+        m_imagePath = m_dir.filePath("photo.png");
+        QVERIFY(cv::imwrite(m_imagePath.toStdString(), ui::syntheticPhoto(256, 160, 5)));
+    }
+
+    void noModelKeepsDecodeDisabled()
+    {
+        MainWindow w;
+        w.show();
+        QVERIFY(w.openImage(m_imagePath));
+        w.decodePanel()->setModelPath(m_dir.filePath("missing-model"));
+        emit w.decodePanel()->modelChanged();
+        QVERIFY(!w.decodePanel()->decodeButton()->isEnabled());
+        QVERIFY(w.decodePanel()->modelText().startsWith("No model"));
+        QVERIFY(!w.startDecode());
+        QVERIFY(w.lastError().contains("missing-model"));
+    }
+
+    void decodeShowsPreviewsAndResult()
+    {
+        MainWindow w;
+        prepare(w, 4);
+        QSignalSpy previews(&w, &MainWindow::decodePreviewShown);
+        QSignalSpy finished(&w, &MainWindow::decodeFinished);
+        QTRY_VERIFY_WITH_TIMEOUT(w.baselinesReady(), 120000);
+        QVERIFY(w.rdPlot()->curveCount() >= 3);  // jpeg, webp, webp-downscale at least
+        QVERIFY(w.startDecode());
+        QVERIFY(w.isDecoding());
+        QVERIFY(!w.decodePanel()->decodeButton()->isEnabled());
+        QVERIFY(w.decodePanel()->stopButton()->isEnabled());
+        QVERIFY(!w.startDecode());  // one at a time
+        QVERIFY(finished.wait(60000));
+        QVERIFY(previews.count() >= 1);
+        QVERIFY(!w.isDecoding());
+        QVERIFY(w.hasReconstruction());
+        QCOMPARE(w.reconstruction().cols, 256);
+        QCOMPARE(w.reconstruction().rows, 160);
+        QCOMPARE(w.decodeDevice(), QString("cpu"));
+        QVERIFY(w.imageView()->hasLayerImage(Layer::Reconstruction));
+        QCOMPARE(w.imageView()->layerImage(Layer::Reconstruction).size(), QSize(256, 160));
+        QVERIFY(w.decodePanel()->statusText().startsWith("Decoded in"));
+        QCOMPARE(w.decodePanel()->progressBar()->maximum(), 1);  // reset after the decode
+
+        // The plot got this decode's operating point; its bpp is the saved file's.
+        QCOMPARE(w.rdPlot()->decodedPointCount(), 1);
+        const QString sem = m_dir.filePath("decoded.sem");
+        QVERIFY2(w.saveSem(sem), qPrintable(w.lastError()));
+        const SemFile saved = SemFile::load(sem.toStdString());
+        QCOMPARE(w.rdPlot()->decodedPoints().first().bpp, saved.bpp());
+        QVERIFY(std::isfinite(w.rdPlot()->decodedPoints().first().psnr));
+
+        // The .sem records the model and the settings, so it decodes the same.
+        QCOMPARE(saved.modelId, std::uint32_t(std::stoul(m_modelId.substr(0, 8), nullptr, 16)));
+        QVERIFY(saved.decode.present);
+        QCOMPARE(saved.decode.steps, 4u);
+        QCOMPARE(saved.decode.seed, std::uint32_t(w.decodePanel()->seedSpin()->value()));
+        const cv::Mat first = w.reconstruction().clone();
+
+        MainWindow r;
+        r.show();
+        QVERIFY2(r.openSem(sem), qPrintable(r.lastError()));
+        QCOMPARE(r.decodePanel()->stepsSpin()->value(), 4);
+        r.decodePanel()->setModelPath(m_model);
+        r.decodePanel()->setDevice("cpu");
+        emit r.decodePanel()->modelChanged();
+        QSignalSpy again(&r, &MainWindow::decodeFinished);
+        QVERIFY2(r.startDecode(), qPrintable(r.lastError()));
+        QVERIFY(again.wait(60000));
+        QCOMPARE(cv::norm(first, r.reconstruction(), cv::NORM_INF), 0.0);
+    }
+
+    void randomSeedIsDrawnAndRecorded()
+    {
+        MainWindow w;
+        prepare(w, 1);
+        w.decodePanel()->randomSeedCheck()->setChecked(true);
+        QVERIFY(!w.decodePanel()->seedSpin()->isEnabled());
+        QSignalSpy finished(&w, &MainWindow::decodeFinished);
+        const int before = w.decodePanel()->seedSpin()->value();
+        QVERIFY(w.startDecode());
+        QVERIFY(finished.wait(60000));
+        const int drawn = w.decodePanel()->seedSpin()->value();
+        QVERIFY(drawn != before);  // 1 in 2^31 to fail by chance
+        QCOMPARE(w.currentFile().decode.seed, std::uint32_t(drawn));
+    }
+
+    void stopKeepsThePreviousReconstruction()
+    {
+        MainWindow w;
+        prepare(w, 2);
+        QSignalSpy finished(&w, &MainWindow::decodeFinished);
+        QVERIFY(w.startDecode());
+        QVERIFY(finished.wait(60000));
+        const cv::Mat good = w.reconstruction().clone();
+        const QImage goodShown = w.imageView()->layerImage(Layer::Reconstruction);
+        const SemFile recorded = w.currentFile();
+
+        // Second decode with another seed, stopped at its first progress report.
+        w.decodePanel()->stepsSpin()->setValue(50);
+        w.decodePanel()->seedSpin()->setValue(w.decodePanel()->seedSpin()->value() + 1);
+        int progressSeen = 0;
+        connect(&w, &MainWindow::decodePreviewShown, &w, [&] {
+            if (++progressSeen == 1)
+                w.decodePanel()->stopButton()->click();
+        });
+        QSignalSpy stopped(&w, &MainWindow::decodeStopped);
+        QVERIFY(w.startDecode());
+        QVERIFY(stopped.wait(60000));
+        QCOMPARE(progressSeen, 1);  // no preview is shown after Stop
+        QVERIFY(!w.decodePanel()->stopButton()->isEnabled());
+        QCOMPARE(finished.count(), 1);
+        QVERIFY(!w.isDecoding());
+        QCOMPARE(cv::norm(good, w.reconstruction(), cv::NORM_INF), 0.0);
+        QCOMPARE(w.imageView()->layerImage(Layer::Reconstruction), goodShown);  // the preview is gone
+        QVERIFY(w.decodePanel()->statusText().contains("previous reconstruction is kept"));
+        QCOMPARE(w.currentFile().decode.seed, recorded.decode.seed);  // the kept decode's settings
+        QCOMPARE(w.rdPlot()->decodedPointCount(), 1);
+        QVERIFY(w.decodePanel()->decodeButton()->isEnabled());
+    }
+
+    void failedDecodeKeepsReconstructionAndSaysWhy()
+    {
+        MainWindow w;
+        prepare(w, 1);
+        QSignalSpy finished(&w, &MainWindow::decodeFinished);
+        QVERIFY(w.startDecode());
+        QVERIFY(finished.wait(60000));
+        const cv::Mat good = w.reconstruction().clone();
+        // A corrupt model file: the worker's load fails, the GUI shows it, the image stays.
+        const QString bad = m_dir.filePath("bad-model");
+        QVERIFY(QDir().mkpath(bad));
+        QFile f(bad + "/model.safetensors");
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("not a safetensors file");
+        f.close();
+        QFile::copy(m_model + "/model.json", bad + "/model.json");
+        w.decodePanel()->setModelPath(bad);
+        emit w.decodePanel()->modelChanged();
+        QSignalSpy failed(&w, &MainWindow::decodeFailed);
+        QVERIFY(w.startDecode());
+        QVERIFY(failed.wait(60000));
+        QVERIFY(w.decodePanel()->statusText().startsWith("Decode failed:"));
+        QCOMPARE(cv::norm(good, w.reconstruction(), cv::NORM_INF), 0.0);
+    }
+
+    void anotherModelIsRefusedUnlessForced()
+    {
+        MainWindow w;
+        prepare(w, 1);
+        const QString sem = m_dir.filePath("other-model.sem");
+        SemFile f = w.currentFile();
+        f.modelId = 0x12345678u;  // made for some other model
+        f.save(sem.toStdString());
+        QVERIFY(w.openSem(sem));
+        QSignalSpy failed(&w, &MainWindow::decodeFailed);
+        QVERIFY(w.startDecode());
+        QVERIFY(failed.wait(60000));
+        QVERIFY2(w.decodePanel()->statusText().contains("12345678"), qPrintable(w.decodePanel()->statusText()));
+        QVERIFY(!w.hasReconstruction());
+        w.decodePanel()->forceCheck()->setChecked(true);
+        QSignalSpy finished(&w, &MainWindow::decodeFinished);
+        QVERIFY(w.startDecode());
+        QVERIFY(finished.wait(60000));
+        QVERIFY(w.decodePanel()->statusText().contains("will differ"));
+        QVERIFY(w.currentFile().modelId != 0x12345678u);  // now records the model that made the image
+    }
+
+    void closingMidDecodeIsSafe()
+    {
+        auto* w = new MainWindow;
+        prepare(*w, 200);
+        QSignalSpy previews(w, &MainWindow::decodePreviewShown);
+        QVERIFY(w->startDecode());
+        QVERIFY(previews.wait(60000));
+        QElapsedTimer t;
+        t.start();
+        delete w;  // the controller's destructor cancels, quits and waits for the thread
+        QVERIFY2(t.elapsed() < 10000, qPrintable(QString::number(t.elapsed())));
+    }
+
+    void compareViewAtTheSameBpp()
+    {
+        MainWindow w;
+        w.show();
+        QVERIFY(w.openImage(m_imagePath));
+        QTRY_VERIFY(!w.isBusy());
+        QSignalSpy compared(&w, &MainWindow::compareUpdated);
+        w.requestCompare();
+        QVERIFY(compared.wait(60000));
+        QVERIFY(w.compareReady());
+        for (Layer l : {Layer::Jpeg, Layer::Webp, Layer::WebpDownscale}) {
+            QVERIFY(w.imageView()->hasLayerImage(l));
+            QCOMPARE(w.imageView()->layerImage(l).size(), QSize(256, 160));
+        }
+        // Another bpp: the compare images (not on screen) are for the old one and are dropped.
+        w.edgePanel()->lowSlider()->setValue(10);
+        w.edgePanel()->highSlider()->setValue(30);
+        QTRY_VERIFY(!w.isBusy());
+        QVERIFY(!w.compareReady());
+        QVERIFY(!w.imageView()->hasLayerImage(Layer::Jpeg));
+        // On screen, a rate change recomputes them.
+        w.imageView()->setLayer(Layer::Jpeg);
+        w.requestCompare();
+        QVERIFY(compared.wait(60000));
+        QVERIFY(w.imageView()->hasLayerImage(Layer::Jpeg));
+        w.edgePanel()->lowSlider()->setValue(40);
+        QVERIFY(compared.wait(60000));  // debounced recompute
+        QVERIFY(w.compareReady());
+    }
+};
+
+QTEST_MAIN(TestDecode)
+#include "tst_decode.moc"

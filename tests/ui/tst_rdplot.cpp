@@ -1,0 +1,58 @@
+// RdPlot: curves and decoded points, nearest-point lookup for the hover tooltip, PNG/PDF export.
+#include <QTemporaryDir>
+#include <QtTest>
+#include <qcustomplot.h>
+
+#include "ui/RdPlot.h"
+
+using sem::ui::RdPlot;
+using sem::ui::RdPoint;
+
+class TestRdPlot : public QObject {
+    Q_OBJECT
+private slots:
+    void curvesPointsHoverExport()
+    {
+        RdPlot plot;
+        plot.resize(600, 400);
+        plot.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&plot));
+        std::map<QString, QVector<RdPoint>> curves;
+        curves["jpeg"] = {{0.05, 20.0, "jpeg q 3"}, {0.1, 24.0, "jpeg q 10"}, {0.3, 29.0, "jpeg q 40"}};
+        curves["webp"] = {{0.02, 21.0, "webp q 1"}, {0.1, 26.0, "webp q 20"},
+                          {0.2, std::numeric_limits<double>::infinity(), "lossless"}};
+        plot.setBaselines(curves);
+        QCOMPARE(plot.curveCount(), 2);
+        QCOMPARE(plot.plot()->graphCount(), 2);
+        QCOMPARE(plot.plot()->graph(1)->dataCount(), 2);  // the infinite PSNR is not drawn
+        plot.addDecodedPoint({0.03, 18.5, "decode"});
+        QCOMPARE(plot.decodedPointCount(), 1);
+        QCOMPARE(plot.plot()->graphCount(), 3);
+        plot.plot()->replot();
+
+        RdPoint hit;
+        QVERIFY(plot.nearestPoint(plot.pixelOf(0.1, 24.0) + QPoint(3, -2), &hit));
+        QCOMPARE(hit.label, QString("jpeg q 10"));
+        QVERIFY(plot.nearestPoint(plot.pixelOf(0.03, 18.5), &hit));
+        QCOMPARE(hit.label, QString("decode"));
+        QVERIFY(!plot.nearestPoint(plot.pixelOf(0.01, 35.0), &hit, 5.0) || hit.bpp != 0.01);
+
+        QTemporaryDir dir;
+        const QString png = dir.filePath("rd.png"), pdf = dir.filePath("rd.pdf");
+        QVERIFY(plot.savePng(png));
+        QVERIFY(plot.savePdf(pdf));
+        QImage image(png);
+        QCOMPARE(image.size(), QSize(900, 600));
+        QFile f(pdf);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QCOMPARE(f.read(5), QByteArray("%PDF-"));
+
+        plot.clear();
+        QCOMPARE(plot.curveCount(), 0);
+        QCOMPARE(plot.decodedPointCount(), 0);
+        QCOMPARE(plot.plot()->graphCount(), 0);
+    }
+};
+
+QTEST_MAIN(TestRdPlot)
+#include "tst_rdplot.moc"

@@ -1,0 +1,455 @@
+// MainWindow: the decode worker (DecodeController), the bpp-vs-PSNR plot and the compare view.
+#include <QCryptographicHash>
+#include <QDockWidget>
+#include <QFileInfo>
+#include <QFutureWatcher>
+#include <QLabel>
+#include <QProgressBar>
+#include <QMenuBar>
+#include <QSettings>
+#include <QStatusBar>
+#include <QThread>
+#include <QThreadPool>
+#include <QTimer>
+#include <QtConcurrent/QtConcurrentRun>
+#include <cmath>
+#include <map>
+#include <mutex>
+
+#include "core/baselines/Baselines.h"
+#include "core/metrics/Metrics.h"
+#include "ui/CaptionPanel.h"
+#include "ui/DecodePanel.h"
+#include "ui/ImageConversion.h"
+#include "ui/MainWindow.h"
+#include "ui/RatePanel.h"
+#include "ui/RdPlot.h"
+#if SEM_HAVE_DIFFUSION
+#include "ui/DecodeWorker.h"
+#endif
+
+namespace sem::ui {
+
+namespace {
+
+using Curves = std::map<QString, QVector<RdPoint>>;
+
+// Baseline curves per image content (md5 of the pixels), so reopening an image is instant.
+std::mutex g_cacheMutex;
+std::map<QByteArray, Curves> g_baselineCache;
+
+// The baseline sweeps are long (5 codecs x 11 targets): one thread of their own at low priority,
+// so the global pool stays free for the edge and hint workers the sliders wait for.
+QThreadPool* baselinePool()
+{
+    static QThreadPool pool;  // destroyed at exit, after waiting for a running sweep
+    static const bool configured = [] {
+        pool.setMaxThreadCount(1);
+        pool.setThreadPriority(QThread::LowPriority);
+        return true;
+    }();
+    (void)configured;
+    return &pool;
+}
+
+QByteArray imageKey(const cv::Mat& bgr)
+{
+    QCryptographicHash h(QCryptographicHash::Md5);
+    for (int y = 0; y < bgr.rows; ++y)
+        h.addData(QByteArrayView(reinterpret_cast<const char*>(bgr.ptr(y)), qsizetype(bgr.cols * bgr.elemSize())));
+    return h.result() + QByteArray::number(bgr.cols) + 'x' + QByteArray::number(bgr.rows);
+}
+
+const std::vector<double>& plotTargets()
+{
+    static const std::vector<double> t{0.005, 0.01, 0.02, 0.035, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.5};
+    return t;
+}
+
+Curves computeBaselines(const cv::Mat& bgr)
+{
+    Curves curves;
+    for (BaselineCodec codec : {BaselineCodec::Jpeg, BaselineCodec::Webp, BaselineCodec::WebpDownscale,
+                                BaselineCodec::Jp2, BaselineCodec::Avif}) {
+        if (!Baselines::isAvailable(codec) || (codec == BaselineCodec::Jp2 && std::min(bgr.cols, bgr.rows) < 32))
+            continue;
+        const QString name = QString::fromStdString(Baselines::name(codec));
+        QVector<RdPoint> points;
+        try {
+            for (const BaselineResult& r : Baselines::atTargetBpps(bgr, codec, plotTargets())) {
+                if (!r.reached)
+                    continue;
+                RdPoint p;
+                p.bpp = r.bpp;
+                p.psnr = metrics::psnr(bgr, r.decoded);
+                p.label = r.downscale > 1 ? QObject::tr("%1 q %2, 1/%3").arg(name).arg(r.quality).arg(r.downscale)
+                                          : QObject::tr("%1 q %2").arg(name).arg(r.quality);
+                if (points.isEmpty() || points.back().bpp != p.bpp)
+                    points << p;
+            }
+        } catch (const std::exception&) {
+            continue;  // a codec that fails on this image just has no curve
+        }
+        if (!points.isEmpty())
+            curves[name] = points;
+    }
+    return curves;
+}
+
+#if SEM_HAVE_DIFFUSION
+QString samplerName(DecodeSettings::Sampler s)
+{
+    switch (s) {
+    case DecodeSettings::Ddpm: return QStringLiteral("ddpm");
+    case DecodeSettings::Ddim: return QStringLiteral("ddim");
+    case DecodeSettings::DpmPp2M: return QStringLiteral("dpm++2m");
+    }
+    return {};
+}
+#endif
+
+struct CompareOutcome {
+    std::map<int, ImagePyramid> layers;
+    QString error;
+};
+
+}  // namespace
+
+void MainWindow::buildDecode()
+{
+#if SEM_HAVE_DIFFUSION
+    m_decoder = new DecodeController(this);
+    connect(m_decoder, &DecodeController::modelLoaded, this, [this](const QString& model, const QString& device) {
+        m_decodeDevice = device;
+        m_deviceLabel->setText(tr("Decoder on %1").arg(device));
+        m_decodePanel->setModelText(tr("Model %1 on %2").arg(model, device));
+        m_decodePanel->setStatus(tr("Decoding on %1…").arg(device));
+    });
+    connect(m_decoder, &DecodeController::progress, this, &MainWindow::onDecodePreview);
+    connect(m_decoder, &DecodeController::finished, this, &MainWindow::onDecodeFinished);
+    connect(m_decoder, &DecodeController::failed, this, [this](const QString& m) { onDecodeEnded(m, true); });
+    connect(m_decoder, &DecodeController::cancelled, this, [this] { onDecodeEnded(QString(), false); });
+#endif
+    connect(m_decodePanel, &DecodePanel::decodeRequested, this, [this] {
+        if (!startDecode())
+            m_decodePanel->setStatus(m_lastError, true);
+    });
+    connect(m_decodePanel, &DecodePanel::stopRequested, this, &MainWindow::stopDecode);
+    connect(m_decodePanel, &DecodePanel::modelChanged, this, [this] {
+        QSettings s;
+        s.setValue(QStringLiteral("decode/modelPath"), m_decodePanel->modelPath());
+        s.setValue(QStringLiteral("decode/device"), m_decodePanel->device());
+        updateDecodeAvailability();
+    });
+
+    m_compareTimer = new QTimer(this);
+    m_compareTimer->setSingleShot(true);
+    m_compareTimer->setInterval(400);
+    connect(m_compareTimer, &QTimer::timeout, this, &MainWindow::requestCompare);
+    connect(this, &MainWindow::rateUpdated, this, &MainWindow::onRateChangedForCompare);
+    updateDecodeAvailability();
+}
+
+void MainWindow::updateDecodeAvailability()
+{
+#if SEM_HAVE_DIFFUSION
+    QString model;
+    QString problem;
+    if (m_decodePanel->modelPath().isEmpty()) {
+        try {
+            model = QString::fromStdString(ModelLocator::defaultModelPath());
+        } catch (const std::exception& e) {
+            problem = tr("No model: %1").arg(QString::fromUtf8(e.what()));
+        }
+    } else {
+        model = m_decodePanel->modelPath();
+        if (!QFileInfo::exists(model))
+            problem = tr("No model: %1 does not exist.").arg(model);
+    }
+    if (!problem.isEmpty())
+        m_decodePanel->setModelText(problem);
+    else if (!isDecoding())
+        m_decodePanel->setModelText(tr("Model: %1").arg(QFileInfo(model).fileName()));
+    if (!problem.isEmpty())
+        m_decodePanel->setAvailability(false, problem);
+    else if (!hasDocument())
+        m_decodePanel->setAvailability(false, tr("Open an image or a .sem file first."));
+    else
+        m_decodePanel->setAvailability(true, QString());
+#else
+    m_decodePanel->setModelText(tr("No decoder in this build (SEM_BUILD_DIFFUSION=OFF)."));
+    m_decodePanel->setAvailability(false, tr("This build has no decoder engine."));
+#endif
+}
+
+bool MainWindow::isDecoding() const
+{
+#if SEM_HAVE_DIFFUSION
+    return m_decoder && m_decoder->isRunning();
+#else
+    return false;
+#endif
+}
+
+bool MainWindow::startDecode()
+{
+#if SEM_HAVE_DIFFUSION
+    updateDecodeAvailability();
+    if (isDecoding()) {
+        m_lastError = tr("A decode is already running.");
+        return false;
+    }
+    if (!m_decodePanel->decodeBlockedReason().isEmpty()) {
+        m_lastError = m_decodePanel->decodeBlockedReason();
+        return false;
+    }
+    finishStreamsNow();
+    if (!m_edgeError.isEmpty() || !m_hintError.isEmpty()) {
+        m_lastError = !m_edgeError.isEmpty() ? m_edgeError : m_hintError;
+        return false;
+    }
+    if (!m_captionPanel->coded()) {
+        m_lastError = m_captionPanel->errorText();
+        return false;
+    }
+    DecodeJob job;
+    try {
+        job.file = currentFile();
+        job.request = m_decodePanel->takeRequest();
+        Decoder::resolve(job.file.decode, job.request);  // refuses out-of-range settings now
+        m_decodingFile = job.file;
+    } catch (const std::exception& e) {
+        m_lastError = QString::fromUtf8(e.what());
+        return false;
+    }
+    job.modelPath = m_decodePanel->modelPath().toStdString();
+    job.device = m_decodePanel->device().toStdString();
+    m_decodeGeneration = m_imageGeneration;
+    m_decoder->start(std::move(job));
+    m_decodePanel->setRunning(true);
+    if (!m_view->isSplit() || (m_view->layer() != ImageView::Layer::Reconstruction
+                               && m_view->secondLayer() != ImageView::Layer::Reconstruction)) {
+        m_view->setSecondLayer(ImageView::Layer::Reconstruction);
+        m_view->setSplit(true);
+        syncViewControls();
+    }
+    updateStatusBar();
+    return true;
+#else
+    m_lastError = tr("This build has no decoder engine.");
+    return false;
+#endif
+}
+
+void MainWindow::stopDecode()
+{
+#if SEM_HAVE_DIFFUSION
+    if (m_decoder)
+        m_decoder->stop();
+#endif
+}
+
+#if SEM_HAVE_DIFFUSION
+void MainWindow::onDecodePreview(const DecodePreview& preview)
+{
+    if (m_decodeGeneration != m_imageGeneration)
+        return;
+    m_decodePanel->setProgress(preview.step, preview.total, preview.elapsedSeconds);
+    if (!preview.pyramid.isNull()) {
+        m_view->setLayerImage(ImageView::Layer::Reconstruction, preview.pyramid);
+        emit decodePreviewShown(preview.step);
+    }
+}
+
+void MainWindow::onDecodeFinished(const DecodeResult& result)
+{
+    m_decodePanel->setRunning(false);
+    m_decodePanel->progressBar()->setValue(1);  // 100 %
+    updateStatusBar();
+    if (m_decodeGeneration != m_imageGeneration)
+        return;  // the document changed meanwhile
+    m_reconstruction = result.image;
+    m_reconstructionPyramid = result.pyramid;
+    m_view->setLayerImage(ImageView::Layer::Reconstruction, result.pyramid);
+    m_haveDecodeRecord = true;
+    m_decodedSettings = result.settings;
+    m_decodedModelId = result.modelId32;
+    m_decodeDevice = result.device;
+    QString text = tr("Decoded in %1 s on %2 (%3, %4 steps, seed %5).")
+                       .arg(QString::number(result.seconds, 'f', 1), result.device,
+                            result.settings.fidelity ? tr("fidelity") : samplerName(result.settings.sampler))
+                       .arg(result.settings.fidelity ? 1u : result.settings.steps)
+                       .arg(result.settings.seed);
+    if (!result.warnings.isEmpty())
+        text += QLatin1Char(' ') + result.warnings.join(QLatin1Char(' '));
+    m_decodePanel->setStatus(text);
+    if (!m_image.empty()) {
+        RdPoint p;
+        // The bpp of the decoded file as saved: with the model id and the settings recorded.
+        SemFile decoded = m_decodingFile;
+        decoded.modelId = result.modelId32;
+        decoded.decode = result.settings;
+        p.bpp = decoded.bpp();
+        p.psnr = metrics::psnr(m_image, result.image);
+        p.label = tr("decode: %1, %2 steps, seed %3")
+                      .arg(result.settings.fidelity ? tr("fidelity") : samplerName(result.settings.sampler))
+                      .arg(result.settings.fidelity ? 1u : result.settings.steps)
+                      .arg(result.settings.seed);
+        m_plot->addDecodedPoint(p);
+    }
+    setDocumentModified(true);  // the .sem now records the model and the settings
+    updateRate();
+    emit decodeFinished();
+}
+
+#endif
+
+void MainWindow::onDecodeEnded(const QString& message, bool failed)
+{
+    m_decodePanel->setRunning(false);
+    restoreLastGoodReconstruction();
+    if (failed)
+        m_decodePanel->setStatus(tr("Decode failed: %1").arg(message), true);
+    else
+        m_decodePanel->setStatus(hasReconstruction() ? tr("Stopped; the previous reconstruction is kept.")
+                                                     : tr("Stopped."));
+    updateStatusBar();
+    if (failed)
+        emit decodeFailed(message);
+    else
+        emit decodeStopped();
+}
+
+void MainWindow::restoreLastGoodReconstruction()
+{
+    if (m_decodeGeneration != m_imageGeneration)
+        return;
+    m_view->setLayerImage(ImageView::Layer::Reconstruction, m_reconstructionPyramid);
+}
+
+void MainWindow::resetDecodeState()
+{
+    stopDecode();
+    m_reconstruction = cv::Mat();
+    m_reconstructionPyramid = ImagePyramid();
+    m_haveDecodeRecord = false;
+    m_decodedSettings = DecodeSettings{};
+    m_decodedModelId = 0;
+    m_baselinesReady = false;
+    m_plot->clear();
+    updateDecodeAvailability();
+}
+
+bool MainWindow::baselinesReady() const
+{
+    return m_baselinesReady;
+}
+
+void MainWindow::requestBaselines()
+{
+    m_baselinesReady = false;
+    m_baselineFuture.cancel();  // the previous image's sweep, if it has not started
+    if (m_image.empty()) {
+        m_plot->setMessage(tr("No baselines: a .sem opened without its source image"));
+        return;
+    }
+    const QByteArray key = imageKey(m_image);
+    {
+        const std::lock_guard<std::mutex> lock(g_cacheMutex);
+        const auto it = g_baselineCache.find(key);
+        if (it != g_baselineCache.end()) {
+            m_plot->setBaselines(it->second);
+            m_plot->setMessage(QString());
+            m_baselinesReady = true;
+            emit baselinesUpdated();
+            return;
+        }
+    }
+    m_plot->setMessage(tr("Computing the baseline curves…"));
+    const std::uint64_t generation = m_imageGeneration;
+    const cv::Mat image = m_image;
+    auto* watcher = new QFutureWatcher<Curves>(this);
+    connect(watcher, &QFutureWatcher<Curves>::finished, this, [this, watcher, generation, key] {
+        watcher->deleteLater();
+        if (watcher->isCanceled())
+            return;
+        const Curves curves = watcher->result();
+        {
+            const std::lock_guard<std::mutex> lock(g_cacheMutex);
+            g_baselineCache[key] = curves;
+        }
+        if (generation != m_imageGeneration)
+            return;
+        m_plot->setBaselines(curves);
+        m_plot->setMessage(QString());
+        m_baselinesReady = true;
+        emit baselinesUpdated();
+    });
+    const QFuture<Curves> future = QtConcurrent::run(baselinePool(), [image] { return computeBaselines(image); });
+    m_baselineFuture = future;
+    watcher->setFuture(future);
+}
+
+bool MainWindow::compareReady() const
+{
+    return m_compareRequest != 0 && m_compareApplied == m_compareRequest;
+}
+
+void MainWindow::onRateChangedForCompare()
+{
+    // The compare layers are for one bpp; when it changes they go stale. Recompute (debounced)
+    // while one of them is on screen, else drop them so that showing one recomputes it.
+    auto isCompare = [](ImageView::Layer l) {
+        return l == ImageView::Layer::Jpeg || l == ImageView::Layer::Webp || l == ImageView::Layer::WebpDownscale;
+    };
+    if (isCompare(m_view->layer()) || (m_view->isSplit() && isCompare(m_view->secondLayer()))) {
+        m_compareTimer->start();
+        return;
+    }
+    ++m_compareRequest;  // a sweep still running is for the old bpp
+    for (auto l : {ImageView::Layer::Jpeg, ImageView::Layer::Webp, ImageView::Layer::WebpDownscale})
+        m_view->setLayerImage(l, ImagePyramid());
+}
+
+void MainWindow::requestCompare()
+{
+    if (m_image.empty() || !hasDocument())
+        return;
+    const double bpp = m_ratePanel->bpp();
+    if (!(bpp > 0.0))
+        return;
+    const std::uint64_t id = ++m_compareRequest;
+    const std::uint64_t generation = m_imageGeneration;
+    const cv::Mat image = m_image;
+    auto* watcher = new QFutureWatcher<CompareOutcome>(this);
+    connect(watcher, &QFutureWatcher<CompareOutcome>::finished, this, [this, watcher, id, generation] {
+        const CompareOutcome out = watcher->result();
+        watcher->deleteLater();
+        if (generation != m_imageGeneration || id != m_compareRequest)
+            return;
+        m_compareApplied = id;
+        for (const auto& [layer, pyramid] : out.layers)
+            m_view->setLayerImage(ImageView::Layer(layer), pyramid);
+        if (!out.error.isEmpty())
+            statusBar()->showMessage(out.error, 8000);
+        emit compareUpdated();
+    });
+    watcher->setFuture(QtConcurrent::run([image, bpp] {
+        CompareOutcome out;
+        const std::pair<ImageView::Layer, BaselineCodec> codecs[] = {
+            {ImageView::Layer::Jpeg, BaselineCodec::Jpeg},
+            {ImageView::Layer::Webp, BaselineCodec::Webp},
+            {ImageView::Layer::WebpDownscale, BaselineCodec::WebpDownscale}};
+        for (const auto& [layer, codec] : codecs) {
+            try {
+                const BaselineResult r = Baselines::atTargetBpp(image, codec, bpp);
+                out.layers[int(layer)] = ImagePyramid(toQImage(r.decoded));
+            } catch (const std::exception& e) {
+                out.error = QString::fromUtf8(e.what());
+            }
+        }
+        return out;
+    }));
+}
+
+}  // namespace sem::ui

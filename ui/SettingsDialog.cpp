@@ -1,0 +1,161 @@
+#include "ui/SettingsDialog.h"
+
+#include <QComboBox>
+#include <QDialogButtonBox>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QLabel>
+#include <QLineEdit>
+#include <QSettings>
+#include <QSpinBox>
+#include <QVBoxLayout>
+
+#include "core/caption/ApiKeyStore.h"
+#include "core/caption/CaptionSettings.h"
+
+namespace sem::ui {
+
+namespace {
+const char* const kModelPathKey = "decode/modelPath";
+const char* const kDeviceKey = "decode/device";
+const char* const kPreviewKey = "decode/previewEvery";
+constexpr int kDefaultPreviewEvery = 5;
+}  // namespace
+
+QString SettingsDialog::decodeModelPath()
+{
+    return QSettings().value(kModelPathKey).toString();
+}
+
+QString SettingsDialog::decodeDevice()
+{
+    const QString d = QSettings().value(kDeviceKey, QStringLiteral("auto")).toString();
+    return d == QLatin1String("cpu") || d == QLatin1String("cuda") ? d : QStringLiteral("auto");
+}
+
+int SettingsDialog::decodePreviewEvery()
+{
+    bool ok = false;
+    const int v = QSettings().value(kPreviewKey, kDefaultPreviewEvery).toInt(&ok);
+    return ok && v >= 0 && v <= 1000 ? v : kDefaultPreviewEvery;
+}
+
+SettingsDialog::SettingsDialog(QWidget* parent) : QDialog(parent)
+{
+    setWindowTitle(tr("Settings"));
+    auto* layout = new QVBoxLayout(this);
+
+    auto* caption = new QGroupBox(tr("Caption service (OpenAI-compatible)"), this);
+    auto* cform = new QFormLayout(caption);
+    m_endpoint = new QLineEdit(caption);
+    m_endpoint->setPlaceholderText(QString::fromLatin1(CaptionSettings::kDefaultBaseUrl));
+    cform->addRow(tr("Endpoint"), m_endpoint);
+    m_model = new QLineEdit(caption);
+    cform->addRow(tr("Model"), m_model);
+    m_maxWords = new QSpinBox(caption);
+    m_maxWords->setRange(CaptionSettings::kMinMaxWords, CaptionSettings::kMaxMaxWords);
+    cform->addRow(tr("Max words"), m_maxWords);
+    m_detail = new QComboBox(caption);
+    m_detail->addItems({QStringLiteral("low"), QStringLiteral("high"), QStringLiteral("auto")});
+    cform->addRow(tr("Image detail"), m_detail);
+    m_timeout = new QSpinBox(caption);
+    m_timeout->setRange(CaptionSettings::kMinTimeoutSeconds, CaptionSettings::kMaxTimeoutSeconds);
+    m_timeout->setSuffix(tr(" s"));
+    cform->addRow(tr("Timeout"), m_timeout);
+    m_apiKey = new QLineEdit(caption);
+    m_apiKey->setEchoMode(QLineEdit::Password);
+    m_apiKey->setPlaceholderText(tr("leave empty to keep the stored key"));
+    cform->addRow(tr("API key"), m_apiKey);
+    m_keyStatus = new QLabel(caption);
+    m_keyStatus->setWordWrap(true);
+    cform->addRow(QString(), m_keyStatus);
+    layout->addWidget(caption);
+
+    auto* decode = new QGroupBox(tr("Decoder"), this);
+    auto* dform = new QFormLayout(decode);
+    m_modelPath = new QLineEdit(decode);
+    m_modelPath->setPlaceholderText(tr("default model"));
+    dform->addRow(tr("Model path"), m_modelPath);
+    m_device = new QComboBox(decode);
+    m_device->addItems({QStringLiteral("auto"), QStringLiteral("cpu"), QStringLiteral("cuda")});
+    dform->addRow(tr("Device"), m_device);
+    m_preview = new QSpinBox(decode);
+    m_preview->setRange(0, 1000);
+    m_preview->setSpecialValueText(tr("no previews"));
+    m_preview->setSuffix(tr(" steps"));
+    dform->addRow(tr("Preview every"), m_preview);
+    layout->addWidget(decode);
+
+    m_error = new QLabel(this);
+    m_error->setWordWrap(true);
+    m_error->setStyleSheet(QStringLiteral("color: #c0392b;"));
+    layout->addWidget(m_error);
+    auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
+    connect(buttons, &QDialogButtonBox::accepted, this, &SettingsDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, this, &SettingsDialog::reject);
+    layout->addWidget(buttons);
+    load();
+}
+
+void SettingsDialog::load()
+{
+    QStringList warnings;
+    const CaptionSettings s = CaptionSettings::load(&warnings);
+    m_endpoint->setText(s.baseUrl);
+    m_model->setText(s.model);
+    m_maxWords->setValue(s.maxWords);
+    m_detail->setCurrentText(s.detail);
+    m_timeout->setValue(s.timeoutSeconds);
+    m_apiKey->clear();
+    m_modelPath->setText(decodeModelPath());
+    m_device->setCurrentText(decodeDevice());
+    m_preview->setValue(decodePreviewEvery());
+    m_error->setText(warnings.join(QLatin1Char(' ')));
+    m_keyStatus->setText(tr("A key typed here is stored in the system keychain, never in the settings file."));
+}
+
+bool SettingsDialog::apply()
+{
+    CaptionSettings s = CaptionSettings::load();
+    s.baseUrl = m_endpoint->text().trimmed().isEmpty() ? QString::fromLatin1(CaptionSettings::kDefaultBaseUrl)
+                                                       : m_endpoint->text().trimmed();
+    s.model = m_model->text().trimmed();
+    s.maxWords = m_maxWords->value();
+    s.detail = m_detail->currentText();
+    s.timeoutSeconds = m_timeout->value();
+    const QStringList problems = s.problems();
+    if (!problems.isEmpty()) {
+        m_error->setText(problems.join(QLatin1Char(' ')));
+        return false;
+    }
+    if (!m_apiKey->text().isEmpty()) {
+        try {
+            ApiKeyStore::storeInKeychain(m_apiKey->text());
+        } catch (const std::exception& e) {
+            m_error->setText(QString::fromUtf8(e.what()));
+            return false;  // the key is not written anywhere else
+        }
+        m_apiKey->clear();
+        m_keyStatus->setText(tr("The key is stored in the system keychain."));
+    }
+    s.save();
+    QSettings q;
+    q.setValue(kModelPathKey, m_modelPath->text().trimmed());
+    q.setValue(kDeviceKey, m_device->currentText());
+    q.setValue(kPreviewKey, m_preview->value());
+    m_error->clear();
+    return true;
+}
+
+QString SettingsDialog::errorText() const
+{
+    return m_error->text();
+}
+
+void SettingsDialog::accept()
+{
+    if (apply())
+        QDialog::accept();
+}
+
+}  // namespace sem::ui
