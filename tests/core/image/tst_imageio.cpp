@@ -143,6 +143,20 @@ private slots:
         QVERIFY_THROWS_EXCEPTION(Error, ImageIO::decode(zero, "zero.png"));
         QVERIFY_THROWS_EXCEPTION(Error, ImageIO::load("/no/such/file.png"));
     }
+    void tiffIfdOffsetNear4GiBIsRefused()
+    {
+        // Found by fuzz_image (tests/fuzz): IFD offset 0xFFFFFFFF wrapped around in the bounds check
+        // and the probe read 4 GiB past the buffer.
+        const std::vector<std::uint8_t> crash{
+            0x49, 0x49, 0x2a, 0x00, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xd6, 0x00, 0x00,
+            0x00, 0x80, 0x32, 0x11, 0x85, 0xa0, 0x04, 0x16, 0x0d, 0x07, 0x84, 0x49, 0x49, 0x2a, 0x42, 0x61,
+            0x50, 0xb8, 0x64, 0x36, 0x10, 0x37, 0x3a, 0x29, 0xa1, 0x30, 0x28, 0x24, 0x3a, 0x2d, 0x17, 0x8c,
+            0x41, 0xa2, 0x11, 0x28, 0x74, 0x52, 0x33, 0x1f};
+        QVERIFY_THROWS_EXCEPTION(Error, ImageHeaderProbe::probe(crash.data(), crash.size()));
+        QVERIFY_THROWS_EXCEPTION(Error, ImageIO::decode(crash, "crash.tif"));
+        const std::vector<std::uint8_t> bigEndian{'M', 'M', 0x00, 0x2a, 0xff, 0xff, 0xff, 0xfe, 0, 0, 0, 0};
+        QVERIFY_THROWS_EXCEPTION(Error, ImageHeaderProbe::probe(bigEndian.data(), bigEndian.size()));
+    }
     void saveIsAtomicAndByExtension()
     {
         QTemporaryDir dir;
