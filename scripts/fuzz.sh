@@ -2,7 +2,8 @@
 # Runs every libFuzzer target of tests/fuzz for SECONDS each on a copy of its seed corpus.
 #   scripts/fuzz.sh [SECONDS_PER_TARGET]     (default 10)
 # Environment: SEM_FUZZ_BUILD (build folder, default build-fuzz), SEM_FUZZ_TARGETS (space-separated
-# subset), SEM_FUZZ_JOBS (build parallelism, default 2), SEM_FUZZ_KEEP=1 keeps the work folder.
+# subset), SEM_FUZZ_JOBS (build parallelism, default 2), SEM_FUZZ_RUNS (stop a target after this many
+# executions, -runs; default: no limit), SEM_FUZZ_KEEP=1 keeps the work folder (corpora and logs).
 # Configures and builds the build folder with clang when needed. Prints per target the executions,
 # coverage and findings; exits 1 on any finding (crash, sanitizer report, uncaught exception,
 # timeout > 10 s, RSS > 2048 MB), 2 on a usage or build error.
@@ -28,7 +29,9 @@ fi
 cmake --build "$BUILD" --target $TARGETS -j "$JOBS" || { echo "fuzz: building the targets failed" >&2; exit 2; }
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/semfuzz.XXXXXX")"
-[[ "${SEM_FUZZ_KEEP:-0}" == 1 ]] || trap 'rm -rf "$WORK"' EXIT
+if [[ "${SEM_FUZZ_KEEP:-0}" == 1 ]]; then echo "fuzz: work folder $WORK"; else trap 'rm -rf "$WORK"' EXIT; fi
+RUNS=()
+[[ -n "${SEM_FUZZ_RUNS:-}" ]] && RUNS=(-runs="$SEM_FUZZ_RUNS")
 # Leaks are reported by libFuzzer itself (-detect_leaks); UBSan reports abort (-fno-sanitize-recover).
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_stack_use_after_return=1}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
@@ -44,7 +47,7 @@ for t in $TARGETS; do
   [[ -d "$ROOT/tests/fuzz/corpus/$t" ]] && cp "$ROOT/tests/fuzz/corpus/$t/"* "$corpus/" 2>/dev/null
   log="$WORK/$t/log.txt"
   "$exe" "$corpus" -max_total_time="$SECONDS_PER_TARGET" -rss_limit_mb=2048 -timeout=10 \
-    -artifact_prefix="$artifacts" -print_final_stats=1 >"$log" 2>&1
+    -artifact_prefix="$artifacts" -print_final_stats=1 "${RUNS[@]}" >"$log" 2>&1
   rc=$?
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
   speed=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
