@@ -120,7 +120,7 @@ ImageHeader probeTiff(const std::uint8_t* d, std::size_t n)
     auto r16 = [&](std::size_t at) { return little ? le16(d + at) : be16(d + at); };
     auto r32 = [&](std::size_t at) { return little ? le32(d + at) : be32(d + at); };
     const std::uint32_t ifd = r32(4);
-    if (ifd + 2 > n)
+    if (std::size_t(ifd) + 2 > n)  // in size_t: an offset near 2^32 must not wrap around
         truncated("TIFF");
     const std::uint32_t count = r16(ifd);
     ImageHeader h;

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
+#include <webp/decode.h>
 
 #include "core/common/AtomicFile.h"
 #include "core/common/Error.h"
@@ -61,6 +62,14 @@ LoadedImage ImageIO::decode(const std::vector<std::uint8_t>& bytes, const std::s
         throw Error(name + ": the image has " + std::to_string(header.width * header.height)
                     + " pixels, over the limit of " + std::to_string(limits.maxPixels));
 
+    // cv::imdecode picks its reader by signature; a WebP header that OpenCV's WebP reader refuses (it asks
+    // libwebp about the first 32 bytes) would fall through to other readers, e.g. GDCM's DICOM reader
+    // ("DICM" at offset 128), which aborts the process on malformed input (found by tests/fuzz/fuzz_image).
+    if (header.format == "webp") {
+        WebPBitstreamFeatures features;
+        if (WebPGetFeatures(bytes.data(), std::min<std::size_t>(bytes.size(), 32), &features) != VP8_STATUS_OK)
+            throw Error(name + ": the webp header is invalid");
+    }
     // IMREAD_UNCHANGED keeps alpha but skips EXIF orientation, so use it only when there is alpha.
     const int flags = header.hasAlpha ? cv::IMREAD_UNCHANGED : (cv::IMREAD_ANYDEPTH | cv::IMREAD_ANYCOLOR);
     cv::Mat raw;

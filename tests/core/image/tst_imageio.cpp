@@ -143,6 +143,41 @@ private slots:
         QVERIFY_THROWS_EXCEPTION(Error, ImageIO::decode(zero, "zero.png"));
         QVERIFY_THROWS_EXCEPTION(Error, ImageIO::load("/no/such/file.png"));
     }
+    void tiffIfdOffsetNear4GiBIsRefused()
+    {
+        // Found by fuzz_image (tests/fuzz): IFD offset 0xFFFFFFFF wrapped around in the bounds check
+        // and the probe read 4 GiB past the buffer.
+        const std::vector<std::uint8_t> crash{
+            0x49, 0x49, 0x2a, 0x00, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xd6, 0x00, 0x00,
+            0x00, 0x80, 0x32, 0x11, 0x85, 0xa0, 0x04, 0x16, 0x0d, 0x07, 0x84, 0x49, 0x49, 0x2a, 0x42, 0x61,
+            0x50, 0xb8, 0x64, 0x36, 0x10, 0x37, 0x3a, 0x29, 0xa1, 0x30, 0x28, 0x24, 0x3a, 0x2d, 0x17, 0x8c,
+            0x41, 0xa2, 0x11, 0x28, 0x74, 0x52, 0x33, 0x1f};
+        QVERIFY_THROWS_EXCEPTION(Error, ImageHeaderProbe::probe(crash.data(), crash.size()));
+        QVERIFY_THROWS_EXCEPTION(Error, ImageIO::decode(crash, "crash.tif"));
+        const std::vector<std::uint8_t> bigEndian{'M', 'M', 0x00, 0x2a, 0xff, 0xff, 0xff, 0xfe, 0, 0, 0, 0};
+        QVERIFY_THROWS_EXCEPTION(Error, ImageHeaderProbe::probe(bigEndian.data(), bigEndian.size()));
+    }
+    void webpHeaderOpenCvRefusesIsNotPassedOn()
+    {
+        // Found by fuzz_image (tests/fuzz): a RIFF/WEBP/VP8L header libwebp refuses plus "DICM" at offset
+        // 128 made cv::imdecode hand the bytes to GDCM's DICOM reader, which aborted the process.
+        std::vector<std::uint8_t> bytes{'R', 'I', 'F', 'F', 0x76, 0, 0, 0, 'W', 'E', 'B', 'P', 'V', 'P', '8', 'L', 0x6a, 0, 0, 0};
+        bytes.resize(86, 0);
+        for (const std::uint8_t b : {0x2f, 0x17, 0xc0, 0x03, 0x00, 0x1f, 0x20, 0x10, 0x20, 0x74, 0x28, 0xd5, 0xae, 0x43,
+                                     0x95, 0x6c, 0xaa, 0x7a, 0xa8, 0x6a, 0x83, 0xaa, 0x3c, 0xa8, 0x39, 0x4f, 0x6a, 0xba,
+                                     0x3c, 0x77, 0xe7, 0x3c, 0x9e, 0xcc, 0xdf, 0xf7, 0x93, 0x6c, 0x9f, 0x9f, 0x1e, 0x76})
+            bytes.push_back(b);
+        for (const char c : {'D', 'I', 'C', 'M'})
+            bytes.push_back(static_cast<std::uint8_t>(c));
+        bytes.push_back(0);
+        QCOMPARE(bytes.size(), std::size_t(133));
+        try {
+            ImageIO::decode(bytes, "crash.webp");
+            QFAIL("no exception");
+        } catch (const Error& e) {
+            QVERIFY2(QString(e.what()).contains("webp header is invalid"), e.what());
+        }
+    }
     void saveIsAtomicAndByExtension()
     {
         QTemporaryDir dir;

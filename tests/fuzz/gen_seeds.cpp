@@ -1,0 +1,183 @@
+// Writes the seed corpora of the fuzz targets (tests/fuzz/corpus/<target>/) with our own encoders on
+// synthetic images, plus a few hand-made edge cases.
+//   sem_fuzz_seeds DIR        (scripts/fuzz.sh and the committed corpus use DIR = tests/fuzz/corpus)
+#include <cstdint>
+#include <cstdio>
+#include <exception>
+#include <filesystem>
+#include <fstream>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+#include <string>
+#include <vector>
+
+#include "core/edges/EdgeCodec.h"
+#include "core/edges/EdgeExtractor.h"
+#include "core/hint/HintCodec.h"
+#include "core/image/ImageIO.h"
+#include "core/pipeline/Encoder.h"
+#include "core/text/TextCodec.h"
+#include "fuzz/FuzzInput.h"
+
+namespace fs = std::filesystem;
+using Bytes = std::vector<std::uint8_t>;
+
+namespace {
+
+fs::path gRoot;
+
+void write(const std::string& target, const std::string& name, const Bytes& bytes)
+{
+    const fs::path dir = gRoot / target;
+    fs::create_directories(dir);
+    std::ofstream out(dir / name, std::ios::binary | std::ios::trunc);
+    out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+    if (!out)
+        throw std::runtime_error("cannot write " + (dir / name).string());
+}
+
+void write(const std::string& target, const std::string& name, const std::string& text)
+{
+    write(target, name, Bytes(text.begin(), text.end()));
+}
+
+// A small scene with strong edges and a few colours (sides >= 16).
+cv::Mat scene(int w, int h)
+{
+    cv::Mat m(h, w, CV_8UC3, cv::Scalar(90, 140, 200));
+    cv::rectangle(m, {w / 5, h / 5, w / 3, h / 2}, cv::Scalar(10, 20, 40), cv::FILLED);
+    cv::circle(m, {w * 2 / 3, h / 2}, h / 4, cv::Scalar(250, 250, 250), cv::FILLED);
+    cv::line(m, {0, h - 1}, {w - 1, 0}, cv::Scalar(0, 0, 255), 2);
+    return m;
+}
+
+Bytes truncated(const Bytes& b) { return Bytes(b.begin(), b.begin() + static_cast<long>(b.size() / 2)); }
+
+void semSeeds()
+{
+    sem::EncodeOptions o;
+    o.caption = "a dark box and a white disc on blue";
+    o.hint.factor = 16;
+    const Bytes full = sem::Encoder::encode(scene(96, 64), o).file.serialize();
+    write("fuzz_semfile", "full_96x64", full);
+    write("fuzz_semfile", "truncated", truncated(full));
+
+    sem::EncodeOptions p;
+    p.canny.scaleDenominator = 2;
+    p.canny.perChannel = true;
+    p.hint.factor = 32;
+    p.writeMetadata = false;
+    p.decode.present = true;
+    p.decode.steps = 8;
+    p.modelId = 0x1234abcd;
+    write("fuzz_semfile", "perchannel_planar_67x45", sem::Encoder::encode(scene(67, 45), p).file.serialize());
+
+    sem::EncodeOptions q;  // edges only
+    q.writeMetadata = false;
+    write("fuzz_semfile", "edges_only_33x17", sem::Encoder::encode(scene(33, 17), q).file.serialize());
+    write("fuzz_semfile", "magic_only", std::string("SEM"));
+}
+
+void edgeSeeds()
+{
+    for (int profile = 0; profile < sem::EdgeCodec::kProfileCount; ++profile) {
+        sem::CannyParams c;
+        c.scaleDenominator = profile % 2 == 0 ? 1 : 4;
+        c.perChannel = profile == 3;
+        const int w = 80 - profile * 7, h = 48 + profile * 5;
+        const sem::EdgeMap map = sem::EdgeExtractor::extract(scene(w, h), c);
+        const Bytes payload = sem::EdgeCodec::encode(map, profile);
+        write("fuzz_edgecodec", "profile" + std::to_string(profile), sem::fuzz::sized(w, h, payload));
+        if (profile == 0)
+            write("fuzz_edgecodec", "truncated", sem::fuzz::sized(w, h, truncated(payload)));
+    }
+    sem::EdgeMap blank;  // an all-zero 1x1 map
+    blank.width = blank.height = 1;
+    blank.planes.push_back(cv::Mat::zeros(1, 1, CV_8UC1));
+    write("fuzz_edgecodec", "blank_1x1", sem::fuzz::sized(1, 1, sem::EdgeCodec::encode(blank)));
+    write("fuzz_edgecodec", "size_only_512x512", sem::fuzz::sized(512, 512, {}));
+}
+
+void textSeeds()
+{
+    const std::string caption = "a man riding a red bicycle down a busy street past a row of shops";
+    write("fuzz_textcodec", "stored", sem::TextCodec::encodeWith(caption, sem::TextCodec::kMethodStored));
+    write("fuzz_textcodec", "brotli", sem::TextCodec::encodeWith(caption, sem::TextCodec::kMethodBrotli));
+    write("fuzz_textcodec", "deflate_dict", sem::TextCodec::encodeWith(caption, sem::TextCodec::kMethodDeflateDict1));
+    write("fuzz_textcodec", "utf8_stored", sem::TextCodec::encode("\xc3\xa9t\xc3\xa9 \xe2\x98\x80 \xf0\x9f\x90\x88"));
+    write("fuzz_textcodec", "bad_utf8_stored", Bytes{0, 0xC3, 0x28});
+    write("fuzz_textcodec", "unknown_method", Bytes{7, 1, 2, 3});
+}
+
+void hintSeeds()
+{
+    const int w = 150, h = 100;
+    const cv::Mat img = scene(w, h);
+    for (const int factor : {8, 16, 32, 64})
+        for (const int codec : {sem::HintCodec::kCodecVp8, sem::HintCodec::kCodecPlanar}) {
+            const Bytes payload = sem::HintCodec::encodeThumbnail(sem::HintCodec::makeThumbnail(img, factor), factor,
+                                                                  sem::HintCodec::defaultQuality(factor), codec);
+            write("fuzz_hintcodec", "f" + std::to_string(factor) + "_codec" + std::to_string(codec),
+                  sem::fuzz::sized(w, h, payload));
+        }
+    write("fuzz_hintcodec", "empty_payload", sem::fuzz::sized(w, h, {}));
+}
+
+void imageSeeds()
+{
+    const cv::Mat img = scene(24, 16);
+    for (const char* ext : {".png", ".jpg", ".webp", ".tif", ".bmp"})
+        write("fuzz_image", std::string("bgr") + ext, sem::ImageIO::encode(img, ext));
+    // Gray 16-bit and RGBA PNG go through other decoder paths.
+    cv::Mat gray16;
+    cv::cvtColor(img, gray16, cv::COLOR_BGR2GRAY);
+    gray16.convertTo(gray16, CV_16U, 257.0);
+    std::vector<uchar> buf;
+    cv::imencode(".png", gray16, buf);
+    write("fuzz_image", "gray16.png", Bytes(buf.begin(), buf.end()));
+    cv::Mat bgra;
+    cv::cvtColor(img, bgra, cv::COLOR_BGR2BGRA);
+    cv::imencode(".png", bgra, buf);
+    write("fuzz_image", "bgra.png", Bytes(buf.begin(), buf.end()));
+    write("fuzz_image", "png_signature_only", Bytes{0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'});
+}
+
+void captionResponseSeeds()
+{
+    const char* t = "fuzz_captionresponse";
+    write(t, "string_content",
+          std::string(R"({"id":"c1","object":"chat.completion","model":"gpt-4o-mini-2024-07-18","choices":[{"index":0,)"
+                      R"("message":{"role":"assistant","content":"A cat sleeping on a red sofa.","refusal":null},)"
+                      R"("finish_reason":"stop"}],"usage":{"prompt_tokens":92,"completion_tokens":8,"total_tokens":100}})"));
+    write(t, "parts_content",
+          std::string(R"({"choices":[{"message":{"content":[{"type":"text","text":"\"A dog\""},{"type":"text","text":"in snow."}]},)"
+                      R"("finish_reason":"length"}]})"));
+    write(t, "refusal", std::string(R"({"choices":[{"message":{"content":null,"refusal":"No, sk-abcdefghijkl."}}]})"));
+    write(t, "content_filter", std::string(R"({"choices":[{"message":{"content":"x"},"finish_reason":"content_filter"}]})"));
+    write(t, "error_object", std::string(R"({"error":{"message":"Incorrect API key sk-fuzz-SECRET-0123456789","type":"invalid_request_error"}})"));
+    write(t, "error_string", std::string(R"({"error":"model not found"})"));
+    write(t, "empty_choices", std::string(R"({"choices":[]})"));
+}
+
+}  // namespace
+
+int main(int argc, char** argv)
+{
+    if (argc != 2) {
+        std::fprintf(stderr, "usage: %s DIR\n", argv[0]);
+        return 2;
+    }
+    gRoot = argv[1];
+    try {
+        semSeeds();
+        edgeSeeds();
+        textSeeds();
+        hintSeeds();
+        imageSeeds();
+        captionResponseSeeds();
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "sem_fuzz_seeds: %s\n", e.what());
+        return 1;
+    }
+    return 0;
+}
