@@ -3,7 +3,6 @@
 #include <ATen/CPUGeneratorImpl.h>
 #include <algorithm>
 #include <cmath>
-#include <cstdlib>
 #include <filesystem>
 #include <thread>
 
@@ -96,7 +95,7 @@ public:
 };
 
 void TrainerImpl::toChannelsLast(net::DecoderModel& m) const {
-    if (!device.is_cpu() || std::getenv("SEM_TRAIN_NCHW"))
+    if (!device.is_cpu() || !options.channelsLast)
         return;
     torch::NoGradGuard noGrad;
     for (auto& p : m->parameters())

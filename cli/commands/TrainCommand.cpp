@@ -95,6 +95,8 @@ int TrainCommand::run(const QStringList& args, Io& io)
     parser.addOption({"batch", "Batch size (default 8).", "B", "8"});
     parser.addOption({"crop", "Crop side in pixels, multiple of 32 (default 128).", "P", "128"});
     parser.addOption({"lr", "Peak learning rate (default 3e-4).", "LR", "0.0003"});
+    parser.addOption({"ema", "EMA decay of the exported weights (default 0.999).", "D", "0.999"});
+    parser.addOption({"fidelity-fraction", "Share of samples at the last timestep (default 0.35).", "F", "0.35"});
     parser.addOption({"arch", "Architecture: default, small or tiny (default: default).", "NAME", "default"});
     parser.addOption({"device", "cpu, cuda or auto (default cpu).", "DEV", "cpu"});
     parser.addOption({"threads", "CPU threads (default: all cores).", "N", "0"});
@@ -140,6 +142,8 @@ int TrainCommand::run(const QStringList& args, Io& io)
     options.card.vocabulary = buildVocabulary(trainRecords, 5000);
     options.device = parser.value("device").toStdString();
     options.learningRate = Options::toDouble(parser, "lr", 1e-7, 1.0);
+    options.emaDecay = Options::toDouble(parser, "ema", 0.0, 0.99999);
+    options.fidelityFraction = Options::toDouble(parser, "fidelity-fraction", 0.0, 1.0);
     options.seed = static_cast<std::uint64_t>(Options::toInt(parser, "seed", 0, 1LL << 40));
     options.threads = static_cast<int>(Options::toInt(parser, "threads", 0, 256));
     const long long totalSteps = Options::toInt(parser, "steps", 1, 100000000);

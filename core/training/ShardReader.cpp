@@ -62,11 +62,14 @@ ShardReader::ShardReader(const std::string& directory)
         throw Error("shard index: '" + indexPath.string() + "' does not exist (run semc train --prepare-only).");
     const std::vector<std::uint8_t> bytes = readFile(indexPath.string(), 64ull << 20);
     const nlohmann::json j = nlohmann::json::parse(bytes.begin(), bytes.end(), nullptr, false);
-    if (j.is_discarded() || !j.is_object() || j.value("format", "") != "semcompress-shards-1" ||
+    if (j.is_discarded() || !j.is_object() || !j.contains("format") || !j["format"].is_string() ||
+        j["format"].get<std::string>() != "semcompress-shards-1" ||
         !j.contains("shards") || !j["shards"].is_array())
         throw Error("shard index: '" + indexPath.string() + "' is not a semcompress shard index.");
-    source_ = j.value("source", "");
-    maxSide_ = j.value("max_side", 0);
+    if (j.contains("source") && j["source"].is_string())
+        source_ = j["source"].get<std::string>();
+    if (j.contains("max_side") && j["max_side"].is_number_integer())
+        maxSide_ = j["max_side"].get<int>();
     if (j.contains("validation") && j["validation"].is_array())
         for (const auto& n : j["validation"])
             if (n.is_string())

@@ -186,11 +186,15 @@ private slots:
                 }
                 if (!b.hasHint[si])
                     continue;
-                // The hint is a blurred version of the image: close to it on average.
-                double diff = 0;
-                for (std::size_t p = 0; p < b.pixels() * 3; ++p)
-                    diff += std::abs(int(b.hints[si * b.pixels() * 3 + p]) - int(b.images[si * b.pixels() * 3 + p]));
-                QVERIFY(diff / (b.pixels() * 3) < 40.0);
+                // The hint is a low-pass version of the image: closer to it (MSE) than a flat grey image,
+                // even at factor 64 where it is about the mean colour.
+                double hintErr = 0, greyErr = 0;
+                for (std::size_t p = 0; p < b.pixels() * 3; ++p) {
+                    const double v = b.images[si * b.pixels() * 3 + p];
+                    hintErr += (b.hints[si * b.pixels() * 3 + p] - v) * (b.hints[si * b.pixels() * 3 + p] - v);
+                    greyErr += (128.0 - v) * (128.0 - v);
+                }
+                QVERIFY2(hintErr < 0.8 * greyErr, qPrintable(QString("%1 vs %2").arg(hintErr).arg(greyErr)));
             }
         }
         QCOMPARE(samples, 400);
@@ -199,7 +203,8 @@ private slots:
         QVERIFY2(hints > 290 && hints < 390, qPrintable(QString::number(hints)));
         QVERIFY2(noEdges < 50, qPrintable(QString::number(noEdges)));
         QVERIFY(scales[1] > 60 && scales[2] > 80);  // 1/2 and 1/4 are the common scales
-        QVERIFY(edgePixels > samples - noEdges - 20);
+        // Most crops contain an outline of the shapes (some are plain gradient: no edge at all).
+        QVERIFY2(edgePixels > (samples - noEdges) / 2, qPrintable(QString::number(edgePixels)));
         QVERIFY_THROWS_EXCEPTION(sem::Error, BatchSource({}, o));
         o.crop = 50;
         QVERIFY_THROWS_EXCEPTION(sem::Error, BatchSource(pointers, o));
