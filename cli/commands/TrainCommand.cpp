@@ -225,9 +225,12 @@ int TrainCommand::run(const QStringList& args, Io& io)
         const auto now = Clock::now();
         if (std::chrono::duration<double>(now - lastPrint).count() >= 30.0) {
             const double rate = static_cast<double>(trainer.steps() - firstStep) / std::max(1e-9, elapsed);
+            double remaining = static_cast<double>(totalSteps - trainer.steps()) / std::max(1e-9, rate);
+            if (minutes > 0)
+                remaining = std::min(remaining, minutes * 60.0 - elapsed);
             io.out << "step " << trainer.steps() << "/" << totalSteps << "  loss " << Report::fixed(lossSum / lossCount, 4)
                    << "  " << Report::fixed(rate, 2) << " steps/s  ETA "
-                   << Report::fixed(static_cast<double>(totalSteps - trainer.steps()) / std::max(1e-9, rate) / 60.0, 1)
+                   << Report::fixed(std::max(0.0, remaining) / 60.0, 1)
                    << " min\n";
             io.out.flush();
             lastPrint = now;
