@@ -200,9 +200,13 @@ std::vector<EvalImage> loadImages(const std::string& dir, const std::string& cap
     if (fs::exists(fs::path(dir) / "index.json")) {
         // A prepared data set: its validation split, from the original files when they are still there.
         const training::ShardReader reader(dir);
-        for (const auto* r : reader.split(true)) {
-            if (limit > 0 && static_cast<int>(out.size()) >= limit)
-                break;
+        const auto all = reader.split(true);
+        std::vector<const training::ShardRecord*> chosen;
+        // --limit picks evenly spaced images across the split (it is sorted by path: BSDS, then captioned).
+        const std::size_t n = limit > 0 ? std::min<std::size_t>(static_cast<std::size_t>(limit), all.size()) : all.size();
+        for (std::size_t k = 0; k < n; ++k)
+            chosen.push_back(all[k * all.size() / n]);
+        for (const auto* r : chosen) {
             const fs::path original = fs::path(reader.sourceDirectory()) / r->name;
             EvalImage e;
             e.name = r->name;
@@ -306,7 +310,7 @@ int EvalCommand::run(const QStringList& args, Io& io)
     parser.addOption({"captions", "captions.json: file name -> captions (the first is used).", "FILE"});
     parser.addOption({"model", "Model directory (default: the installed default model).", "DIR"});
     parser.addOption({"device", "auto, cpu or cuda (default auto).", "DEV", "auto"});
-    parser.addOption({"limit", "Evaluate at most N images (0 = all).", "N", "0"});
+    parser.addOption({"limit", "Evaluate at most N images, evenly spaced over the split (0 = all).", "N", "0"});
     parser.addOption({"sampled", "Images that also get a sampled decode (default 3).", "N", "3"});
     parser.addOption({"steps", "Sampler steps of the sampled decodes (default 20).", "N", "20"});
     parser.addOption({"baselines", "Comma-separated baseline codecs (default: all available).", "LIST"});

@@ -256,8 +256,9 @@ int TrainCommand::run(const QStringList& args, Io& io)
                     {"crop", batchOptions.crop},
                     {"val_fidelity_psnr_db", lastVal.fidelityPsnr},
                     {"val_hint_only_psnr_db", lastVal.hintPsnr}};
-    info.notes = "EMA weights; validation = 32 fixed 128x128 crops of held-out images, all conditions present, "
-                 "fidelity (one-step) decode.";
+    info.notes = "EMA weights. Data: Flickr8k + MS-COCO captioned photos and BSDS500 (research use only). "
+                 "Validation: 32 fixed " + std::to_string(batchOptions.crop) + "x" + std::to_string(batchOptions.crop) +
+                 " crops of held-out images, all conditions present, fidelity (one-step) decode.";
     trainer.exportModel((out / "model").string(), info, true);
     io.out << "exported the EMA model to " << (out / "model").string() << " after " << trainer.steps() << " steps ("
            << Report::fixed(wall() / 60.0, 1) << " min in total)\n";
