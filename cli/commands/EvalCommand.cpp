@@ -158,7 +158,7 @@ void drawPlot(const std::vector<Series>& series, const std::string& path, const 
     cv::rectangle(img, {left, top}, {w - right, h - bottom}, black);
     cv::putText(img, "bits per pixel", {left + (w - left - right) / 2 - 50, h - 15}, font, 0.55, black, 1, cv::LINE_AA);
     cv::putText(img, "PSNR (dB)", {10, top - 15}, font, 0.55, black, 1, cv::LINE_AA);
-    cv::putText(img, title, {left, 30}, font, 0.6, black, 1, cv::LINE_AA);
+    cv::putText(img, title, {left + 90, 22}, font, 0.6, black, 1, cv::LINE_AA);
     const cv::Scalar colours[] = {{40, 40, 220}, {200, 120, 0}, {0, 160, 0}, {160, 0, 160}, {0, 140, 220},
                                   {120, 120, 120}, {0, 0, 0}, {200, 200, 0}, {90, 60, 20}};
     for (std::size_t i = 0; i < series.size(); ++i) {
