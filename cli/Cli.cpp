@@ -11,6 +11,8 @@
 #include "cli/commands/EdgesCommand.h"
 #ifdef SEM_HAVE_DIFFUSION
 #include "cli/commands/DecodeCommand.h"
+#include "cli/commands/EvalCommand.h"
+#include "cli/commands/TrainCommand.h"
 #endif
 #include "cli/commands/EncodeCommand.h"
 #include "cli/commands/InfoCommand.h"
@@ -41,6 +43,8 @@ std::vector<std::unique_ptr<Command>> allCommands()
     c.push_back(std::make_unique<DecodeCommand>());
     c.push_back(std::make_unique<RoundtripCommand>());
     c.push_back(std::make_unique<GenerateCommand>());
+    c.push_back(std::make_unique<TrainCommand>());
+    c.push_back(std::make_unique<EvalCommand>());
 #endif
     c.push_back(std::make_unique<CaptionCommand>());
     c.push_back(std::make_unique<ConfigCommand>());

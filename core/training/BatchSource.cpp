@@ -1,0 +1,113 @@
+#include "core/training/BatchSource.h"
+
+#include <algorithm>
+#include <cmath>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include "core/common/Error.h"
+#include "core/edges/EdgeExtractor.h"
+#include "core/hint/HintCodec.h"
+
+namespace sem::training {
+
+BatchSource::BatchSource(std::vector<const ShardRecord*> records, const BatchOptions& options)
+    : records_(std::move(records)), options_(options), rng_(options.seed)
+{
+    if (records_.empty())
+        throw Error("batch source: there are no training images.");
+    if (options_.batch < 1 || options_.batch > 1024)
+        throw Error("batch source: the batch size must lie in 1..1024.");
+    if (options_.crop < 32 || options_.crop > 1024 || options_.crop % 32 != 0)
+        throw Error("batch source: the crop size must be a multiple of 32 in 32..1024.");
+}
+
+diffusion::TrainingBatch BatchSource::next()
+{
+    const int crop = options_.crop;
+    diffusion::TrainingBatch b;
+    b.size = options_.batch;
+    b.width = b.height = crop;
+    const std::size_t pixels = b.pixels();
+    b.images.resize(pixels * 3 * static_cast<std::size_t>(b.size));
+    b.edges.assign(pixels * static_cast<std::size_t>(b.size), 0.0f);
+    b.hints.assign(pixels * 3 * static_cast<std::size_t>(b.size), 0);
+    b.hasHint.assign(static_cast<std::size_t>(b.size), 0);
+    b.scaleIndex.assign(static_cast<std::size_t>(b.size), 4);
+    b.captions.assign(static_cast<std::size_t>(b.size), std::string());
+
+    std::uniform_real_distribution<double> unit(0.0, 1.0);
+    std::discrete_distribution<int> scalePick(std::begin(kScaleWeights), std::end(kScaleWeights));
+    std::discrete_distribution<int> hintPick(std::begin(kHintWeights), std::end(kHintWeights));
+    std::uniform_int_distribution<std::size_t> recordPick(0, records_.size() - 1);
+
+    for (int s = 0; s < b.size; ++s) {
+        const auto si = static_cast<std::size_t>(s);
+        cv::Mat image;
+        const ShardRecord* rec = nullptr;
+        for (int attempt = 0; attempt < 8 && image.empty(); ++attempt) {
+            rec = records_[recordPick(rng_)];
+            image = cv::imdecode(rec->jpeg, cv::IMREAD_COLOR);
+        }
+        if (image.empty())
+            throw Error("batch source: the stored image '" + rec->name + "' cannot be decoded.");
+        // Random rescale in [0.75, 1] of the stored size (scale augmentation), never below the crop.
+        const double minScale = static_cast<double>(crop) / std::min(image.cols, image.rows);
+        double scale = 0.75 + 0.25 * unit(rng_);
+        scale = std::max(scale, minScale);
+        if (std::abs(scale - 1.0) > 1e-6)
+            cv::resize(image, image,
+                       cv::Size(std::max(crop, static_cast<int>(std::ceil(image.cols * scale))),
+                                std::max(crop, static_cast<int>(std::ceil(image.rows * scale)))),
+                       0, 0, scale < 1.0 ? cv::INTER_AREA : cv::INTER_CUBIC);
+        std::uniform_int_distribution<int> xPick(0, image.cols - crop), yPick(0, image.rows - crop);
+        cv::Mat patch = image(cv::Rect(xPick(rng_), yPick(rng_), crop, crop)).clone();
+        if (unit(rng_) < 0.5)
+            cv::flip(patch, patch, 1);
+
+        // Edges: random parameters within the app's ranges.
+        if (unit(rng_) >= options_.edgeDropout) {
+            CannyParams p;
+            p.scaleDenominator = kScales[scalePick(rng_)];
+            p.blurSigma = 0.5 + 1.5 * unit(rng_);
+            if (unit(rng_) < 0.5) {
+                p.autoThresholds = true;
+                p.autoSigma = 0.2 + 0.4 * unit(rng_);
+            } else {
+                p.low = 40.0 + 110.0 * unit(rng_);
+                p.high = p.low * (1.5 + 1.5 * unit(rng_));
+            }
+            const EdgeMap map = EdgeExtractor::extract(patch, p);
+            cv::Mat plane;
+            map.combined().convertTo(plane, CV_32F, 1.0 / 255.0);
+            cv::Mat up;
+            cv::resize(plane, up, cv::Size(crop, crop), 0, 0, cv::INTER_LINEAR);
+            std::copy(up.ptr<float>(0), up.ptr<float>(0) + pixels, b.edges.begin() + static_cast<std::ptrdiff_t>(si * pixels));
+            b.scaleIndex[si] = p.scaleDenominator == 1 ? 0 : p.scaleDenominator == 2 ? 1 : p.scaleDenominator == 4 ? 2 : 3;
+        }
+
+        // Hint through the real codec.
+        if (unit(rng_) >= options_.hintDropout) {
+            HintParams hp;
+            hp.factor = kHintFactors[hintPick(rng_)];
+            const std::vector<std::uint8_t> payload = HintCodec::encode(patch, hp);
+            cv::Mat hint = HintCodec::decodeUpsampled(payload.data(), payload.size(), crop, crop);
+            cv::cvtColor(hint, hint, cv::COLOR_BGR2RGB);
+            std::copy(hint.data, hint.data + pixels * 3, b.hints.begin() + static_cast<std::ptrdiff_t>(si * pixels * 3));
+            b.hasHint[si] = 1;
+        }
+
+        if (!rec->captions.empty() && unit(rng_) >= options_.captionDropout) {
+            std::uniform_int_distribution<std::size_t> capPick(0, rec->captions.size() - 1);
+            b.captions[si] = rec->captions[capPick(rng_)];
+        }
+
+        cv::Mat rgb;
+        cv::cvtColor(patch, rgb, cv::COLOR_BGR2RGB);
+        std::copy(rgb.data, rgb.data + pixels * 3, b.images.begin() + static_cast<std::ptrdiff_t>(si * pixels * 3));
+        ++drawn_;
+    }
+    return b;
+}
+
+}  // namespace sem::training

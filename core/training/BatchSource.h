@@ -1,0 +1,46 @@
+#pragma once
+#include <cstdint>
+#include <random>
+#include <vector>
+
+#include "core/training/ShardReader.h"
+#include "diffusion/TrainingBatch.h"
+
+namespace sem::training {
+
+struct BatchOptions {
+    int batch = 8;
+    int crop = 128;                  // square crops; smaller images are enlarged to fit
+    double captionDropout = 0.15;    // empty caption (also for images that have none)
+    double hintDropout = 0.15;       // no hint
+    double edgeDropout = 0.05;       // no edges (caption/hint-only decodes)
+    std::uint64_t seed = 1;
+};
+
+// Random training samples from prepared records: crop, flip, edges with random Canny parameters
+// within the app's ranges, the hint through the real HintCodec (encode + decodeUpsampled, so the
+// model sees its artefacts), a random caption, and caption/hint dropout for classifier-free guidance.
+class BatchSource {
+public:
+    // `records` must outlive the source; throws sem::Error if it is empty or the options are invalid.
+    BatchSource(std::vector<const ShardRecord*> records, const BatchOptions& options);
+    diffusion::TrainingBatch next();
+    std::uint64_t samplesDrawn() const { return drawn_; }
+    // Re-seeds the generator (for resuming: seed + step gives a fresh stream).
+    void reseed(std::uint64_t seed) { rng_.seed(seed); }
+
+    // Edge-scale denominators and their weights (1/4 and 1/2 most often, as the app uses).
+    static constexpr int kScales[4] = {1, 2, 4, 8};
+    static constexpr double kScaleWeights[4] = {0.1, 0.35, 0.4, 0.15};
+    // Hint factors and weights (before dropout).
+    static constexpr int kHintFactors[4] = {8, 16, 32, 64};
+    static constexpr double kHintWeights[4] = {0.35, 0.35, 0.2, 0.1};
+
+private:
+    std::vector<const ShardRecord*> records_;
+    BatchOptions options_;
+    std::mt19937_64 rng_;
+    std::uint64_t drawn_ = 0;
+};
+
+}  // namespace sem::training
