@@ -1,4 +1,6 @@
 #include <QApplication>
+#include <QCheckBox>
+#include <QComboBox>
 #include <QCommandLineParser>
 #include <QElapsedTimer>
 #include <QMessageBox>
@@ -9,6 +11,7 @@
 #include "semversion.h"
 #include "ui/CaptionPanel.h"
 #include "ui/DecodePanel.h"
+#include "ui/HintPanel.h"
 #include "ui/MainWindow.h"
 #if SEM_HAVE_DIFFUSION
 #include "ui/DecodeBench.h"
@@ -52,11 +55,14 @@ int main(int argc, char** argv)
     const QCommandLineOption device("device", "Decoder device for the Decode panel: auto, cpu or cuda.", "device");
     const QCommandLineOption steps("steps", "Decode steps for the Decode panel.", "n");
     const QCommandLineOption decode("decode", "With --screenshot: run a decode and wait for it before grabbing.");
+    const QCommandLineOption hint("hint", "Colour hint factor after opening [file]: 8, 16, 32 or 64.", "factor");
+    const QCommandLineOption fidelity("fidelity", "Decode panel: one-step fidelity decode.");
     const QCommandLineOption benchDecode(
         "bench-decode", "Measure the GUI thread during a decode of a synthetic <width>x<height> image and exit.", "WxH");
     const QCommandLineOption randomModel(
         "write-random-model", "Write an untrained (random) decoder model into <dir> and exit.", "dir");
-    parser.addOptions({screenshot, caption, benchSlider, model, device, steps, decode, benchDecode, randomModel});
+    parser.addOptions({screenshot, caption, benchSlider, model, device, steps, decode, hint, fidelity, benchDecode,
+                       randomModel});
     parser.process(app);
 
 #if SEM_HAVE_DIFFUSION
@@ -101,6 +107,8 @@ int main(int argc, char** argv)
         window.decodePanel()->setDevice(parser.value(device));
     if (parser.isSet(steps))
         window.decodePanel()->stepsSpin()->setValue(parser.value(steps).toInt());
+    if (parser.isSet(fidelity))
+        window.decodePanel()->fidelityCheck()->setChecked(true);
     window.show();
     // A crash left a working state behind: offer it (not for scripted runs).
     if (!parser.isSet(screenshot) && sem::ui::MainWindow::hasAutosave()) {
@@ -123,6 +131,14 @@ int main(int argc, char** argv)
     }
     if (parser.isSet(caption))
         window.captionPanel()->setText(parser.value(caption));
+    if (parser.isSet(hint)) {
+        const int index = window.hintPanel()->factorCombo()->findData(parser.value(hint).toInt());
+        if (index < 0) {
+            std::cerr << "--hint: expected 8, 16, 32 or 64.\n";
+            return 2;
+        }
+        window.hintPanel()->factorCombo()->setCurrentIndex(index);
+    }
     if (parser.isSet(screenshot)) {
         if (!waitIdle(window, 60000)) {
             std::cerr << "--screenshot: the edge and hint workers did not finish within 60 s.\n";
