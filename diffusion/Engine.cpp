@@ -1,5 +1,7 @@
 #include "diffusion/Engine.h"
 
+#include "diffusion/Device.h"
+
 #include <algorithm>
 #include <chrono>
 #include <cinttypes>
@@ -54,18 +56,6 @@ std::string hex64(std::uint64_t v) {
     return text;
 }
 
-torch::Device resolveDevice(const std::string& name) {
-    if (name == "cpu")
-        return torch::Device(torch::kCPU);
-    if (name == "cuda" || name == "auto") {
-        if (torch::cuda::is_available())
-            return torch::Device(torch::kCUDA, 0);
-        if (name == "cuda")
-            throw Error("device: CUDA was requested but no CUDA device is available.");
-        return torch::Device(torch::kCPU);
-    }
-    throw Error("device: unknown device '" + name + "' (use auto, cpu or cuda).");
-}
 
 // Float32 copies of all parameters, keyed by name (the order safetensors files are written in).
 std::map<std::string, SafeTensors::Tensor> exportTensors(const net::DecoderModel& model) {
@@ -188,6 +178,19 @@ void validate(const Conditions& c, const SamplerSettings& s, int timesteps) {
 }
 
 }  // namespace
+
+torch::Device resolveDevice(const std::string& name) {
+    if (name == "cpu")
+        return torch::Device(torch::kCPU);
+    if (name == "cuda" || name == "auto") {
+        if (torch::cuda::is_available())
+            return torch::Device(torch::kCUDA, 0);
+        if (name == "cuda")
+            throw Error("device: CUDA was requested but no CUDA device is available.");
+        return torch::Device(torch::kCPU);
+    }
+    throw Error("device: unknown device '" + name + "' (use auto, cpu or cuda).");
+}
 
 Engine::Engine() : impl_(std::make_unique<EngineImpl>()) {}
 Engine::~Engine() = default;

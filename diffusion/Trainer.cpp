@@ -1,5 +1,7 @@
 #include "diffusion/Trainer.h"
 
+#include "diffusion/Device.h"
+
 #include <ATen/CPUGeneratorImpl.h>
 #include <algorithm>
 #include <cmath>
@@ -20,18 +22,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-torch::Device resolve(const std::string& name) {
-    if (name == "cpu")
-        return torch::Device(torch::kCPU);
-    if (name == "cuda" || name == "auto") {
-        if (torch::cuda::is_available())
-            return torch::Device(torch::kCUDA, 0);
-        if (name == "cuda")
-            throw Error("device: CUDA was requested but no CUDA device is available.");
-        return torch::Device(torch::kCPU);
-    }
-    throw Error("device: unknown device '" + name + "' (use auto, cpu or cuda).");
-}
 
 // Network inputs of a batch, on the device.
 struct Inputs {
@@ -170,7 +160,7 @@ Trainer::Trainer(const TrainerOptions& options) : impl_(std::make_unique<Trainer
     TrainerImpl& m = *impl_;
     m.options = options;
     options.card.config.validate();
-    m.device = resolve(options.device);
+    m.device = resolveDevice(options.device);
     if (m.device.is_cpu())
         at::set_num_threads(options.threads > 0 ? options.threads
                                                 : static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));

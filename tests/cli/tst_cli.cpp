@@ -8,27 +8,15 @@
 #include <random>
 #include <sstream>
 
+#include "cli/CliRun.h"
 #include "cli/Command.h"
 #include "core/common/AtomicFile.h"
 
+using sem::cli::test::Run;
+using sem::cli::test::semc;
+
 namespace {
 
-struct Run {
-    int code = -1;
-    std::string out, err;
-};
-
-Run semc(QStringList args)
-{
-    std::ostringstream out, err;
-    sem::cli::Io io{out, err};
-    args.prepend("semc");
-    Run r;
-    r.code = sem::cli::runCli(args, io);
-    r.out = out.str();
-    r.err = err.str();
-    return r;
-}
 
 // A photo-like synthetic scene: smooth background, shapes with edges, a little texture.
 cv::Mat scene(int w, int h)

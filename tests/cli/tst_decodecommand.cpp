@@ -9,29 +9,12 @@
 #include <opencv2/imgproc.hpp>
 #include <sstream>
 
+#include "cli/CliRun.h"
 #include "cli/Command.h"
 #include "diffusion/Engine.h"
 
-namespace {
-
-struct Run {
-    int code = -1;
-    std::string out, err;
-};
-
-Run semc(QStringList args)
-{
-    std::ostringstream out, err;
-    sem::cli::Io io{out, err};
-    args.prepend("semc");
-    Run r;
-    r.code = sem::cli::runCli(args, io);
-    r.out = out.str();
-    r.err = err.str();
-    return r;
-}
-
-}  // namespace
+using sem::cli::test::Run;
+using sem::cli::test::semc;
 
 class TestDecodeCommand : public QObject {
     Q_OBJECT

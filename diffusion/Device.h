@@ -1,0 +1,12 @@
+#pragma once
+// Internal to semdiffusion (torch types): not included by the CLI or the GUI.
+#include <string>
+#include <torch/torch.h>
+
+namespace sem::diffusion {
+
+// "cpu", "cuda" or "auto" (CUDA when available, else CPU) to a torch device; throws Error for an
+// unknown name or for "cuda" without a CUDA device.
+torch::Device resolveDevice(const std::string& name);
+
+}  // namespace sem::diffusion
