@@ -57,18 +57,6 @@ std::string hex64(std::uint64_t v) {
 }
 
 
-// Float32 copies of all parameters, keyed by name (the order safetensors files are written in).
-std::map<std::string, SafeTensors::Tensor> exportTensors(const net::DecoderModel& model) {
-    std::map<std::string, SafeTensors::Tensor> out;
-    for (const auto& item : model->named_parameters(true)) {
-        const torch::Tensor t = item.value().detach().to(torch::kCPU, torch::kFloat).contiguous();
-        SafeTensors::Tensor entry;
-        entry.shape.assign(t.sizes().begin(), t.sizes().end());
-        entry.values.assign(t.data_ptr<float>(), t.data_ptr<float>() + t.numel());
-        out.emplace(item.key(), std::move(entry));
-    }
-    return out;
-}
 
 std::uint64_t hashOfSerialized(const std::vector<std::uint8_t>& file) {
     std::uint64_t headerLength = 0;
@@ -241,7 +229,7 @@ void Engine::createRandom(const ModelCard& card, std::uint64_t seed, const std::
     const Tokenizer tokenizer(card.vocabulary, card.config.maxTokens);
     torch::manual_seed(seed);
     net::DecoderModel model(card.config, tokenizer.vocabularySize());
-    const std::uint64_t hash = hashOfSerialized(SafeTensors::serialize(exportTensors(model)));
+    const std::uint64_t hash = hashOfSerialized(SafeTensors::serialize(net::exportTensors(model)));
     install(*impl_, card, std::move(model), device, hex64(hash));
 }
 
@@ -252,7 +240,7 @@ void Engine::save(const std::string& directory) const {
     fs::create_directories(directory, ec);
     if (ec)
         throw Error("model: cannot create the directory '" + directory + "' (" + ec.message() + ").");
-    SafeTensors::write((fs::path(directory) / "model.safetensors").string(), exportTensors(impl_->model),
+    SafeTensors::write((fs::path(directory) / "model.safetensors").string(), net::exportTensors(impl_->model),
                        {{"format", "pt"}});
     impl_->card.save((fs::path(directory) / "model.json").string());
 }

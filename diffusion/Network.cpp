@@ -217,4 +217,17 @@ DecoderModelImpl::DecoderModelImpl(const ModelConfig& config, std::int64_t vocab
     unet = register_module("unet", UNet(config));
 }
 
+// Float32 copies of all parameters, keyed by name (the order safetensors files are written in).
+std::map<std::string, SafeTensors::Tensor> exportTensors(const DecoderModel& model) {
+    std::map<std::string, SafeTensors::Tensor> out;
+    for (const auto& item : model->named_parameters(true)) {
+        const torch::Tensor t = item.value().detach().to(torch::kCPU, torch::kFloat).contiguous();
+        SafeTensors::Tensor entry;
+        entry.shape.assign(t.sizes().begin(), t.sizes().end());
+        entry.values.assign(t.data_ptr<float>(), t.data_ptr<float>() + t.numel());
+        out.emplace(item.key(), std::move(entry));
+    }
+    return out;
+}
+
 }  // namespace sem::diffusion::net

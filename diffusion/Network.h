@@ -1,8 +1,11 @@
 #pragma once
 // Internal: the LibTorch modules of the decoder. Never include this from code that sees Qt.
+#include <map>
+#include <string>
 #include <torch/torch.h>
 
 #include "diffusion/ModelConfig.h"
+#include "diffusion/SafeTensors.h"
 
 namespace sem::diffusion::net {
 
@@ -78,5 +81,8 @@ struct DecoderModelImpl : torch::nn::Module {
     UNet unet{nullptr};
 };
 TORCH_MODULE(DecoderModel);
+
+// Float32 copies of all parameters, keyed by name (the order safetensors files are written in).
+std::map<std::string, SafeTensors::Tensor> exportTensors(const DecoderModel& model);
 
 }  // namespace sem::diffusion::net

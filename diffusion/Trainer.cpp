@@ -42,17 +42,6 @@ void checkBatch(const TrainingBatch& b) {
             throw Error("training batch: an edge scale index is outside 0..4.");
 }
 
-std::map<std::string, SafeTensors::Tensor> tensorsOf(const net::DecoderModel& model) {
-    std::map<std::string, SafeTensors::Tensor> out;
-    for (const auto& item : model->named_parameters(true)) {
-        const torch::Tensor t = item.value().detach().to(torch::kCPU, torch::kFloat).contiguous();
-        SafeTensors::Tensor entry;
-        entry.shape.assign(t.sizes().begin(), t.sizes().end());
-        entry.values.assign(t.data_ptr<float>(), t.data_ptr<float>() + t.numel());
-        out.emplace(item.key(), std::move(entry));
-    }
-    return out;
-}
 
 torch::Tensor bytesTensor(const std::string& s) {
     return torch::from_blob(const_cast<char*>(s.data()), {static_cast<std::int64_t>(s.size())}, torch::kUInt8).clone();
@@ -340,7 +329,7 @@ void Trainer::exportModel(const std::string& directory, const TrainingInfo& info
         throw Error("model: cannot create the directory '" + directory + "' (" + ec.message() + ").");
     ModelCard card = m.options.card;
     card.training = info;
-    SafeTensors::write((fs::path(directory) / "model.safetensors").string(), tensorsOf(ema ? m.ema : m.model),
+    SafeTensors::write((fs::path(directory) / "model.safetensors").string(), net::exportTensors(ema ? m.ema : m.model),
                        {{"format", "pt"}});
     card.save((fs::path(directory) / "model.json").string());
 }
