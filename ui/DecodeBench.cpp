@@ -1,4 +1,5 @@
 #include "ui/DecodeBench.h"
+#include "ui/StallProbe.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -38,22 +39,14 @@ namespace {
 template <typename Running>
 double probeWhile(Running running, qint64 maxMs)
 {
-    double maxGap = 0.0;
-    QElapsedTimer tick, total;
-    tick.start();
+    const StallProbe probe;
+    QElapsedTimer total;
     total.start();
-    QTimer probe;
-    probe.setInterval(5);
-    QObject::connect(&probe, &QTimer::timeout, [&] {
-        maxGap = std::max(maxGap, double(tick.nsecsElapsed()) / 1e6);
-        tick.restart();
-    });
-    probe.start();
     while (running() && total.elapsed() < maxMs) {
         QCoreApplication::processEvents();
         QThread::usleep(200);
     }
-    return std::max(0.0, maxGap - 5.0);
+    return probe.longestStallMs();
 }
 
 }  // namespace

@@ -1,4 +1,5 @@
 #include "ui/SliderBench.h"
+#include "ui/StallProbe.h"
 
 #include <QComboBox>
 #include <QCoreApplication>
@@ -67,16 +68,7 @@ bool waitIdle(const MainWindow& w, int timeoutMs)
 // stall of the GUI thread: the largest gap between ticks of a 5 ms timer, minus 5 ms.
 double runFrames(const std::function<void(int)>& perFrame)
 {
-    double maxGap = 0.0;
-    QElapsedTimer tick;
-    tick.start();
-    QTimer probe;
-    probe.setInterval(5);
-    QObject::connect(&probe, &QTimer::timeout, [&] {
-        maxGap = std::max(maxGap, double(tick.nsecsElapsed()) / 1e6);
-        tick.restart();
-    });
-    probe.start();
+    const StallProbe probe;
     for (int i = 0; i < 60; ++i) {
         if (perFrame)
             perFrame(i);
@@ -87,7 +79,7 @@ double runFrames(const std::function<void(int)>& perFrame)
             QThread::usleep(200);
         }
     }
-    return std::max(0.0, maxGap - 5.0);
+    return probe.longestStallMs();
 }
 
 double median(std::vector<double> v)
