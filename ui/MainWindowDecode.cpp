@@ -1,4 +1,5 @@
 // MainWindow: the decode worker (DecodeController), the bpp-vs-PSNR plot and the compare view.
+#include <QCoreApplication>
 #include <QCryptographicHash>
 #include <QDockWidget>
 #include <QFileInfo>
@@ -6,6 +7,7 @@
 #include <QLabel>
 #include <QProgressBar>
 #include <QMenuBar>
+#include <QPointer>
 #include <QSettings>
 #include <QStatusBar>
 #include <QThread>
@@ -42,14 +44,16 @@ std::map<QByteArray, Curves> g_baselineCache;
 // so the global pool stays free for the edge and hint workers the sliders wait for.
 QThreadPool* baselinePool()
 {
-    static QThreadPool pool;  // destroyed at exit, after waiting for a running sweep
-    static const bool configured = [] {
-        pool.setMaxThreadCount(1);
-        pool.setThreadPriority(QThread::LowPriority);
-        return true;
-    }();
-    (void)configured;
-    return &pool;
+    // Owned by the application object, so its destructor waits for a running sweep while OpenCV is
+    // still alive. A function-static pool was destroyed after OpenCV's own statics at exit, and a
+    // sweep still running then crashed inside cv::imencode/imdecode (seen with --bench-slider).
+    static QPointer<QThreadPool> pool;
+    if (!pool) {
+        pool = new QThreadPool(QCoreApplication::instance());
+        pool->setMaxThreadCount(1);
+        pool->setThreadPriority(QThread::LowPriority);
+    }
+    return pool;
 }
 
 QByteArray imageKey(const cv::Mat& bgr)
