@@ -41,15 +41,6 @@ namespace {
 
 constexpr int kMaxSide = 16384;
 
-std::string shapeText(torch::IntArrayRef shape) {
-    std::ostringstream s;
-    s << '[';
-    for (std::size_t i = 0; i < shape.size(); ++i)
-        s << (i ? ", " : "") << shape[i];
-    s << ']';
-    return s.str();
-}
-
 std::string hex64(std::uint64_t v) {
     char text[17];
     std::snprintf(text, sizeof text, "%016" PRIx64, v);
@@ -202,24 +193,7 @@ void Engine::load(const std::string& path, const std::string& deviceName) {
     const SafeTensors file = SafeTensors::read(weights.string());
     const Tokenizer tokenizer(card.vocabulary, card.config.maxTokens);
     net::DecoderModel model(card.config, tokenizer.vocabularySize());
-    {
-        torch::NoGradGuard noGrad;
-        const auto parameters = model->named_parameters(true);
-        for (const auto& item : parameters) {
-            const auto it = file.entries().find(item.key());
-            if (it == file.entries().end())
-                throw Error("model: the weights file lacks the tensor '" + item.key() + "'.");
-            torch::Tensor param = item.value();
-            if (!torch::IntArrayRef(it->second.shape).equals(param.sizes()))
-                throw Error("model: the tensor '" + item.key() + "' has shape " + shapeText(it->second.shape) +
-                            " in the file but the model expects " + shapeText(param.sizes()) + ".");
-            std::vector<float> values = file.toFloat(item.key());
-            param.copy_(torch::from_blob(values.data(), param.sizes(), torch::kFloat));
-        }
-        for (const auto& [name, entry] : file.entries())
-            if (!parameters.contains(name))
-                throw Error("model: the weights file has the unexpected tensor '" + name + "'.");
-    }
+    net::importTensors(model, file);
     install(*impl_, std::move(card), std::move(model), device, hex64(file.dataHash()));
 }
 
@@ -321,9 +295,15 @@ ImageRgb Engine::decode(const Conditions& conditions, const SamplerSettings& set
         return F::pad(t, F::PadFuncOptions({0, paddedW - width, 0, paddedH - height}).mode(torch::kReplicate));
     };
     const torch::Tensor condFull = pad(torch::cat({edges, hint}, 1)).to(onDevice);
-    const torch::Tensor uncondFull = torch::cat({condFull.narrow(1, 0, 1), torch::zeros_like(condFull.narrow(1, 1, 4))}, 1);
-
-    // Classifier-free guidance: the unconditional pass drops caption and hint and keeps the edges.
+    // Classifier-free guidance: the unconditional pass drops caption and hint and keeps the edges. A
+    // hint-residual model denoises x0 - hint, so both passes must see the same hint: it drops the caption only.
+    const torch::Tensor uncondFull =
+        cfg.hintResidual ? condFull
+                         : torch::cat({condFull.narrow(1, 0, 1), torch::zeros_like(condFull.narrow(1, 1, 4))}, 1);
+    torch::Tensor base;  // the hint a hint-residual model's output is added to (undefined: none)
+    if (cfg.hintResidual && conditions.hint)
+        base = condFull.narrow(1, 1, 3).to(torch::kFloat);
+    auto withBase = [&](const torch::Tensor& x0) { return base.defined() ? (x0 + base).clamp(-1.0, 1.0) : x0; };
     const float g = settings.guidance;
     const bool useCond = g != 0.0f, useUncond = g != 1.0f;
     std::vector<std::vector<std::int64_t>> captions;
@@ -426,7 +406,7 @@ ImageRgb Engine::decode(const Conditions& conditions, const SamplerSettings& set
     };
     const torch::Tensor xT = noise(torch::empty({1, 3, paddedH, paddedW}, torch::TensorOptions().device(impl.device)));
     auto denoise = [&](const torch::Tensor& x, int t) {
-        return fromModelOutput(x, evaluate(x, t), impl.schedule->alphaBar(t), vPrediction);
+        return fromModelOutput(x, evaluate(x, t), impl.schedule->alphaBar(t), vPrediction, base);
     };
     auto hook = [&](int step, int total, const torch::Tensor& x0) {
         if (!callback)
@@ -437,7 +417,7 @@ ImageRgb Engine::decode(const Conditions& conditions, const SamplerSettings& set
         progress.elapsedSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
         const bool preview = step == total || (previewEvery > 0 && step % previewEvery == 0);
         if (preview) {
-            const ImageRgb image = toImage(x0, width, height);
+            const ImageRgb image = toImage(withBase(x0), width, height);
             callback(progress, &image);
         } else {
             callback(progress, nullptr);
@@ -453,7 +433,7 @@ ImageRgb Engine::decode(const Conditions& conditions, const SamplerSettings& set
         result = runSampler(*impl.schedule, settings.sampler, settings.steps, settings.eta, xT, denoise, noise, hook);
     }
     impl.stats.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    return toImage(result, width, height);
+    return toImage(withBase(result), width, height);
 }
 
 }  // namespace sem::diffusion

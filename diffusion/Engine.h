@@ -33,7 +33,8 @@ struct SamplerSettings {
     SamplerKind sampler = SamplerKind::DpmPp2M;
     int steps = 20;
     float eta = 0.0f;        // DDIM only: 0 = deterministic, 1 = DDPM-like noise
-    float guidance = 2.0f;   // classifier-free guidance over caption + hint; 1 = none, 0 = unconditional
+    float guidance = 2.0f;   // classifier-free guidance over caption + hint (caption only for a
+                             // hint-residual model); 1 = none, 0 = unconditional
     std::uint64_t seed = 0;
     bool fidelity = false;   // one network evaluation: the x0 prediction from pure noise (max PSNR)
     // Tiling: 0 = automatic (tile only when the estimated activations exceed the engine's memory

@@ -76,6 +76,8 @@ std::string ModelCard::toJson() const {
         {"textLayers", config.textLayers},
         {"textHeads", config.textHeads},
     };
+    if (config.hintResidual)  // written only when set: older cards stay byte-identical
+        card["architecture"]["hintResidual"] = true;
     card["tokenizer"] = {{"type", "word"}, {"maxTokens", config.maxTokens}, {"vocabulary", vocabulary}};
     card["prediction"] = config.prediction == Prediction::V ? "v" : "eps";
     card["schedule"] = {{"type", "cosine"}, {"timesteps", config.timesteps}};
@@ -114,6 +116,7 @@ ModelCard ModelCard::fromJson(const std::string& text) {
     c.textWidth = field<int>(arch, "textWidth", c.textWidth);
     c.textLayers = field<int>(arch, "textLayers", c.textLayers);
     c.textHeads = field<int>(arch, "textHeads", c.textHeads);
+    c.hintResidual = field<bool>(arch, "hintResidual", c.hintResidual);
 
     const json tok = field<json>(card, "tokenizer", json::object());
     require(tok.is_object() && field<std::string>(tok, "type", "") == "word",

@@ -28,6 +28,10 @@ struct ModelConfig {
 
     Prediction prediction = Prediction::V;   // v is well-conditioned at high noise (fidelity mode)
     int timesteps = 1000;                    // cosine schedule, discrete steps
+    // Residual over the hint: the network denoises x0 - hint (the upsampled hint, zero when the file
+    // has none) and the decoder adds the hint back, so a network that outputs nothing reproduces the
+    // bicubic hint and training only has to learn the detail. Guidance then drops the caption only.
+    bool hintResidual = false;
 
     // Total downsampling factor of the network: inputs are padded to a multiple of it.
     int downsampling() const;

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "diffusion/DiffusionError.h"
+
 namespace sem::diffusion::net {
 
 namespace {
@@ -228,6 +230,34 @@ std::map<std::string, SafeTensors::Tensor> exportTensors(const DecoderModel& mod
         out.emplace(item.key(), std::move(entry));
     }
     return out;
+}
+
+namespace {
+std::string shapeText(torch::IntArrayRef shape) {
+    std::string s = "[";
+    for (std::size_t i = 0; i < shape.size(); ++i)
+        s += (i ? ", " : "") + std::to_string(shape[i]);
+    return s + "]";
+}
+}  // namespace
+
+void importTensors(DecoderModel& model, const SafeTensors& file) {
+    torch::NoGradGuard noGrad;
+    const auto parameters = model->named_parameters(true);
+    for (const auto& item : parameters) {
+        const auto it = file.entries().find(item.key());
+        if (it == file.entries().end())
+            throw Error("model: the weights file lacks the tensor '" + item.key() + "'.");
+        torch::Tensor param = item.value();
+        if (!torch::IntArrayRef(it->second.shape).equals(param.sizes()))
+            throw Error("model: the tensor '" + item.key() + "' has shape " + shapeText(it->second.shape) +
+                        " in the file but the model expects " + shapeText(param.sizes()) + ".");
+        std::vector<float> values = file.toFloat(item.key());
+        param.copy_(torch::from_blob(values.data(), param.sizes(), torch::kFloat).to(param.device()));
+    }
+    for (const auto& [name, entry] : file.entries())
+        if (!parameters.contains(name))
+            throw Error("model: the weights file has the unexpected tensor '" + name + "'.");
 }
 
 }  // namespace sem::diffusion::net

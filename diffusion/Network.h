@@ -84,5 +84,8 @@ TORCH_MODULE(DecoderModel);
 
 // Float32 copies of all parameters, keyed by name (the order safetensors files are written in).
 std::map<std::string, SafeTensors::Tensor> exportTensors(const DecoderModel& model);
+// Copies every parameter from the file; throws Error("model: ...") when a tensor is missing, has
+// another shape, or the file holds a tensor the model does not have.
+void importTensors(DecoderModel& model, const SafeTensors& file);
 
 }  // namespace sem::diffusion::net

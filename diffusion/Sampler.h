@@ -27,7 +27,9 @@ torch::Tensor runSampler(const NoiseSchedule& schedule, SamplerKind kind, int st
                          torch::Tensor xT, const Denoiser& denoise, const NoiseSource& noise,
                          const StepHook& hook);
 
-// The x0 / eps pair from a raw network output (eps or v prediction) at alphaBar, x0 clipped.
-Denoised fromModelOutput(const torch::Tensor& x, const torch::Tensor& output, double alphaBar, bool vPrediction);
+// The x0 / eps pair from a raw network output (eps or v prediction) at alphaBar. x0 is clipped so
+// that base + x0 lies in [-1, 1]; base is the hint of a hint-residual model, undefined (= zero) else.
+Denoised fromModelOutput(const torch::Tensor& x, const torch::Tensor& output, double alphaBar, bool vPrediction,
+                         const torch::Tensor& base = {});
 
 }  // namespace sem::diffusion

@@ -137,11 +137,12 @@ torch::Tensor TrainerImpl::loss(const Inputs& in) {
     eps = eps.to(device);
     const torch::Tensor ab = alphaBars.index_select(0, t).view({n, 1, 1, 1});
     const torch::Tensor a = ab.sqrt(), s = (1.0 - ab).sqrt();
-    const torch::Tensor xt = a * in.x0 + s * eps;
+    const torch::Tensor x0 = options.card.config.hintResidual ? in.x0 - in.hint : in.x0;
+    const torch::Tensor xt = a * x0 + s * eps;
     net::Context c = in.context;
     std::tie(c.text, c.textPooled) = model->text->forward(in.context.text, in.context.textMask);
     const torch::Tensor out = model->unet->forward(xt, t.to(torch::kFloat), c);
-    const torch::Tensor target = options.card.config.prediction == Prediction::V ? a * eps - s * in.x0 : eps;
+    const torch::Tensor target = options.card.config.prediction == Prediction::V ? a * eps - s * x0 : eps;
     return torch::mse_loss(out.to(torch::kFloat), target);
 }
 
@@ -162,6 +163,18 @@ Trainer::Trainer(const TrainerOptions& options) : impl_(std::make_unique<Trainer
     torch::manual_seed(options.seed);
     m.model = net::DecoderModel(options.card.config, m.tokenizer->vocabularySize());
     m.ema = net::DecoderModel(options.card.config, m.tokenizer->vocabularySize());
+    if (!options.initWeights.empty()) {
+        fs::path weights(options.initWeights);
+        if (fs::is_directory(weights))
+            weights /= "model.safetensors";
+        net::importTensors(m.model, SafeTensors::read(weights.string()));
+    }
+    if (options.zeroOutputLayer) {
+        torch::NoGradGuard noGrad;
+        m.model->unet->outConv->weight.zero_();
+        if (m.model->unet->outConv->bias.defined())
+            m.model->unet->outConv->bias.zero_();
+    }
     m.model->to(m.device);
     m.ema->to(m.device);
     {
@@ -247,7 +260,11 @@ ValidationResult Trainer::validate(const std::vector<TrainingBatch>& batches, bo
         net::Context c = in.context;
         std::tie(c.text, c.textPooled) = net->text->forward(in.context.text, in.context.textMask);
         const torch::Tensor out = net->unet->forward(xT, torch::full({n}, static_cast<double>(last), xT.options()), c);
-        const torch::Tensor x0 = fromModelOutput(xT, out.to(torch::kFloat), ab, m.options.card.config.prediction == Prediction::V).x0;
+        const bool residual = m.options.card.config.hintResidual;
+        const torch::Tensor x0 = fromModelOutput(xT, out.to(torch::kFloat), ab, m.options.card.config.prediction == Prediction::V,
+                                                 residual ? in.hint : torch::Tensor())
+                                     .x0 +
+                                 (residual ? in.hint : torch::zeros_like(in.x0));
         // Quantise like a decoded image before measuring.
         const torch::Tensor q = ((x0 + 1.0) * 127.5).round().clamp(0, 255) / 127.5 - 1.0;
         fidelitySum += psnr(q, in.x0).sum().item<double>();

@@ -26,6 +26,12 @@ struct TrainerOptions {
     // NHWC on CPU (the engine decodes that way); no measurable gain for training here (0.33 vs
     // 0.33-0.38 steps/s, default architecture, batch 8 x 128^2, shared 2-core VM), so off by default.
     bool channelsLast = false;
+    // Starting weights (model.safetensors or its directory, same architecture and vocabulary as the
+    // card); empty: random initialisation from `seed`.
+    std::string initWeights;
+    // Zero the U-Net's output convolution after initialisation: a hint-residual model then starts as
+    // the plain upsampled hint (set it when the starting weights were not trained as a residual).
+    bool zeroOutputLayer = false;
 };
 
 struct ValidationResult {

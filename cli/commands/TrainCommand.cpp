@@ -105,6 +105,9 @@ int TrainCommand::run(const QStringList& args, Io& io)
     parser.addOption({"validate-every", "Steps between validations (default 500).", "N", "500"});
     parser.addOption({"max-side", "Longest side of the prepared images (default 256).", "PX", "256"});
     parser.addOption({"prepare-only", "Only prepare the shards."});
+    parser.addOption({"residual", "Hint-residual model: denoise the image minus its upsampled hint."});
+    parser.addOption({"init", "Start from this model (directory with model.json + model.safetensors); its\n"
+                              "architecture and vocabulary are used and --arch is ignored.", "DIR"});
     if (!Options::parse(parser, "train", args, io))
         return kOk;
     if (!parser.isSet("out"))
@@ -138,8 +141,20 @@ int TrainCommand::run(const QStringList& args, Io& io)
         throw Error("the prepared data has no validation images.");
 
     diffusion::TrainerOptions options;
-    options.card.config = architecture(parser.value("arch").toStdString());
-    options.card.vocabulary = buildVocabulary(trainRecords, 5000);
+    if (parser.isSet("init")) {
+        const fs::path init = parser.value("init").toStdString();
+        const diffusion::ModelCard start = diffusion::ModelCard::load((init / "model.json").string());
+        options.card.config = start.config;
+        options.card.vocabulary = start.vocabulary;
+        options.initWeights = (init / "model.safetensors").string();
+        // A model that was not trained as a residual starts, as a residual, from the plain hint.
+        options.zeroOutputLayer = parser.isSet("residual") && !start.config.hintResidual;
+    } else {
+        options.card.config = architecture(parser.value("arch").toStdString());
+        options.card.vocabulary = buildVocabulary(trainRecords, 5000);
+        options.zeroOutputLayer = parser.isSet("residual");
+    }
+    options.card.config.hintResidual = parser.isSet("residual");
     options.device = parser.value("device").toStdString();
     options.learningRate = Options::toDouble(parser, "lr", 1e-7, 1.0);
     options.emaDecay = Options::toDouble(parser, "ema", 0.0, 0.99999);

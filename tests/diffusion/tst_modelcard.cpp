@@ -37,6 +37,11 @@ private slots:
         QCOMPARE(back.training.command, card.training.command);
         QCOMPARE(back.training.metrics.at("psnr"), 21.5);
         QCOMPARE(back.toJson(), card.toJson());
+        QVERIFY(!back.config.hintResidual);
+        QVERIFY(card.toJson().find("hintResidual") == std::string::npos);  // older cards stay byte-identical
+        card.config.hintResidual = true;
+        card.save(path);
+        QVERIFY(ModelCard::load(path).config.hintResidual);
     }
 
     void invalidCardsAreRefused_data() {
@@ -49,6 +54,9 @@ private slots:
         QTest::newRow("bad channels") << QString(base).replace("\"groups\": 8", "\"groups\": 7") << "multiple of groups";
         QTest::newRow("bad prediction") << QString(base).replace("\"prediction\": \"v\"", "\"prediction\": \"x\"")
                                         << "prediction";
+        QTest::newRow("residual not bool")
+            << QString(base).replace("\"type\": \"pixel-unet\"", "\"type\": \"pixel-unet\", \"hintResidual\": 1")
+            << "hintResidual";
         QTest::newRow("wrong type") << QString(base).replace("\"midBlocks\": 2", "\"midBlocks\": \"two\"") << "midBlocks";
     }
 

@@ -2,7 +2,9 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <algorithm>
 #include <cmath>
+#include <cstdlib>
 
 #include "diffusion/Engine.h"
 #include "diffusion/Trainer.h"
@@ -143,6 +145,74 @@ private slots:
         s.fidelity = true;
         const ImageRgb out = engine.decode(c, s);
         QCOMPARE(out.rgb.size(), std::size_t(32 * 32 * 3));
+    }
+
+    // A hint-residual model whose output layer is zero decodes the upsampled hint itself (fidelity).
+    void residualModelStartsAsTheHint() {
+        QTemporaryDir dir;
+        TrainerOptions o = tinyOptions();
+        o.card.config.hintResidual = true;
+        o.zeroOutputLayer = true;
+        Trainer trainer(o);
+        trainer.exportModel(dir.path().toStdString(), TrainingInfo{});
+        Engine engine;
+        engine.load(dir.path().toStdString(), "cpu");
+        QVERIFY(engine.card().config.hintResidual);
+        Conditions c;
+        c.width = 40;
+        c.height = 24;  // not a multiple of the network's downsampling: padding is cut off again
+        ImageRgb hint;
+        hint.width = c.width;
+        hint.height = c.height;
+        for (int y = 0; y < c.height; ++y)
+            for (int x = 0; x < c.width; ++x)
+                for (int k = 0; k < 3; ++k)
+                    hint.rgb.push_back(static_cast<std::uint8_t>(20 + 5 * x + 3 * y + 40 * k));
+        c.hint = hint;
+        SamplerSettings s;
+        s.fidelity = true;
+        s.guidance = 2.0f;  // guidance drops the caption only; the hint stays in both passes
+        const ImageRgb out = engine.decode(c, s);
+        QCOMPARE(out.rgb.size(), hint.rgb.size());
+        int worst = 0;
+        for (std::size_t i = 0; i < out.rgb.size(); ++i)
+            worst = std::max(worst, std::abs(int(out.rgb[i]) - int(hint.rgb[i])));
+        QVERIFY2(worst <= 3, qPrintable(QString("largest difference to the hint: %1").arg(worst)));
+        // A non-residual model with the same zero output layer does not reproduce the hint.
+        o.card.config.hintResidual = false;
+        QTemporaryDir plainDir;
+        Trainer plain(o);
+        plain.exportModel(plainDir.path().toStdString(), TrainingInfo{});
+        Engine plainEngine;
+        plainEngine.load(plainDir.path().toStdString(), "cpu");
+        const ImageRgb plainOut = plainEngine.decode(c, s);
+        int plainWorst = 0;
+        for (std::size_t i = 0; i < plainOut.rgb.size(); ++i)
+            plainWorst = std::max(plainWorst, std::abs(int(plainOut.rgb[i]) - int(hint.rgb[i])));
+        QVERIFY(plainWorst > 20);
+    }
+
+    // --init: a trainer started from exported raw weights holds exactly those weights.
+    void initWeightsAreLoaded() {
+        QTemporaryDir first, second;
+        Trainer a(tinyOptions());
+        const TrainingBatch b = syntheticBatch();
+        for (int i = 0; i < 3; ++i)
+            a.step(b);
+        a.exportModel(first.path().toStdString(), TrainingInfo{}, false);
+        TrainerOptions o = tinyOptions();
+        o.seed = 99;  // other random weights, replaced by the file's
+        o.initWeights = first.path().toStdString();
+        Trainer c(o);
+        c.exportModel(second.path().toStdString(), TrainingInfo{}, false);
+        Engine ea, ec;
+        ea.load(first.path().toStdString(), "cpu");
+        ec.load(second.path().toStdString(), "cpu");
+        QCOMPARE(ec.modelId(), ea.modelId());
+        TrainerOptions wrong = tinyOptions();
+        wrong.card.vocabulary.push_back("extra");  // another embedding shape
+        wrong.initWeights = first.path().toStdString();
+        QVERIFY_THROWS_EXCEPTION(sem::diffusion::Error, Trainer{wrong});
     }
 
     void malformedBatchIsRefused() {

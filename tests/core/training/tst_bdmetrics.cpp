@@ -1,9 +1,9 @@
-// Bjøntegaard metrics of semc eval (cli/commands/EvalCommand.h) on curves with known answers.
+// Bjøntegaard metrics of semc eval (cli/eval/BdMetrics.h) on curves with known answers.
 #include <QtTest>
 
 #include <cmath>
 
-#include "cli/commands/EvalCommand.h"
+#include "cli/eval/BdMetrics.h"
 
 using sem::cli::BdPoint;
 
@@ -26,6 +26,17 @@ private slots:
         QVERIFY(std::abs(sem::cli::bdPsnr(ref, up, 0.02, 0.04) - 1.0) < 1e-6);
         QVERIFY(std::isnan(sem::cli::bdPsnr(ref, up, 0.2, 0.4)));
         QVERIFY(std::isnan(sem::cli::bdPsnr({{0.01, 20.0}}, up)));
+    }
+
+    void paretoFrontKeepsOnlyUnbeatenPoints() {
+        const std::vector<BdPoint> pts = {{0.03, 19.0}, {0.01, 17.0}, {0.02, 16.5}, {0.02, 18.0}, {0.05, 18.9}, {0.04, 19.5}};
+        const std::vector<BdPoint> front = sem::cli::paretoFront(pts);
+        QCOMPARE(front.size(), std::size_t(4));
+        QCOMPARE(front[0].bpp, 0.01);
+        QCOMPARE(front[1].psnr, 18.0);  // of the two points at 0.02 the better one
+        QCOMPARE(front[2].bpp, 0.03);
+        QCOMPARE(front[3].psnr, 19.5);  // 0.05 / 18.9 is beaten by 0.04 / 19.5
+        QVERIFY(sem::cli::paretoFront({}).empty());
     }
 };
 

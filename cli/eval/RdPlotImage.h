@@ -1,0 +1,17 @@
+#pragma once
+#include <string>
+#include <vector>
+
+#include "cli/eval/BdMetrics.h"
+
+namespace sem::cli {
+
+struct Series {
+    std::string name;
+    std::vector<BdPoint> points;  // mean bpp, mean PSNR per operating point
+};
+
+// Draws the bpp-PSNR curves into a PNG (OpenCV, no GUI); throws sem::Error when it cannot be written.
+void drawRdPlot(const std::vector<Series>& series, const std::string& path, const std::string& title);
+
+}  // namespace sem::cli
