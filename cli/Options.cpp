@@ -106,7 +106,7 @@ CannyParams Options::edgeParams(const QCommandLineParser& parser)
 void Options::addHintOptions(QCommandLineParser& parser)
 {
     parser.addOptions({
-        {"hint", "Colour hint: off, or a downscale factor 8, 16, 32 or 64 (default off).", "F", "off"},
+        {"hint", "Colour hint: off, or a downscale factor 4, 8, 16, 32 or 64 (default off).", "F", "off"},
         {"hint-quality", "Hint codec quality 1..100 (default: the measured default per factor).", "Q"},
     });
 }
@@ -118,7 +118,7 @@ HintParams Options::hintParams(const QCommandLineParser& parser)
     if (v == "off" || v == "0")
         h.factor = 0;
     else
-        h.factor = static_cast<int>(toInt(parser, "hint", 8, 64));
+        h.factor = static_cast<int>(toInt(parser, "hint", 4, 64));
     if (parser.isSet("hint-quality"))
         h.quality = static_cast<int>(toInt(parser, "hint-quality", 1, 100));
     h.validate();

@@ -13,7 +13,7 @@ HintPanel::HintPanel(QWidget* parent) : QWidget(parent)
     auto* form = new QFormLayout(this);
     m_factor = new QComboBox(this);
     m_factor->addItem(tr("Off"), 0);
-    for (int f : {8, 16, 32, 64})
+    for (int f : {4, 8, 16, 32, 64})
         m_factor->addItem(QStringLiteral("1/%1").arg(f), f);
     m_factor->setToolTip(tr("Colour thumbnail side relative to the image"));
     m_quality = new QSpinBox(this);

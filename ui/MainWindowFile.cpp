@@ -215,7 +215,7 @@ void MainWindow::applySettingsFromMetadata(const std::string& json)
 
 int MainWindow::hintFactorOf(int thumbWidth, int thumbHeight) const
 {
-    for (int f : {8, 16, 32, 64}) {
+    for (int f : {4, 8, 16, 32, 64}) {
         const cv::Size s = HintCodec::thumbnailSize(m_size.width(), m_size.height(), f);
         if (s.width == thumbWidth && s.height == thumbHeight)
             return f;

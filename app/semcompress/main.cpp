@@ -55,7 +55,7 @@ int main(int argc, char** argv)
     const QCommandLineOption device("device", "Decoder device for the Decode panel: auto, cpu or cuda.", "device");
     const QCommandLineOption steps("steps", "Decode steps for the Decode panel.", "n");
     const QCommandLineOption decode("decode", "With --screenshot: run a decode and wait for it before grabbing.");
-    const QCommandLineOption hint("hint", "Colour hint factor after opening [file]: 8, 16, 32 or 64.", "factor");
+    const QCommandLineOption hint("hint", "Colour hint factor after opening [file]: 4, 8, 16, 32 or 64.", "factor");
     const QCommandLineOption fidelity("fidelity", "Decode panel: one-step fidelity decode.");
     const QCommandLineOption benchDecode(
         "bench-decode", "Measure the GUI thread during a decode of a synthetic <width>x<height> image and exit.", "WxH");
@@ -134,7 +134,7 @@ int main(int argc, char** argv)
     if (parser.isSet(hint)) {
         const int index = window.hintPanel()->factorCombo()->findData(parser.value(hint).toInt());
         if (index < 0) {
-            std::cerr << "--hint: expected 8, 16, 32 or 64.\n";
+            std::cerr << "--hint: expected 4, 8, 16, 32 or 64.\n";
             return 2;
         }
         window.hintPanel()->factorCombo()->setCurrentIndex(index);

@@ -162,7 +162,7 @@ int runHintCodecBench(const std::vector<std::string>& imagePaths, std::ostream& 
                            }});
         for (int q : {20, 40, 60, 80})
             configs.push_back({"WebP RIFF (WebPEncodeBGR)", q, [q](const cv::Mat& t, int, int, int) { return webpRiff(t, q); }});
-        for (int q : {10, 20, 30, 40, 50, 60, 70, 80, 90})
+        for (int q : {2, 5, 10, 20, 30, 40, 50, 60, 70, 80, 90})
             configs.push_back({"VP8 raw (HintCodec)", q, [q](const cv::Mat& t, int f, int w, int h) {
                                    return shipped(t, f, q, HintCodec::kCodecVp8, w, h);
                                }});
@@ -181,7 +181,7 @@ int runHintCodecBench(const std::vector<std::string>& imagePaths, std::ostream& 
                            }});
         out << images.size() << " images.\n\n"
             << "| factor | codec | quality | mean bytes | mean bpp | mean PSNR dB |\n|---:|---|---:|---:|---:|---:|\n";
-        for (int factor : {8, 16, 32, 64}) {
+        for (int factor : {4, 8, 16, 32, 64}) {
             std::vector<cv::Mat> thumbs;
             for (const cv::Mat& m : images)
                 thumbs.push_back(HintCodec::makeThumbnail(m, factor));

@@ -71,7 +71,7 @@ int EvalCommand::run(const QStringList& args, Io& io)
     parser.addOption({"csv", "Write per-image results as CSV.", "FILE"});
     parser.addOption({"plot", "Write the bpp-PSNR plot (PNG).", "FILE"});
     parser.addOption({"points", "Operating points SCALE:HINT (edge scale 1/SCALE, hint factor), comma-separated\n"
-                                "(default 8:32,8:16,4:16,8:8,4:8,2:8).", "LIST", "8:32,8:16,4:16,8:8,4:8,2:8"});
+                                "(default 8:32,8:16,4:16,8:8,4:8,8:4,4:4).", "LIST", "8:32,8:16,4:16,8:8,4:8,8:4,4:4"});
     if (!Options::parse(parser, "eval", args, io))
         return kOk;
     const std::string dir = Options::positional(parser, 1, "a prepared data folder or an image folder")[0].toStdString();
@@ -105,8 +105,8 @@ int EvalCommand::run(const QStringList& args, Io& io)
         const int scale = parts.size() == 2 ? parts[0].toInt(&okScale) : 0;
         const int hint = parts.size() == 2 ? parts[1].toInt(&okHint) : 0;
         if (!okScale || !okHint || (scale != 1 && scale != 2 && scale != 4 && scale != 8) ||
-            (hint != 8 && hint != 16 && hint != 32 && hint != 64))
-            throw Error("--points: '" + item.toStdString() + "' is not SCALE:HINT with SCALE 1, 2, 4 or 8 and HINT 8, 16, 32 or 64.");
+            (hint != 4 && hint != 8 && hint != 16 && hint != 32 && hint != 64))
+            throw Error("--points: '" + item.toStdString() + "' is not SCALE:HINT with SCALE 1, 2, 4 or 8 and HINT 4, 8, 16, 32 or 64.");
         points.emplace_back(scale, hint);
     }
     if (points.empty())
@@ -204,7 +204,7 @@ int EvalCommand::run(const QStringList& args, Io& io)
             const cv::Mat fid = ablate("edges+caption+hint", true, true, true);
             if (!im.caption.empty())
                 ablate("caption only", false, true, false);
-            for (const int factor : {32, 16, 8}) {  // hint alone, bicubic: what the same bits buy without the model
+            for (const int factor : {32, 16, 8, 4}) {  // hint alone, bicubic: what the same bits buy without the model
                 HintParams hp;
                 hp.factor = factor;
                 const auto payload = HintCodec::encode(im.bgr, hp);
@@ -214,7 +214,7 @@ int EvalCommand::run(const QStringList& args, Io& io)
                 f.hint = payload;
                 const double psnr = metrics::psnr(im.bgr, HintCodec::decodeUpsampled(payload.data(), payload.size(),
                                                                                       im.bgr.cols, im.bgr.rows));
-                add("hint only (bicubic)", static_cast<std::size_t>(factor == 32 ? 0 : factor == 16 ? 1 : 2), 3, f.bpp(), psnr);
+                add("hint only (bicubic)", static_cast<std::size_t>(factor == 32 ? 0 : factor == 16 ? 1 : factor == 8 ? 2 : 3), 4, f.bpp(), psnr);
                 record("hint-only", "hint" + std::to_string(factor), f.bpp(), psnr);
                 if (factor == 16) {
                     ablationSum["hint only (bicubic)"].first += f.bpp();

@@ -26,6 +26,7 @@ constexpr std::uint8_t kStartCode[3] = {0x9d, 0x01, 0x2a};
 int log2Factor(int factor)
 {
     switch (factor) {
+    case 4: return 2;
     case 8: return 3;
     case 16: return 4;
     case 32: return 5;
@@ -52,7 +53,7 @@ void putLe32(std::vector<std::uint8_t>& out, std::uint32_t v)
 void HintParams::validate() const
 {
     if (factor != 0 && log2Factor(factor) < 0)
-        throw Error("hint: factor " + std::to_string(factor) + " is not 0, 8, 16, 32 or 64.");
+        throw Error("hint: factor " + std::to_string(factor) + " is not 0, 4, 8, 16, 32 or 64.");
     if (quality != -1 && (quality < 1 || quality > 100))
         throw Error("hint: quality " + std::to_string(quality) + " is not -1 or 1..100.");
 }
@@ -68,6 +69,7 @@ int HintCodec::defaultQuality(int factor)
     // highest tested quality whose step up from the previous one still gains at least 1 dB per
     // 0.005 bpp (about 97 bytes at 481x321).
     switch (factor) {
+    case 4: return 2;    // VP8 (the lowest tested: no step up gains 1 dB per 0.005 bpp)
     case 8: return 10;   // VP8
     case 16: return 20;  // VP8
     case 32: return 55;  // planar
@@ -77,7 +79,7 @@ int HintCodec::defaultQuality(int factor)
 
 int HintCodec::defaultCodec(int factor)
 {
-    // At equal PSNR VP8 is smaller at factors 8 and 16, the planar codec at 32 and 64.
+    // At equal PSNR VP8 is smaller at factors 8 and 16 (and used at 4), the planar codec at 32 and 64.
     return factor >= 32 ? kCodecPlanar : kCodecVp8;
 }
 
@@ -91,7 +93,7 @@ cv::Mat HintCodec::makeThumbnail(const cv::Mat& bgr, int factor)
     if (bgr.empty() || bgr.type() != CV_8UC3)
         throw Error("hint: the image must be a non-empty 8-bit BGR image.");
     if (log2Factor(factor) < 0)
-        throw Error("hint: factor " + std::to_string(factor) + " is not 8, 16, 32 or 64.");
+        throw Error("hint: factor " + std::to_string(factor) + " is not 4, 8, 16, 32 or 64.");
     checkImageSize(bgr.cols, bgr.rows);
     cv::Mat thumb;
     cv::resize(bgr, thumb, thumbnailSize(bgr.cols, bgr.rows, factor), 0, 0, cv::INTER_AREA);
@@ -178,8 +180,8 @@ cv::Mat HintCodec::decodeThumbnail(const std::uint8_t* data, std::size_t size, i
     if (codec != kCodecVp8 && codec != kCodecPlanar)
         fail("unknown codec id " + std::to_string(codec) + ".");
     const int lf = head & 0x0f;
-    if (lf < 3 || lf > 6)
-        fail("factor 2^" + std::to_string(lf) + " is not 8, 16, 32 or 64.");
+    if (lf < 2 || lf > 6)
+        fail("factor 2^" + std::to_string(lf) + " is not 4, 8, 16, 32 or 64.");
     const cv::Size expected = thumbnailSize(imageWidth, imageHeight, 1 << lf);
     if (codec == kCodecPlanar) {
         const int step = r.u8();

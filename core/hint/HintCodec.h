@@ -7,7 +7,7 @@
 namespace sem {
 
 struct HintParams {
-    int factor = 0;     // 0 = no hint; else 8, 16, 32 or 64: thumbnail side = ceil(side / factor)
+    int factor = 0;     // 0 = no hint; else 4, 8, 16, 32 or 64: thumbnail side = ceil(side / factor)
     int quality = -1;   // codec quality 1..100, -1 = the measured default
     void validate() const;  // throws sem::Error
 };

@@ -31,10 +31,10 @@ public:
 
     // Edge-scale denominators and their weights (1/4 and 1/2 most often, as the app uses).
     static constexpr int kScales[4] = {1, 2, 4, 8};
-    static constexpr double kScaleWeights[4] = {0.1, 0.35, 0.4, 0.15};
+    static constexpr double kScaleWeights[4] = {0.05, 0.3, 0.35, 0.3};
     // Hint factors and weights (before dropout).
-    static constexpr int kHintFactors[4] = {8, 16, 32, 64};
-    static constexpr double kHintWeights[4] = {0.35, 0.35, 0.2, 0.1};
+    static constexpr int kHintFactors[5] = {4, 8, 16, 32, 64};
+    static constexpr double kHintWeights[5] = {0.2, 0.3, 0.25, 0.15, 0.1};
 
 private:
     std::vector<const ShardRecord*> records_;

@@ -14,7 +14,7 @@ using Bytes = std::vector<std::uint8_t>;
 
 namespace {
 
-const int kFactors[] = {8, 16, 32, 64};
+const int kFactors[] = {4, 8, 16, 32, 64};
 const int kCodecs[] = {HintCodec::kCodecVp8, HintCodec::kCodecPlanar};
 
 cv::Mat noiseImage(int w, int h, std::uint64_t seed)
