@@ -6,7 +6,11 @@
 #include <iomanip>
 #include <ostream>
 #include <sstream>
-#include <unistd.h>
+#ifdef _WIN32
+#include <io.h>  // _isatty, _fileno
+#else
+#include <unistd.h>  // isatty
+#endif
 
 #include "cli/Options.h"
 #include "cli/Report.h"
@@ -94,7 +98,11 @@ DecodeProgressFn DecodeSupport::progressPrinter(const QCommandLineParser& p, Io&
         if (!QDir().mkpath(QString::fromStdString(previewDir)))
             throw Error("cannot create the preview folder " + previewDir);
     }
+#ifdef _WIN32
+    const bool tty = _isatty(_fileno(stderr)) != 0;
+#else
     const bool tty = isatty(fileno(stderr)) != 0;
+#endif
     return [previewDir, tty, &io](const DecodeProgress& d) {
         if (!d.preview.empty() && !previewDir.empty()) {
             std::ostringstream name;

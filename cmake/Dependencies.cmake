@@ -3,7 +3,12 @@ find_package(Qt6 6.4 REQUIRED COMPONENTS Core Network Concurrent Test)
 if(SEM_BUILD_GUI)
   # QCustomPlot's config needs Qt6::PrintSupport found first.
   find_package(Qt6 6.4 REQUIRED COMPONENTS Gui Widgets PrintSupport)
-  find_package(QCustomPlotQt6 REQUIRED)
+  if(SEM_QCUSTOMPLOT_SOURCE_DIR)
+    # Where no package ships it (Windows): build qcustomplot.cpp from its release tarball.
+    include(QCustomPlotFromSource)
+  else()
+    find_package(QCustomPlotQt6 REQUIRED)
+  endif()
 endif()
 find_package(OpenCV 4.6 REQUIRED COMPONENTS core imgproc imgcodecs)
 find_package(nlohmann_json 3.10 REQUIRED)
@@ -16,7 +21,7 @@ pkg_check_modules(WEBP REQUIRED IMPORTED_TARGET libwebp)
 
 # JBIG-KIT ships neither a CMake config nor a pkg-config file.
 find_path(JBIG_INCLUDE_DIR jbig.h REQUIRED)
-find_library(JBIG_LIBRARY NAMES jbig REQUIRED)
+find_library(JBIG_LIBRARY NAMES jbig libjbig REQUIRED)  # libjbig.lib: vcpkg (Windows)
 if(NOT TARGET JBIG::jbig)
   add_library(JBIG::jbig UNKNOWN IMPORTED)
   set_target_properties(JBIG::jbig PROPERTIES

@@ -2,6 +2,8 @@
 add_library(sem_warnings INTERFACE)
 if(MSVC)
   target_compile_options(sem_warnings INTERFACE /W4 /permissive- /utf-8)
+  # std::getenv/std::fopen are standard C++; MSVC's C4996 "may be unsafe" would break /WX.
+  target_compile_definitions(sem_warnings INTERFACE _CRT_SECURE_NO_WARNINGS)
   if(SEM_WARNINGS_AS_ERRORS)
     target_compile_options(sem_warnings INTERFACE /WX)
   endif()

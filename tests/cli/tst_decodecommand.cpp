@@ -3,7 +3,6 @@
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest>
-#include <csignal>
 #include <nlohmann/json.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
@@ -12,6 +11,11 @@
 #include "cli/CliRun.h"
 #include "cli/Command.h"
 #include "diffusion/Engine.h"
+
+#ifndef Q_OS_WIN
+#include <csignal>
+#include <sys/types.h>
+#endif
 
 using sem::cli::test::Run;
 using sem::cli::test::semc;
@@ -117,6 +121,9 @@ private slots:
     }
     void ctrlCStopsWithoutOutput()
     {
+#ifdef Q_OS_WIN
+        QSKIP("sends SIGINT with kill(); Windows has no kill() (Ctrl-C there is a console control event)");
+#else
         QProcess p;
         p.setProgram(SEMC_BINARY);
         p.setArguments({"decode", sem, "-o", path("interrupted.png"), "--model", model, "--device", "cpu", "--steps",
@@ -133,6 +140,7 @@ private slots:
         QCOMPARE(p.exitCode(), 130);
         QVERIFY2(err.contains("interrupted"), err.constData());
         QVERIFY(!QFile::exists(path("interrupted.png")));
+#endif
     }
 };
 
