@@ -3,12 +3,15 @@
 #include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QFutureWatcher>
 #include <QMenu>
 #include <QMessageBox>
 #include <QSaveFile>
 #include <QSettings>
 #include <QStatusBar>
+#include <QtConcurrent/QtConcurrentRun>
 #include <nlohmann/json.hpp>
+#include <utility>
 
 #include "core/common/Error.h"
 #include "core/image/ImageIO.h"
@@ -45,30 +48,60 @@ QString errorText(const std::exception& e)
 
 }  // namespace
 
+struct MainWindow::OpenedImage {
+    cv::Mat bgr;
+    ImagePyramid original;  // the view's copy of it
+    std::vector<std::string> warnings;
+    QString error;
+};
+
 bool MainWindow::openPath(const QString& path)
 {
     return hasSemMagic(path) ? openSem(path) : openImage(path);
 }
 
+MainWindow::OpenedImage MainWindow::readImageFile(const QString& path)
+{
+    OpenedImage out;
+    try {
+        LoadedImage loaded = ImageIO::load(QFile::encodeName(path).toStdString());
+        out.original = ImagePyramid(toQImage(loaded.bgr));
+        out.bgr = loaded.bgr;
+        out.warnings = std::move(loaded.warnings);
+    } catch (const std::exception& e) {
+        out.error = errorText(e);
+    }
+    return out;
+}
+
 bool MainWindow::openImage(const QString& path)
 {
-    LoadedImage loaded;
-    try {
-        loaded = ImageIO::load(QFile::encodeName(path).toStdString());
-    } catch (const std::exception& e) {
-        m_lastError = errorText(e);
+    const OpenedImage opened = readImageFile(path);
+    if (!opened.error.isEmpty()) {
+        m_lastError = opened.error;
         return false;
     }
-    setImage(loaded.bgr, QFileInfo(path).fileName());
+    showOpenedImage(opened, path);
+    return true;
+}
+
+void MainWindow::showOpenedImage(const OpenedImage& opened, const QString& path)
+{
+    showImage(opened.bgr, opened.original, QFileInfo(path).fileName());
     m_imagePath = path;
-    for (const std::string& w : loaded.warnings)
+    for (const std::string& w : opened.warnings)
         statusBar()->showMessage(QString::fromStdString(w), 8000);
     addRecent(path);
-    return true;
 }
 
 void MainWindow::setImage(const cv::Mat& bgr, const QString& displayName)
 {
+    showImage(bgr, ImagePyramid(toQImage(bgr)), displayName);
+}
+
+void MainWindow::showImage(const cv::Mat& bgr, const ImagePyramid& original, const QString& displayName)
+{
+    dropPendingOpen();
     ++m_imageGeneration;
     m_edgeJobs->dropPending();
     m_hintJobs->dropPending();
@@ -83,7 +116,7 @@ void MainWindow::setImage(const cv::Mat& bgr, const QString& displayName)
     m_view->clear();
     resetDecodeState();
     m_view->setImageSize(m_size);
-    m_view->setOriginal(toQImage(bgr));
+    m_view->setOriginal(original);
     m_view->setLayer(ImageView::Layer::Original);
     m_view->setSecondLayer(ImageView::Layer::Edges);
     m_view->setSplit(true);
@@ -102,6 +135,79 @@ void MainWindow::setImage(const cv::Mat& bgr, const QString& displayName)
     updateDecodeAvailability();
 }
 
+void MainWindow::openPathAsync(const QString& path)
+{
+    startOpen(path, false, {});
+}
+
+void MainWindow::startOpen(const QString& path, bool interactive, std::function<void()> then)
+{
+    auto fail = [this, interactive](const QString& error) {
+        m_lastError = error;
+        emit openFailed(error);
+        if (interactive)
+            showError(tr("Cannot open file"), error);
+    };
+    if (hasSemMagic(path)) {  // a few kilobytes at most: parsed here
+        dropPendingOpen();    // supersedes any open in flight, as an image would
+        if (!openSem(path))
+            return fail(m_lastError);
+        if (then)
+            then();
+        emit documentOpened();
+        return;
+    }
+    const std::uint64_t request = ++m_openRequested;
+    setLoading(request, QFileInfo(path).fileName());
+    auto* watcher = new QFutureWatcher<OpenedImage>(this);
+    connect(watcher, &QFutureWatcher<OpenedImage>::finished, this,
+            [this, watcher, request, path, fail, then = std::move(then)] {
+                watcher->deleteLater();
+                if (request != m_openRequested)
+                    return;  // a newer open (or a synchronous one) came first
+                setLoading(0, QString());
+                const OpenedImage opened = watcher->result();
+                if (!opened.error.isEmpty())
+                    return fail(opened.error);
+                showOpenedImage(opened, path);
+                if (then)
+                    then();
+                emit documentOpened();
+            });
+    // Captures the path only: the window may be gone when the job ends (the result is dropped).
+    watcher->setFuture(QtConcurrent::run([path] { return readImageFile(path); }));
+}
+
+void MainWindow::dropPendingOpen()
+{
+    ++m_openRequested;
+    setLoading(0, QString());
+}
+
+void MainWindow::setLoading(std::uint64_t request, const QString& name)
+{
+    const bool wasLoading = isLoading();
+    m_loadingRequest = request;
+    m_loadingName = name;
+    if (request != 0 && !wasLoading) {
+        // What the user could edit in the current document would be lost to the new one.
+        for (QWidget* panel : {static_cast<QWidget*>(m_edgePanel), static_cast<QWidget*>(m_hintPanel),
+                               static_cast<QWidget*>(m_captionPanel), static_cast<QWidget*>(m_ratePanel)})
+            if (panel->isEnabled()) {
+                panel->setEnabled(false);
+                m_lockedWhileLoading << panel;
+            }
+        QApplication::setOverrideCursor(Qt::BusyCursor);
+    } else if (request == 0 && wasLoading) {
+        for (QWidget* panel : std::as_const(m_lockedWhileLoading))
+            panel->setEnabled(true);
+        m_lockedWhileLoading.clear();
+        QApplication::restoreOverrideCursor();
+    }
+    if (m_busyLabel)
+        updateStatusBar();
+}
+
 bool MainWindow::openSem(const QString& path)
 {
     SemFile file;
@@ -113,6 +219,7 @@ bool MainWindow::openSem(const QString& path)
         m_lastError = errorText(e);
         return false;
     }
+    dropPendingOpen();
     ++m_imageGeneration;
     m_edgeJobs->dropPending();
     m_hintJobs->dropPending();
@@ -325,11 +432,7 @@ void MainWindow::openInteractively(const QString& path)
 {
     if (!maybeSave())
         return;
-    QApplication::setOverrideCursor(Qt::WaitCursor);
-    const bool ok = openPath(path);
-    QApplication::restoreOverrideCursor();
-    if (!ok)
-        showError(tr("Cannot open file"), m_lastError);
+    startOpen(path, true, {});
 }
 
 void MainWindow::actionOpen()
