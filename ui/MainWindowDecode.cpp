@@ -16,6 +16,11 @@
 #include <QtConcurrent/QtConcurrentRun>
 #include <atomic>
 #include <cmath>
+#ifdef __linux__
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
 #include <map>
 #include <memory>
 
@@ -35,6 +40,20 @@
 namespace sem::ui {
 
 namespace {
+
+// QThread::LowPriority does nothing on Linux (SCHED_OTHER has a single static priority), so the
+// sweep thread competed with the GUI thread as an equal. A per-thread nice value does work there;
+// the pool's one thread only ever runs sweeps, so it keeps it. Raising it needs no privilege.
+void lowerThisThreadsPriority()
+{
+#ifdef __linux__
+    static thread_local bool lowered = false;
+    if (!lowered) {
+        lowered = true;
+        setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), 10);  // best effort
+    }
+#endif
+}
 
 // The baseline sweeps are long (5 codecs x 11 targets): one thread of their own at low priority,
 // so the global pool stays free for the edge and hint workers the sliders wait for.
@@ -341,6 +360,7 @@ void MainWindow::requestBaselines()
     });
     // Captures values only: the window may be gone when a stopped sweep ends.
     const QFuture<Result> future = QtConcurrent::run(baselinePool(), [image, stop](QPromise<Result>& promise) {
+        lowerThisThreadsPriority();
         promise.setProgressRange(0, BaselineSweep::searchCount(image));
         promise.addResult(BaselineSweep::run(image, *stop, [&promise](int done) { promise.setProgressValue(done); }));
     });
