@@ -32,25 +32,6 @@ QString writeRandomModel(const QString& directory, bool tiny)
     return path;
 }
 
-namespace {
-
-// The longest gap between ticks of a 5 ms timer, minus 5 ms, while `running()` holds (or for
-// `maxMs`), processing events every 0.2 ms like an idle event loop would.
-template <typename Running>
-double probeWhile(Running running, qint64 maxMs)
-{
-    const StallProbe probe;
-    QElapsedTimer total;
-    total.start();
-    while (running() && total.elapsed() < maxMs) {
-        QCoreApplication::processEvents();
-        QThread::usleep(200);
-    }
-    return probe.longestStallMs();
-}
-
-}  // namespace
-
 int runDecodeBench(int width, int height, int steps, int previewEvery, const QString& modelPath,
                    const QString& device, std::ostream& out)
 {

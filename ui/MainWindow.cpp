@@ -12,6 +12,7 @@
 #include <QGroupBox>
 #include <QKeySequence>
 #include <QLabel>
+#include <QMenu>
 #include <QMenuBar>
 #include <QMimeData>
 #include <QScrollArea>
@@ -79,6 +80,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
 
     buildDecode();
     buildCaption();
+    buildSession();
     applyUserSettings();
 
     m_edgePanel->setEnabled(false);
@@ -90,7 +92,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
 
 MainWindow::~MainWindow()
 {
-    m_baselineFuture.cancel();  // a sweep still queued for this window's image never starts
+    stopBaselineSweep();  // the application's pool waits for it at exit: one encode, not a sweep
+    setLoading(0, QString());
 }
 
 QWidget* MainWindow::buildSidePanel()
@@ -137,6 +140,9 @@ void MainWindow::buildMenus()
     QAction* open = file->addAction(tr("&Open…"), this, &MainWindow::actionOpen);
     open->setShortcut(QKeySequence::Open);
     m_recentMenu = file->addMenu(tr("Open &Recent"));
+    m_restoreAction = file->addAction(tr("Restore &Previous Session…"), this,
+                                      &MainWindow::restorePreviousSessionInteractively);
+    connect(file, &QMenu::aboutToShow, this, &MainWindow::updateRestoreAction);
     file->addSeparator();
     m_saveAction = file->addAction(tr("&Save .sem"), this, [this] { actionSave(); });
     m_saveAction->setShortcut(QKeySequence::Save);
@@ -248,12 +254,15 @@ void MainWindow::updateStatusBar()
         m_sizeLabel->setText(tr("No image"));
         m_bppLabel->clear();
         m_zoomLabel->clear();
-        m_busyLabel->clear();
+        m_busyLabel->setText(isLoading() ? tr("Loading %1…").arg(m_loadingName) : QString());
     } else {
         m_sizeLabel->setText(tr("%1 × %2 px").arg(m_size.width()).arg(m_size.height()));
         m_bppLabel->setText(tr("%1 bpp").arg(QString::number(m_ratePanel->bpp(), 'f', 5)));
         m_zoomLabel->setText(tr("%1 %").arg(QString::number(m_view->zoom() * 100.0, 'f', 1)));
-        m_busyLabel->setText(isDecoding() ? tr("Decoding…") : isBusy() ? tr("Computing…") : QString());
+        m_busyLabel->setText(isLoading()    ? tr("Loading %1…").arg(m_loadingName)
+                             : isDecoding() ? tr("Decoding…")
+                             : isBusy()     ? tr("Computing…")
+                                            : QString());
     }
     m_captionPanel->setGenerateAvailable(!m_image.empty(), m_image.empty()
                                                                ? tr("Generating needs the source image.")
@@ -281,6 +290,8 @@ void MainWindow::closeEvent(QCloseEvent* event)
 {
     if (maybeSave()) {
         stopDecode();
+        stopBaselineSweep();
+        dropPendingOpen();
         m_autosaveTimer->stop();
         clearAutosave();  // a clean exit: nothing to restore next time
         event->accept();

@@ -1,8 +1,12 @@
 #pragma once
 #include <QFuture>
+#include <QList>
 #include <QMainWindow>
 #include <QString>
+#include <atomic>
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <opencv2/core/mat.hpp>
 #include <optional>
 #include <vector>
@@ -41,7 +45,8 @@ struct DecodeResult;
 struct RdPoint;
 
 // The main window (DESIGN §7). Layout and status bar in MainWindow.cpp, file actions in
-// MainWindowFile.cpp, the edge/hint workers and the rate in MainWindowStreams.cpp.
+// MainWindowFile.cpp, the edge/hint workers and the rate in MainWindowStreams.cpp, autosave and
+// session restore in MainWindowSession.cpp.
 //
 // The public open/save/export methods never show a dialog: they return false and leave the
 // message in lastError(). The menu actions call them and show the message.
@@ -51,11 +56,22 @@ public:
     explicit MainWindow(QWidget* parent = nullptr);
     ~MainWindow() override;
 
+    // Synchronous opens (on this thread; scripts and tests). A pending openPathAsync() is dropped.
     bool openPath(const QString& path);  // a .sem file (by its magic) or an image
     bool openImage(const QString& path);
     bool openSem(const QString& path);
     // Starts from an image already in memory (CV_8UC3), as openImage() does after loading.
     void setImage(const cv::Mat& bgr, const QString& displayName);
+    // Opens without blocking the GUI thread: an image is read, decoded and converted for the view
+    // on a worker thread (a .sem file is small and opens at once). Returns at once; documentOpened()
+    // or openFailed() (message also in lastError()) follows, unless another open starts first, in
+    // which case this one's result is dropped. The current document stays on screen meanwhile, its
+    // editing panels disabled so that nothing typed is lost to the new document.
+    void openPathAsync(const QString& path);
+    bool isLoading() const { return m_loadingRequest != 0; }
+    // The menu/drop/recent-file path: asks about unsaved changes, opens asynchronously, shows
+    // errors in a dialog.
+    void openInteractively(const QString& path);
     bool saveSem(const QString& path);
     bool exportView(const QString& path);  // the current view at image resolution, PNG
     QString lastError() const { return m_lastError; }
@@ -63,7 +79,7 @@ public:
     // The file as it would be saved now (streams computed so far; see streamsCurrent()).
     SemFile currentFile() const;
     bool streamsCurrent() const;  // no edge or hint result is outstanding
-    bool isBusy() const;          // a worker is running or has work queued
+    bool isBusy() const;          // loading, or a stream worker is running or has work queued
     bool hasDocument() const { return !m_size.isEmpty(); }
     QString semPath() const { return m_semPath; }
     QStringList recentFiles() const;
@@ -86,6 +102,10 @@ public:
     cv::Mat reconstruction() const { return m_reconstruction; }  // the last good decode (BGR)
     QString decodeDevice() const { return m_decodeDevice; }
     bool baselinesReady() const;  // the plot's curves for this image are computed
+    // The plot's baseline sweep runs on its own low-priority thread. It stops early (before its
+    // next encode) when another image is opened, the window closes or this is called.
+    void stopBaselineSweep();
+    int baselineSweepProgress() const;  // searches the latest sweep has finished
     // Compare view: computes the JPEG/WebP/webp-downscale layers at the current bpp (async).
     void requestCompare();
     bool compareReady() const;
@@ -95,11 +115,24 @@ public:
     void cancelCaption();
     bool isCaptioning() const;
 
-    // Autosave of the working state (MainWindowCaption.cpp).
-    static bool hasAutosave();
-    bool restoreAutosave();  // opens the saved image and applies its settings and caption
-    void saveAutosaveNow();
+    // Autosave of the working state (MainWindowSession.cpp): image path, edge and hint settings
+    // and caption, written a few seconds after each change and cleared at a clean exit. A state
+    // still there when the app starts was left by a session that did not exit cleanly:
+    // adoptUncleanSession() (once, at startup) moves it to the previous-session slot, where it
+    // stays, offered by File > Restore Previous Session, until it is restored or a newer crash
+    // replaces it; declining the startup offer keeps it.
+    static bool hasAutosave();             // this session's state is saved
     static void clearAutosave();
+    void saveAutosaveNow();
+    static bool adoptUncleanSession();     // true if a crashed session's state was found
+    static bool hasPreviousSession();
+    static QString previousSessionImage(); // the previous session's image path
+    // Synchronous: opens the previous session's image and applies its settings and caption (the
+    // document is then unsaved), then clears the slot. False with lastError() if it cannot.
+    bool restorePreviousSession();
+    // The menu action: asks about unsaved changes first, loads in the background, errors in a dialog.
+    void restorePreviousSessionInteractively();
+    QAction* restoreSessionAction() const { return m_restoreAction; }
     void showSettingsDialog();
     void applyUserSettings();  // reads model path, device, preview interval from QSettings
 
@@ -107,6 +140,10 @@ signals:
     void edgesUpdated();  // an edge result has been applied (overlay and rate are current for it)
     void hintUpdated();
     void rateUpdated();
+    void documentOpened();  // by openPathAsync() or an interactive open/restore
+    void openFailed(const QString& message);
+    void sessionRestored();
+    void baselineSweepStopped(int searchesDone, int searchesTotal);
     void decodeFinished();
     void decodeFailed(const QString& message);
     void decodeStopped();
@@ -137,13 +174,20 @@ private:
     bool actionSave();
     bool actionSaveAs();
     void actionExport();
-    void openInteractively(const QString& path);
     bool maybeSave();
     void addRecent(const QString& path);
     void rebuildRecentMenu();
     void showError(const QString& title, const QString& message);
     void applySettingsFromMetadata(const std::string& json);
     int hintFactorOf(int thumbWidth, int thumbHeight) const;  // 0 if no factor gives that size
+    struct OpenedImage;
+    static OpenedImage readImageFile(const QString& path);  // any thread: decode + view pyramid
+    void showImage(const cv::Mat& bgr, const ImagePyramid& original, const QString& displayName);
+    void showOpenedImage(const OpenedImage& opened, const QString& path);
+    // Starts an async open; `then` runs after the document is shown (not if it fails or is dropped).
+    void startOpen(const QString& path, bool interactive, std::function<void()> then);
+    void setLoading(std::uint64_t request, const QString& name);  // request 0: not loading
+    void dropPendingOpen();
 
     // MainWindowStreams.cpp: edge and hint workers, caption, rate
     struct EdgeOutcome;
@@ -172,11 +216,18 @@ private:
     void onRateChangedForCompare();
     void resetDecodeState();
 
-    // MainWindowCaption.cpp: caption client, settings, autosave
+    // MainWindowCaption.cpp: caption client, settings
     void buildCaption();
     void onCaptionFinished(const sem::CaptionResult& result);
     void onCaptionFailed(const sem::CaptionError& error);
+
+    // MainWindowSession.cpp: autosave and restore
+    struct SessionState;
+    void buildSession();
     void scheduleAutosave();
+    void applySession(const SessionState& state);
+    void finishRestore();
+    void updateRestoreAction();
 
     // Panels and view
     ImageView* m_view = nullptr;
@@ -194,6 +245,7 @@ private:
     QAction* m_saveAction = nullptr;
     QAction* m_saveAsAction = nullptr;
     QAction* m_exportAction = nullptr;
+    QAction* m_restoreAction = nullptr;
     QMenu* m_recentMenu = nullptr;
     QList<QAction*> m_zoomActions;
     QLabel* m_sizeLabel = nullptr;
@@ -214,6 +266,12 @@ private:
     std::optional<std::vector<std::uint8_t>> m_hintBytes;
     double m_thresholdLow = 0.0, m_thresholdHigh = 0.0;  // of the coded edge stream
     QString m_edgeError, m_hintError;
+
+    // Async open: the latest request; results of older ones are dropped.
+    std::uint64_t m_openRequested = 0;
+    std::uint64_t m_loadingRequest = 0;  // the request being loaded, 0 when none
+    QString m_loadingName;
+    QList<QWidget*> m_lockedWhileLoading;  // editing panels disabled by the load
 
     // Workers: a request id per stream; results older than the last applied one are dropped,
     // and so are results for a previous image (m_imageGeneration).
@@ -237,7 +295,8 @@ private:
     // Plot baselines (cached per image content) and the compare view
     std::uint64_t m_baselineGeneration = 0;  // the image generation the shown curves are for
     bool m_baselinesReady = false;
-    QFuture<void> m_baselineFuture;  // cancelled (if not started yet) by a newer image or the destructor
+    QFuture<void> m_baselineFuture;                   // the latest sweep (for its progress)
+    std::shared_ptr<std::atomic<bool>> m_baselineStop;  // raised to stop it
     std::uint64_t m_compareRequest = 0, m_compareApplied = 0;
     QTimer* m_compareTimer = nullptr;
 

@@ -1,25 +1,14 @@
-// MainWindow: caption generation (CaptionClient), the Settings dialog, autosave of the working state.
-#include <QMenuBar>
-#include <QSettings>
-#include <QStatusBar>
-#include <QTimer>
+// MainWindow: caption generation (CaptionClient) and the Settings dialog.
 
 #include "core/caption/ApiKeyStore.h"
 #include "core/caption/CaptionClient.h"
 #include "core/caption/CaptionSettings.h"
 #include "ui/CaptionPanel.h"
 #include "ui/DecodePanel.h"
-#include "ui/EdgePanel.h"
-#include "ui/HintPanel.h"
 #include "ui/MainWindow.h"
 #include "ui/SettingsDialog.h"
 
 namespace sem::ui {
-
-namespace {
-const char* const kAutosaveGroup = "autosave";
-constexpr int kAutosaveDelayMs = 3000;
-}  // namespace
 
 void MainWindow::buildCaption()
 {
@@ -39,14 +28,6 @@ void MainWindow::buildCaption()
             m_captionPanel->setGenerateError(m_lastError);
     });
     connect(m_captionPanel, &CaptionPanel::cancelRequested, this, &MainWindow::cancelCaption);
-
-    m_autosaveTimer = new QTimer(this);
-    m_autosaveTimer->setSingleShot(true);
-    m_autosaveTimer->setInterval(kAutosaveDelayMs);
-    connect(m_autosaveTimer, &QTimer::timeout, this, &MainWindow::saveAutosaveNow);
-    connect(m_edgePanel, &EdgePanel::paramsChanged, this, &MainWindow::scheduleAutosave);
-    connect(m_hintPanel, &HintPanel::paramsChanged, this, &MainWindow::scheduleAutosave);
-    connect(m_captionPanel, &CaptionPanel::captionChanged, this, &MainWindow::scheduleAutosave);
 }
 
 bool MainWindow::isCaptioning() const
@@ -124,96 +105,6 @@ void MainWindow::applyUserSettings()
     m_decodePanel->setDevice(SettingsDialog::decodeDevice());
     m_decodePanel->setPreviewEvery(SettingsDialog::decodePreviewEvery());
     updateDecodeAvailability();
-}
-
-// --- autosave -------------------------------------------------------------------------------
-
-void MainWindow::scheduleAutosave()
-{
-    if (!m_imagePath.isEmpty())
-        m_autosaveTimer->start();
-}
-
-void MainWindow::saveAutosaveNow()
-{
-    m_autosaveTimer->stop();
-    if (m_imagePath.isEmpty())
-        return;  // only an image opened from a file can be restored
-    QSettings s;
-    s.beginGroup(kAutosaveGroup);
-    s.remove(QString());
-    s.setValue("imagePath", m_imagePath);
-    const CannyParams c = m_edgePanel->params();
-    s.setValue("canny/low", c.low);
-    s.setValue("canny/high", c.high);
-    s.setValue("canny/auto", c.autoThresholds);
-    s.setValue("canny/autoSigma", c.autoSigma);
-    s.setValue("canny/blur", c.blurSigma);
-    s.setValue("canny/aperture", c.aperture);
-    s.setValue("canny/l2", c.l2Gradient);
-    s.setValue("canny/scale", c.scaleDenominator);
-    s.setValue("canny/minLength", c.minLength);
-    s.setValue("canny/rgb", c.perChannel);
-    const HintParams h = m_hintPanel->params();
-    s.setValue("hint/factor", h.factor);
-    s.setValue("hint/quality", h.quality);
-    s.setValue("caption", m_captionPanel->text());
-    s.endGroup();
-}
-
-bool MainWindow::hasAutosave()
-{
-    return !QSettings().value(QStringLiteral("autosave/imagePath")).toString().isEmpty();
-}
-
-void MainWindow::clearAutosave()
-{
-    QSettings().remove(QString::fromLatin1(kAutosaveGroup));
-}
-
-bool MainWindow::restoreAutosave()
-{
-    QSettings s;
-    s.beginGroup(kAutosaveGroup);
-    const QString path = s.value("imagePath").toString();
-    if (path.isEmpty()) {
-        m_lastError = tr("There is no autosaved state.");
-        return false;
-    }
-    if (!openImage(path))
-        return false;
-    CannyParams c;
-    c.low = s.value("canny/low", c.low).toDouble();
-    c.high = s.value("canny/high", c.high).toDouble();
-    c.autoThresholds = s.value("canny/auto", c.autoThresholds).toBool();
-    c.autoSigma = s.value("canny/autoSigma", c.autoSigma).toDouble();
-    c.blurSigma = s.value("canny/blur", c.blurSigma).toDouble();
-    c.aperture = s.value("canny/aperture", c.aperture).toInt();
-    c.l2Gradient = s.value("canny/l2", c.l2Gradient).toBool();
-    c.scaleDenominator = s.value("canny/scale", c.scaleDenominator).toInt();
-    c.minLength = s.value("canny/minLength", c.minLength).toInt();
-    c.perChannel = s.value("canny/rgb", c.perChannel).toBool();
-    try {
-        c.validate();  // the stored state is untrusted: bad values keep the defaults
-        m_edgePanel->setParams(c);
-    } catch (const std::exception&) {
-        statusBar()->showMessage(tr("The autosaved edge settings were invalid; defaults are used."), 8000);
-    }
-    HintParams h;
-    h.factor = s.value("hint/factor", 0).toInt();
-    h.quality = s.value("hint/quality", -1).toInt();
-    try {
-        h.validate();
-        m_hintPanel->setParams(h);
-    } catch (const std::exception&) {
-        statusBar()->showMessage(tr("The autosaved hint settings were invalid; defaults are used."), 8000);
-    }
-    m_captionPanel->setText(s.value("caption").toString());
-    s.endGroup();
-    onEdgeParamsChanged();
-    onHintParamsChanged();
-    onCaptionChanged();
-    return true;
 }
 
 }  // namespace sem::ui

@@ -1,6 +1,5 @@
 // MainWindow: the decode worker (DecodeController), the bpp-vs-PSNR plot and the compare view.
 #include <QCoreApplication>
-#include <QCryptographicHash>
 #include <QDockWidget>
 #include <QFileInfo>
 #include <QFutureWatcher>
@@ -8,18 +7,26 @@
 #include <QProgressBar>
 #include <QMenuBar>
 #include <QPointer>
+#include <QPromise>
 #include <QSettings>
 #include <QStatusBar>
 #include <QThread>
 #include <QThreadPool>
 #include <QTimer>
 #include <QtConcurrent/QtConcurrentRun>
+#include <atomic>
 #include <cmath>
+#ifdef __linux__
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
 #include <map>
-#include <mutex>
+#include <memory>
 
 #include "core/baselines/Baselines.h"
 #include "core/metrics/Metrics.h"
+#include "ui/BaselineSweep.h"
 #include "ui/CaptionPanel.h"
 #include "ui/DecodePanel.h"
 #include "ui/ImageConversion.h"
@@ -34,11 +41,19 @@ namespace sem::ui {
 
 namespace {
 
-using Curves = std::map<QString, QVector<RdPoint>>;
-
-// Baseline curves per image content (md5 of the pixels), so reopening an image is instant.
-std::mutex g_cacheMutex;
-std::map<QByteArray, Curves> g_baselineCache;
+// QThread::LowPriority does nothing on Linux (SCHED_OTHER has a single static priority), so the
+// sweep thread competed with the GUI thread as an equal. A per-thread nice value does work there;
+// the pool's one thread only ever runs sweeps, so it keeps it. Raising it needs no privilege.
+void lowerThisThreadsPriority()
+{
+#ifdef __linux__
+    static thread_local bool lowered = false;
+    if (!lowered) {
+        lowered = true;
+        setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), 10);  // best effort
+    }
+#endif
+}
 
 // The baseline sweeps are long (5 codecs x 11 targets): one thread of their own at low priority,
 // so the global pool stays free for the edge and hint workers the sliders wait for.
@@ -47,6 +62,7 @@ QThreadPool* baselinePool()
     // Owned by the application object, so its destructor waits for a running sweep while OpenCV is
     // still alive. A function-static pool was destroyed after OpenCV's own statics at exit, and a
     // sweep still running then crashed inside cv::imencode/imdecode (seen with --bench-slider).
+    // The window stops its sweep when it closes, so that wait is short (one encode).
     static QPointer<QThreadPool> pool;
     if (!pool) {
         pool = new QThreadPool(QCoreApplication::instance());
@@ -54,50 +70,6 @@ QThreadPool* baselinePool()
         pool->setThreadPriority(QThread::LowPriority);
     }
     return pool;
-}
-
-QByteArray imageKey(const cv::Mat& bgr)
-{
-    QCryptographicHash h(QCryptographicHash::Md5);
-    for (int y = 0; y < bgr.rows; ++y)
-        h.addData(QByteArrayView(reinterpret_cast<const char*>(bgr.ptr(y)), qsizetype(bgr.cols * bgr.elemSize())));
-    return h.result() + QByteArray::number(bgr.cols) + 'x' + QByteArray::number(bgr.rows);
-}
-
-const std::vector<double>& plotTargets()
-{
-    static const std::vector<double> t{0.005, 0.01, 0.02, 0.035, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.5};
-    return t;
-}
-
-Curves computeBaselines(const cv::Mat& bgr)
-{
-    Curves curves;
-    for (BaselineCodec codec : {BaselineCodec::Jpeg, BaselineCodec::Webp, BaselineCodec::WebpDownscale,
-                                BaselineCodec::Jp2, BaselineCodec::Avif}) {
-        if (!Baselines::isAvailable(codec) || (codec == BaselineCodec::Jp2 && std::min(bgr.cols, bgr.rows) < 32))
-            continue;
-        const QString name = QString::fromStdString(Baselines::name(codec));
-        QVector<RdPoint> points;
-        try {
-            for (const BaselineResult& r : Baselines::atTargetBpps(bgr, codec, plotTargets())) {
-                if (!r.reached)
-                    continue;
-                RdPoint p;
-                p.bpp = r.bpp;
-                p.psnr = metrics::psnr(bgr, r.decoded);
-                p.label = r.downscale > 1 ? QObject::tr("%1 q %2, 1/%3").arg(name).arg(r.quality).arg(r.downscale)
-                                          : QObject::tr("%1 q %2").arg(name).arg(r.quality);
-                if (points.isEmpty() || points.back().bpp != p.bpp)
-                    points << p;
-            }
-        } catch (const std::exception&) {
-            continue;  // a codec that fails on this image just has no curve
-        }
-        if (!points.isEmpty())
-            curves[name] = points;
-    }
-    return curves;
 }
 
 #if SEM_HAVE_DIFFUSION
@@ -351,47 +323,61 @@ bool MainWindow::baselinesReady() const
 
 void MainWindow::requestBaselines()
 {
+    stopBaselineSweep();  // the previous image's sweep
     m_baselinesReady = false;
-    m_baselineFuture.cancel();  // the previous image's sweep, if it has not started
     if (m_image.empty()) {
         m_plot->setMessage(tr("No baselines: a .sem opened without its source image"));
         return;
     }
-    const QByteArray key = imageKey(m_image);
-    {
-        const std::lock_guard<std::mutex> lock(g_cacheMutex);
-        const auto it = g_baselineCache.find(key);
-        if (it != g_baselineCache.end()) {
-            m_plot->setBaselines(it->second);
-            m_plot->setMessage(QString());
-            m_baselinesReady = true;
-            emit baselinesUpdated();
-            return;
-        }
-    }
     m_plot->setMessage(tr("Computing the baseline curves…"));
     const std::uint64_t generation = m_imageGeneration;
     const cv::Mat image = m_image;
-    auto* watcher = new QFutureWatcher<Curves>(this);
-    connect(watcher, &QFutureWatcher<Curves>::finished, this, [this, watcher, generation, key] {
+    auto stop = std::make_shared<std::atomic<bool>>(false);
+    m_baselineStop = stop;
+    using Result = BaselineSweep::Result;
+    auto* watcher = new QFutureWatcher<Result>(this);
+    connect(watcher, &QFutureWatcher<Result>::progressValueChanged, this, [this, watcher, generation](int done) {
+        if (generation == m_imageGeneration && !m_baselinesReady)
+            m_plot->setMessage(tr("Computing the baseline curves… %1 of %2 searches")
+                                   .arg(done)
+                                   .arg(watcher->progressMaximum()));
+    });
+    connect(watcher, &QFutureWatcher<Result>::finished, this, [this, watcher, generation] {
         watcher->deleteLater();
-        if (watcher->isCanceled())
+        const Result result = watcher->result();
+        if (result.stopped) {
+            if (generation == m_imageGeneration)
+                m_plot->setMessage(tr("Baseline curves stopped."));
+            emit baselineSweepStopped(result.searchesDone, result.searchesTotal);
             return;
-        const Curves curves = watcher->result();
-        {
-            const std::lock_guard<std::mutex> lock(g_cacheMutex);
-            g_baselineCache[key] = curves;
         }
         if (generation != m_imageGeneration)
             return;
-        m_plot->setBaselines(curves);
+        m_plot->setBaselines(result.curves);
         m_plot->setMessage(QString());
         m_baselinesReady = true;
         emit baselinesUpdated();
     });
-    const QFuture<Curves> future = QtConcurrent::run(baselinePool(), [image] { return computeBaselines(image); });
+    // Captures values only: the window may be gone when a stopped sweep ends.
+    const QFuture<Result> future = QtConcurrent::run(baselinePool(), [image, stop](QPromise<Result>& promise) {
+        lowerThisThreadsPriority();
+        promise.setProgressRange(0, BaselineSweep::searchCount(image));
+        promise.addResult(BaselineSweep::run(image, *stop, [&promise](int done) { promise.setProgressValue(done); }));
+    });
     m_baselineFuture = future;
     watcher->setFuture(future);
+}
+
+void MainWindow::stopBaselineSweep()
+{
+    if (m_baselineStop)
+        m_baselineStop->store(true);
+    m_baselineStop.reset();
+}
+
+int MainWindow::baselineSweepProgress() const
+{
+    return m_baselineFuture.progressValue();
 }
 
 bool MainWindow::compareReady() const

@@ -20,6 +20,7 @@
 #include "ui/ImageConversion.h"
 #include "ui/JobCoalescer.h"
 #include "ui/MainWindow.h"
+#include "ui/MainWindowOpenedImage.h"
 #include "ui/RatePanel.h"
 
 namespace sem::ui {
@@ -29,14 +30,6 @@ namespace {
 constexpr int kMaxRecent = 10;
 const char* const kRecentKey = "recentFiles";
 const char* const kLastDirKey = "lastDirectory";
-
-bool hasSemMagic(const QString& path)
-{
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly))
-        return false;
-    return f.read(3) == QByteArray("SEM", 3);
-}
 
 QString errorText(const std::exception& e)
 {
@@ -52,23 +45,32 @@ bool MainWindow::openPath(const QString& path)
 
 bool MainWindow::openImage(const QString& path)
 {
-    LoadedImage loaded;
-    try {
-        loaded = ImageIO::load(QFile::encodeName(path).toStdString());
-    } catch (const std::exception& e) {
-        m_lastError = errorText(e);
+    const OpenedImage opened = readImageFile(path);
+    if (!opened.error.isEmpty()) {
+        m_lastError = opened.error;
         return false;
     }
-    setImage(loaded.bgr, QFileInfo(path).fileName());
+    showOpenedImage(opened, path);
+    return true;
+}
+
+void MainWindow::showOpenedImage(const OpenedImage& opened, const QString& path)
+{
+    showImage(opened.bgr, opened.original, QFileInfo(path).fileName());
     m_imagePath = path;
-    for (const std::string& w : loaded.warnings)
+    for (const std::string& w : opened.warnings)
         statusBar()->showMessage(QString::fromStdString(w), 8000);
     addRecent(path);
-    return true;
 }
 
 void MainWindow::setImage(const cv::Mat& bgr, const QString& displayName)
 {
+    showImage(bgr, ImagePyramid(toQImage(bgr)), displayName);
+}
+
+void MainWindow::showImage(const cv::Mat& bgr, const ImagePyramid& original, const QString& displayName)
+{
+    dropPendingOpen();
     ++m_imageGeneration;
     m_edgeJobs->dropPending();
     m_hintJobs->dropPending();
@@ -83,7 +85,7 @@ void MainWindow::setImage(const cv::Mat& bgr, const QString& displayName)
     m_view->clear();
     resetDecodeState();
     m_view->setImageSize(m_size);
-    m_view->setOriginal(toQImage(bgr));
+    m_view->setOriginal(original);
     m_view->setLayer(ImageView::Layer::Original);
     m_view->setSecondLayer(ImageView::Layer::Edges);
     m_view->setSplit(true);
@@ -113,6 +115,7 @@ bool MainWindow::openSem(const QString& path)
         m_lastError = errorText(e);
         return false;
     }
+    dropPendingOpen();
     ++m_imageGeneration;
     m_edgeJobs->dropPending();
     m_hintJobs->dropPending();
@@ -325,11 +328,7 @@ void MainWindow::openInteractively(const QString& path)
 {
     if (!maybeSave())
         return;
-    QApplication::setOverrideCursor(Qt::WaitCursor);
-    const bool ok = openPath(path);
-    QApplication::restoreOverrideCursor();
-    if (!ok)
-        showError(tr("Cannot open file"), m_lastError);
+    startOpen(path, true, {});
 }
 
 void MainWindow::actionOpen()

@@ -158,7 +158,7 @@ bool MainWindow::streamsCurrent() const
 
 bool MainWindow::isBusy() const
 {
-    return m_edgeJobs->isBusy() || m_hintJobs->isBusy() || !streamsCurrent();
+    return isLoading() || m_edgeJobs->isBusy() || m_hintJobs->isBusy() || !streamsCurrent();
 }
 
 void MainWindow::resetStreams()

@@ -1,6 +1,8 @@
 #pragma once
+#include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QObject>
+#include <QThread>
 #include <QTimer>
 #include <algorithm>
 
@@ -31,5 +33,20 @@ private:
     QTimer timer_;
     double maxGapMs_ = 0.0;
 };
+
+// The longest stall (StallProbe) while `running()` holds (or for `maxMs`), processing events
+// every 0.2 ms like an idle event loop would.
+template <typename Running>
+double probeWhile(Running running, qint64 maxMs)
+{
+    const StallProbe probe;
+    QElapsedTimer total;
+    total.start();
+    while (running() && total.elapsed() < maxMs) {
+        QCoreApplication::processEvents();
+        QThread::usleep(200);
+    }
+    return probe.longestStallMs();
+}
 
 }  // namespace sem::ui

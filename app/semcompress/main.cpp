@@ -5,6 +5,7 @@
 #include <QElapsedTimer>
 #include <QMessageBox>
 #include <QSpinBox>
+#include <QStatusBar>
 #include <QThread>
 #include <iostream>
 
@@ -16,6 +17,7 @@
 #if SEM_HAVE_DIFFUSION
 #include "ui/DecodeBench.h"
 #endif
+#include "ui/OpenBench.h"
 #include "ui/SliderBench.h"
 
 namespace {
@@ -61,8 +63,10 @@ int main(int argc, char** argv)
         "bench-decode", "Measure the GUI thread during a decode of a synthetic <width>x<height> image and exit.", "WxH");
     const QCommandLineOption randomModel(
         "write-random-model", "Write an untrained (random) decoder model into <dir> and exit.", "dir");
+    const QCommandLineOption benchOpen(
+        "bench-open", "Measure opening a synthetic <width>x<height> PNG and JPEG file and exit.", "WxH");
     parser.addOptions({screenshot, caption, benchSlider, model, device, steps, decode, hint, fidelity, benchDecode,
-                       randomModel});
+                       randomModel, benchOpen});
     parser.process(app);
 
 #if SEM_HAVE_DIFFUSION
@@ -89,15 +93,19 @@ int main(int argc, char** argv)
     }
 #endif
 
-    if (parser.isSet(benchSlider)) {
-        const QStringList wh = parser.value(benchSlider).split('x');
+    for (const QCommandLineOption* bench : {&benchSlider, &benchOpen}) {
+        if (!parser.isSet(*bench))
+            continue;
+        const QStringList wh = parser.value(*bench).split('x');
         const int w = wh.size() == 2 ? wh[0].toInt() : 0;
         const int h = wh.size() == 2 ? wh[1].toInt() : 0;
         if (w < 16 || h < 16 || w > 16384 || h > 16384) {
-            std::cerr << "--bench-slider: expected WIDTHxHEIGHT with sides in 16..16384.\n";
+            std::cerr << "--" << bench->names().first().toStdString()
+                      << ": expected WIDTHxHEIGHT with sides in 16..16384.\n";
             return 2;
         }
-        return sem::ui::runSliderBench(w, h, 9, std::cout);
+        return bench == &benchSlider ? sem::ui::runSliderBench(w, h, 9, std::cout)
+                                     : sem::ui::runOpenBench(w, h, 5, std::cout);
     }
 
     sem::ui::MainWindow window;
@@ -109,35 +117,53 @@ int main(int argc, char** argv)
         window.decodePanel()->stepsSpin()->setValue(parser.value(steps).toInt());
     if (parser.isSet(fidelity))
         window.decodePanel()->fidelityCheck()->setChecked(true);
-    window.show();
-    // A crash left a working state behind: offer it (not for scripted runs).
-    if (!parser.isSet(screenshot) && sem::ui::MainWindow::hasAutosave()) {
-        const auto answer = QMessageBox::question(
-            &window, QObject::tr("Restore the previous session?"),
-            QObject::tr("SemCompress did not exit cleanly. Restore the image, edge settings and caption you were "
-                        "working on?"));
-        if (answer == QMessageBox::Yes && !window.restoreAutosave())
-            QMessageBox::warning(&window, QObject::tr("Cannot restore"), window.lastError());
-        else if (answer != QMessageBox::Yes)
-            sem::ui::MainWindow::clearAutosave();
-    }
-    const QStringList files = parser.positionalArguments();
-    if (!files.isEmpty() && !window.openPath(files.first())) {
-        if (parser.isSet(screenshot)) {
-            std::cerr << window.lastError().toStdString() << '\n';
-            return 1;
-        }
-        QMessageBox::critical(&window, QObject::tr("Cannot open file"), window.lastError());
-    }
-    if (parser.isSet(caption))
-        window.captionPanel()->setText(parser.value(caption));
+    int hintIndex = -1;
     if (parser.isSet(hint)) {
-        const int index = window.hintPanel()->factorCombo()->findData(parser.value(hint).toInt());
-        if (index < 0) {
+        hintIndex = window.hintPanel()->factorCombo()->findData(parser.value(hint).toInt());
+        if (hintIndex < 0) {
             std::cerr << "--hint: expected 4, 8, 16, 32 or 64.\n";
             return 2;
         }
-        window.hintPanel()->factorCombo()->setCurrentIndex(index);
+    }
+    auto applyOptions = [&window, &parser, &caption, &hint, hintIndex] {
+        if (parser.isSet(caption))
+            window.captionPanel()->setText(parser.value(caption));
+        if (parser.isSet(hint))
+            window.hintPanel()->factorCombo()->setCurrentIndex(hintIndex);
+    };
+    window.show();
+    const QStringList files = parser.positionalArguments();
+    if (parser.isSet(screenshot)) {  // scripted: synchronous, the autosave is left alone
+        if (!files.isEmpty() && !window.openPath(files.first())) {
+            std::cerr << window.lastError().toStdString() << '\n';
+            return 1;
+        }
+        applyOptions();
+    } else {
+        // A session that did not exit cleanly left its working state: offer it. Declining (or
+        // naming a file to open) keeps it under File > Restore Previous Session.
+        const bool crashed = sem::ui::MainWindow::adoptUncleanSession();
+        if (!files.isEmpty()) {
+            if (crashed)
+                window.statusBar()->showMessage(
+                    QObject::tr("The previous session did not exit cleanly: File > Restore Previous Session "
+                                "brings its work back."),
+                    15000);
+            // In the background; the options apply to the opened document.
+            QObject::connect(&window, &sem::ui::MainWindow::documentOpened, &window, applyOptions,
+                             Qt::SingleShotConnection);
+            window.openInteractively(files.first());
+        } else {
+            applyOptions();
+            if (crashed
+                && QMessageBox::question(
+                       &window, QObject::tr("Restore the previous session?"),
+                       QObject::tr("SemCompress did not exit cleanly. Restore the image, edge settings and caption "
+                                   "you were working on?\n\nIf not now, File > Restore Previous Session brings "
+                                   "them back later."))
+                       == QMessageBox::Yes)
+                window.restorePreviousSessionInteractively();
+        }
     }
     if (parser.isSet(screenshot)) {
         if (!waitIdle(window, 60000)) {

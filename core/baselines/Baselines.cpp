@@ -108,10 +108,14 @@ cv::Mat decodeImage(const Bytes& data, BaselineCodec codec, cv::Size expected) {
     return img;
 }
 
+// Thrown inside a search when its stop check says so; atTargetBpps() turns it into fewer results.
+struct SearchStopped {};
+
 // All encodes of one image with one codec, cached so that several targets share them.
 class TargetSearch {
 public:
-    TargetSearch(const cv::Mat& bgr, BaselineCodec codec) : src_(bgr), codec_(codec) {}
+    TargetSearch(const cv::Mat& bgr, BaselineCodec codec, const Baselines::StopCheck& stop)
+        : src_(bgr), codec_(codec), stop_(stop) {}
 
     BaselineResult at(double target) {
         if (!(target > 0.0) || !std::isfinite(target))
@@ -226,7 +230,10 @@ private:
     const Bytes& bytesAt(int f, int q) {
         const std::pair<int, int> key(f, effectiveSetting(codec_, q));
         auto it = bytes_.find(key);
-        if (it == bytes_.end()) it = bytes_.emplace(key, encodeImage(small(f), codec_, q)).first;
+        if (it == bytes_.end()) {
+            if (stop_ && stop_()) throw SearchStopped{};
+            it = bytes_.emplace(key, encodeImage(small(f), codec_, q)).first;
+        }
         sizes_[{f, q}] = it->second.size();
         return it->second;
     }
@@ -263,6 +270,7 @@ private:
 
     const cv::Mat& src_;
     BaselineCodec codec_;
+    const Baselines::StopCheck& stop_;
     std::map<int, cv::Mat> small_;
     std::map<std::pair<int, int>, Bytes> bytes_;         // (factor, effective setting) -> file
     std::map<std::pair<int, int>, std::size_t> sizes_;   // (factor, quality) -> file size
@@ -355,12 +363,20 @@ BaselineResult Baselines::atTargetBpp(const cv::Mat& bgr, BaselineCodec codec, d
 }
 
 std::vector<BaselineResult> Baselines::atTargetBpps(const cv::Mat& bgr, BaselineCodec codec,
-                                                    const std::vector<double>& targetsBpp) {
+                                                    const std::vector<double>& targetsBpp,
+                                                    const StopCheck& stop) {
     checkImage(bgr);
-    TargetSearch search(bgr, codec);
+    TargetSearch search(bgr, codec, stop);
     std::vector<BaselineResult> results;
     results.reserve(targetsBpp.size());
-    for (const double t : targetsBpp) results.push_back(search.at(t));
+    try {
+        for (const double t : targetsBpp) {
+            if (stop && stop()) break;
+            results.push_back(search.at(t));
+        }
+    } catch (const SearchStopped&) {
+        // the target being searched is dropped; the finished ones are returned
+    }
     return results;
 }
 

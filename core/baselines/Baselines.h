@@ -1,5 +1,6 @@
 #pragma once
 #include <cstddef>
+#include <functional>
 #include <optional>
 #include <opencv2/core/mat.hpp>
 #include <string>
@@ -49,10 +50,15 @@ public:
     // runs that search for each factor of downscaleFactors() and returns the factor+quality with
     // the best RGB PSNR; it stops once PSNR fell twice in a row or a factor fits at quality 100.
     static BaselineResult atTargetBpp(const cv::Mat& bgr, BaselineCodec codec, double targetBpp);
+    // Asked before every encode of a search; true stops it (for a sweep the user can cancel).
+    using StopCheck = std::function<bool()>;
     // The same for several targets at once, sharing the encodes between them (for rd sweeps).
-    // Results are in the order of `targetsBpp`.
+    // Results are in the order of `targetsBpp`. When `stop` returns true the search ends before
+    // its next encode and the results of the targets finished so far are returned (fewer than
+    // `targetsBpp`); `stop` runs on the calling thread, so a flag set elsewhere must be atomic.
     static std::vector<BaselineResult> atTargetBpps(const cv::Mat& bgr, BaselineCodec codec,
-                                                    const std::vector<double>& targetsBpp);
+                                                    const std::vector<double>& targetsBpp,
+                                                    const StopCheck& stop = {});
 };
 
 }  // namespace sem

@@ -98,6 +98,34 @@ private slots:
         QCOMPARE(single.quality, rs[0].quality);
     }
 
+    void stopEndsTheSearchBeforeTheNextEncode_data() { addCodecRows(); }
+    void stopEndsTheSearchBeforeTheNextEncode() {
+        QFETCH(sem::BaselineCodec, codec);
+        const std::vector<double> targets = {0.1, 0.3, 1.0, 2.0};
+        // The first target alone: the check is asked before the target and before each encode.
+        int soloCalls = 0;
+        const auto solo = sem::Baselines::atTargetBpps(image_, codec, {targets[0]}, [&] {
+            ++soloCalls;
+            return false;
+        });
+        QCOMPARE(solo.size(), std::size_t(1));
+        QVERIFY(soloCalls >= 2);
+        // All targets, stopping at the first check after the first target's search: that target's
+        // result comes back, and nothing else is searched or encoded.
+        int calls = 0;
+        const auto partial = sem::Baselines::atTargetBpps(image_, codec, targets, [&] { return ++calls > soloCalls; });
+        QCOMPARE(partial.size(), std::size_t(1));
+        QCOMPARE(partial[0].bytes, solo[0].bytes);
+        QCOMPARE(calls, soloCalls + 1);
+        // Stopping before the first encode of the first search: no result, one encode never run.
+        calls = 0;
+        const auto none = sem::Baselines::atTargetBpps(image_, codec, targets, [&] { return ++calls > 1; });
+        QVERIFY(none.empty());
+        QCOMPARE(calls, 2);
+        // Never stopping: every target.
+        QCOMPARE(sem::Baselines::atTargetBpps(image_, codec, targets, [] { return false; }).size(), targets.size());
+    }
+
     void jpegCannotReachTinyTarget() {
         const sem::BaselineResult r = sem::Baselines::atTargetBpp(image_, sem::BaselineCodec::Jpeg, 0.005);
         QVERIFY(!r.reached);
