@@ -9,3 +9,4 @@ cmake --build --preset release -j"$(nproc)"
 # Every parser under libFuzzer (clang, ASan + UBSan) for 10 s each: about a minute in all.
 scripts/fuzz.sh 10
 ctest --preset release -j"$(nproc)"
+scripts/asan-test.sh  # the whole suite again under ASan + UBSan (build/asan, tests/sanitizers/*.supp)

@@ -30,6 +30,7 @@ using sem::ui::SettingsDialog;
 namespace {
 
 const QByteArray kKey = "sk-test-MARKER-8d2f6a0c4e1b9375";
+// (No raw string literal may end in `")"` here: moc 6.4 then finds no class in the file.)
 const QByteArray kKeyCore = "MARKER-8d2f6a0c";  // a partial echo must not survive either
 
 QStringList gMessages;  // every Qt log message of the test
@@ -89,7 +90,7 @@ private slots:
         server.enqueue(FakeHttpServer::response(401, R"({"error":{"message":"Incorrect API key provided: )" + kKey
                                                           + R"(","code":"invalid_api_key"}})"));
         server.enqueue(FakeHttpServer::response(500, R"({"error":{"message":"internal error for )" + kKey + R"("}})"));
-        server.enqueue(FakeHttpServer::response(200, R"({"choices":[{"message":{"content":")" + kKey));
+        server.enqueue(FakeHttpServer::response(200, "{\"choices\":[{\"message\":{\"content\":\"" + kKey));
         server.enqueue(FakeHttpServer::response(200, FakeHttpServer::completion(R"("A striped ball on a floor.")")));
 
         MainWindow w;

@@ -66,15 +66,15 @@ int main(int argc, char** argv)
     const std::string path = argv[2];
     const bool stall = argc == 4;
     try {
-        sem::SemFile sem;
+        sem::SemFile semFile;
         std::map<std::string, sem::diffusion::SafeTensors::Tensor> tensors;
         std::size_t bytes = 0;
         if (mode == "sem") {
-            sem.width = 4000;
-            sem.height = 3000;
-            sem.edges = filler(1u << 20);  // the container does not interpret the streams
-            sem.caption = std::vector<std::uint8_t>{0, 'n', 'e', 'w'};
-            bytes = sem.serialize().size();
+            semFile.width = 4000;
+            semFile.height = 3000;
+            semFile.edges = filler(1u << 20);  // the container does not interpret the streams
+            semFile.caption = std::vector<std::uint8_t>{0, 'n', 'e', 'w'};
+            bytes = semFile.serialize().size();
         } else if (mode == "model") {
             const auto raw = filler(1u << 20);
             std::vector<float> values(raw.size() / 4);
@@ -98,7 +98,7 @@ int main(int argc, char** argv)
                 return 3;
         }
         if (mode == "sem")
-            sem.save(path);
+            semFile.save(path);
         else
             sem::diffusion::SafeTensors::write(path, tensors);
     } catch (const std::exception& e) {

@@ -57,11 +57,11 @@ ChildRun runChild(const QString& mode, const QString& path, bool stall)
     if (!p.waitForStarted(60000))
         return r;
     // Read until the child says it is stuck, or until it ends (the bound only guards a hang).
-    while (!r.output.contains(stall ? "stalled\n" : "saved\n") && p.state() == QProcess::Running)
-        if (p.waitForReadyRead(60000))
-            r.output += p.readAllStandardOutput();
-        else
+    while (!r.output.contains(stall ? "stalled\n" : "saved\n") && p.state() == QProcess::Running) {
+        if (!p.waitForReadyRead(60000))
             break;
+        r.output += p.readAllStandardOutput();
+    }
     r.stalled = r.output.contains("stalled\n");
     if (stall && r.stalled)
         p.kill();  // SIGKILL while the save is in the middle of its write
