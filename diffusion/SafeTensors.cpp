@@ -139,16 +139,25 @@ SafeTensors SafeTensors::parse(std::vector<std::uint8_t> fileBytes) {
             fail("tensor '" + name + "' lacks a valid dtype, shape or data_offsets");
         TensorEntry e;
         e.dtype = parseDType(value["dtype"].get<std::string>(), name);
-        std::uint64_t count = 1;
+        // The product of the non-zero dimensions is bounded too (not only the element count), so
+        // that a zero dimension cannot let a huge one through: every dimension fits an int64 and
+        // elementCount() never overflows.
+        std::uint64_t nonZeroProduct = 1;
+        bool hasZero = false;
         for (const auto& d : value["shape"]) {
             if (!d.is_number_unsigned())
                 fail("tensor '" + name + "' has a negative or non-integer dimension");
             const auto dim = d.get<std::uint64_t>();
-            if (dim != 0 && count > (std::numeric_limits<std::uint64_t>::max() / 16) / dim)
-                fail("tensor '" + name + "' has a shape whose size overflows");
-            count *= dim;
+            if (dim == 0) {
+                hasZero = true;
+            } else {
+                if (nonZeroProduct > (std::numeric_limits<std::uint64_t>::max() / 16) / dim)
+                    fail("tensor '" + name + "' has a shape whose size overflows");
+                nonZeroProduct *= dim;
+            }
             e.shape.push_back(static_cast<std::int64_t>(dim));
         }
+        const std::uint64_t count = hasZero ? 0 : nonZeroProduct;
         for (const auto& o : value["data_offsets"])
             if (!o.is_number_unsigned())
                 fail("tensor '" + name + "' has invalid data_offsets");

@@ -10,3 +10,6 @@ cmake --build --preset release -j"$(nproc)"
 scripts/fuzz.sh 10
 ctest --preset release -j"$(nproc)"
 scripts/package-check.sh
+# The whole suite again under ASan + UBSan (build/asan): opt-in, SEM_ASAN=1, because a from-scratch
+# sanitizer build plus its tests takes longer than CI's 30-minute budget on a 2-core machine (docs/bench/asan.md).
+if [[ "${SEM_ASAN:-0}" == 1 ]]; then scripts/asan-test.sh; fi

@@ -1,4 +1,5 @@
 // Model card JSON, tokenizer, noise schedule and the deterministic Gaussian noise.
+#include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -58,6 +59,16 @@ private slots:
             << QString(base).replace("\"type\": \"pixel-unet\"", "\"type\": \"pixel-unet\", \"hintResidual\": 1")
             << "hintResidual";
         QTest::newRow("wrong type") << QString(base).replace("\"midBlocks\": 2", "\"midBlocks\": \"two\"") << "midBlocks";
+        // Found with fuzz_modelcard (a crafted input; its UBSan build aborts on it): nlohmann's
+        // get<int>() converted any number (1e30 is undefined behaviour, 4294967300 wrapped to the
+        // valid 4, 32.5 was truncated).
+        QTest::newRow("float out of int range") << R"({"format":"semcompress-diffusion","formatVersion":1e30})"
+                                                << "'formatVersion' must be an integer in the range of int";
+        QTest::newRow("integer that wraps to a valid value")
+            << QString(base).replace("\"unshuffle\": 4", "\"unshuffle\": 4294967300") << "'unshuffle' must be an integer";
+        QTest::newRow("fractional channel count")
+            << QString(base).replace(QRegularExpression("\"channels\": \\[\\s*32,"), "\"channels\": [32.5,")
+            << "'channels' must list integers";
     }
 
     void invalidCardsAreRefused() {

@@ -121,6 +121,12 @@ private slots:
         row("extra bytes", makeFile(R"({"t":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}})", eight), "cover");
         row("missing field", makeFile(R"({"t":{"dtype":"F32","shape":[2]}})", eight), "lacks");
         row("bad metadata", makeFile(R"({"__metadata__":{"k":1}})", {}), "__metadata__");
+        // Found with fuzz_safetensors (a crafted input breaking its invariants): a zero dimension let
+        // any later dimension through unchecked, so 2^63 + 1 became a negative int64 in the shape.
+        row("dimension past int64 after a zero",
+            makeFile(R"({"t":{"dtype":"F32","shape":[0,9223372036854775809],"data_offsets":[0,0]}})", {}), "overflows");
+        row("huge dimensions after a zero",
+            makeFile(R"({"t":{"dtype":"F32","shape":[0,4294967296,4294967296],"data_offsets":[0,0]}})", {}), "overflows");
     }
 
     void refusesMalformedFiles() {

@@ -6,6 +6,7 @@
 #include <exception>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 #include <string>
@@ -17,6 +18,8 @@
 #include "core/image/ImageIO.h"
 #include "core/pipeline/Encoder.h"
 #include "core/text/TextCodec.h"
+#include "diffusion/ModelConfig.h"
+#include "diffusion/SafeTensors.h"
 #include "fuzz/FuzzInput.h"
 
 namespace fs = std::filesystem;
@@ -159,6 +162,63 @@ void captionResponseSeeds()
     write(t, "empty_choices", std::string(R"({"choices":[]})"));
 }
 
+
+// Little-endian u64 header length + header text + data bytes: hand-made safetensors files.
+Bytes safetensorsFile(const std::string& header, const Bytes& data)
+{
+    Bytes out;
+    for (int i = 0; i < 8; ++i)
+        out.push_back(static_cast<std::uint8_t>(static_cast<std::uint64_t>(header.size()) >> (8 * i)));
+    out.insert(out.end(), header.begin(), header.end());
+    out.insert(out.end(), data.begin(), data.end());
+    return out;
+}
+
+void safetensorsSeeds()
+{
+    using sem::diffusion::SafeTensors;
+    const char* t = "fuzz_safetensors";
+    std::map<std::string, SafeTensors::Tensor> tensors;
+    tensors["conv.weight"] = {{2, 1, 3, 3}, std::vector<float>(18, 0.25f)};
+    tensors["conv.bias"] = {{2}, {-1.5f, 3.0f}};
+    tensors["scalar"] = {{}, {7.0f}};
+    tensors["empty"] = {{0, 4}, {}};
+    const Bytes f32 = SafeTensors::serialize(tensors, {{"format", "pt"}, {"model_id", "0123abcd"}});
+    write(t, "f32_with_metadata", f32);
+    write(t, "truncated", truncated(f32));
+    write(t, "f32_no_metadata", SafeTensors::serialize({{"w", {{3}, {1.0f, -0.0f, 1e-40f}}}}));
+    // F16 (1.0, -2.0, a subnormal, inf) and BF16 (1.0, -2.0): 2 bytes per element.
+    write(t, "f16_bf16", safetensorsFile(
+        R"({"h":{"dtype":"F16","shape":[2,2],"data_offsets":[0,8]},)"
+        R"("b":{"dtype":"BF16","shape":[2],"data_offsets":[8,12]}})",
+        Bytes{0x00, 0x3c, 0x00, 0xc0, 0x01, 0x00, 0x00, 0x7c, 0x80, 0x3f, 0x00, 0xc0}));
+    write(t, "unsupported_dtype", safetensorsFile(R"({"i":{"dtype":"I64","shape":[1],"data_offsets":[0,8]}})",
+                                                   Bytes(8, 0)));
+    write(t, "header_only", safetensorsFile("{}", {}));
+}
+
+// tests/fuzz/corpus/fuzz_modelcard/shipped_model_json_short_vocabulary is models/default/model.json with
+// its vocabulary cut to 24 words, committed by hand.
+void modelCardSeeds()
+{
+    using sem::diffusion::ModelCard;
+    const char* t = "fuzz_modelcard";
+    ModelCard card;  // the default architecture, a short vocabulary, training info
+    card.vocabulary = {"a", "dog", "on", "the", "grass", "red", "car"};
+    card.training.data = "coco train2017";
+    card.training.command = "semc train --data d --out o";
+    card.training.metrics = {{"psnr", 21.5}, {"loss", 0.0123}};
+    card.training.notes = "seed";
+    write(t, "default_card", card.toJson());
+    ModelCard tiny;
+    tiny.config = sem::diffusion::tinyModelConfig();
+    tiny.config.prediction = sem::diffusion::Prediction::Epsilon;
+    write(t, "tiny_eps_card", tiny.toJson());
+    write(t, "minimal", std::string(R"({"format":"semcompress-diffusion","formatVersion":1,)"
+                                    R"("architecture":{"type":"pixel-unet"},"tokenizer":{"type":"word"}})"));
+    write(t, "not_an_object", std::string("[1,2,3]"));
+}
+
 }  // namespace
 
 int main(int argc, char** argv)
@@ -173,6 +233,8 @@ int main(int argc, char** argv)
         edgeSeeds();
         textSeeds();
         hintSeeds();
+        safetensorsSeeds();
+        modelCardSeeds();
         imageSeeds();
         captionResponseSeeds();
     } catch (const std::exception& e) {
