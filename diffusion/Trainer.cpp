@@ -261,10 +261,11 @@ ValidationResult Trainer::validate(const std::vector<TrainingBatch>& batches, bo
         std::tie(c.text, c.textPooled) = net->text->forward(in.context.text, in.context.textMask);
         const torch::Tensor out = net->unet->forward(xT, torch::full({n}, static_cast<double>(last), xT.options()), c);
         const bool residual = m.options.card.config.hintResidual;
-        const torch::Tensor x0 = fromModelOutput(xT, out.to(torch::kFloat), ab, m.options.card.config.prediction == Prediction::V,
-                                                 residual ? in.hint : torch::Tensor())
-                                     .x0 +
-                                 (residual ? in.hint : torch::zeros_like(in.x0));
+        torch::Tensor x0 = fromModelOutput(xT, out.to(torch::kFloat), ab, m.options.card.config.prediction == Prediction::V,
+                                           residual ? in.hint : torch::Tensor())
+                               .x0;
+        if (residual)
+            x0 = x0 + in.hint;
         // Quantise like a decoded image before measuring.
         const torch::Tensor q = ((x0 + 1.0) * 127.5).round().clamp(0, 255) / 127.5 - 1.0;
         fidelitySum += psnr(q, in.x0).sum().item<double>();

@@ -204,7 +204,9 @@ int EvalCommand::run(const QStringList& args, Io& io)
             const cv::Mat fid = ablate("edges+caption+hint", true, true, true);
             if (!im.caption.empty())
                 ablate("caption only", false, true, false);
-            for (const int factor : {32, 16, 8, 4}) {  // hint alone, bicubic: what the same bits buy without the model
+            const std::vector<int> hintFactors = {32, 16, 8, 4};
+            for (std::size_t k = 0; k < hintFactors.size(); ++k) {  // hint alone, bicubic: what the same bits buy without the model
+                const int factor = hintFactors[k];
                 HintParams hp;
                 hp.factor = factor;
                 const auto payload = HintCodec::encode(im.bgr, hp);
@@ -214,7 +216,7 @@ int EvalCommand::run(const QStringList& args, Io& io)
                 f.hint = payload;
                 const double psnr = metrics::psnr(im.bgr, HintCodec::decodeUpsampled(payload.data(), payload.size(),
                                                                                       im.bgr.cols, im.bgr.rows));
-                add("hint only (bicubic)", static_cast<std::size_t>(factor == 32 ? 0 : factor == 16 ? 1 : factor == 8 ? 2 : 3), 4, f.bpp(), psnr);
+                add("hint only (bicubic)", k, hintFactors.size(), f.bpp(), psnr);
                 record("hint-only", "hint" + std::to_string(factor), f.bpp(), psnr);
                 if (factor == 16) {
                     ablationSum["hint only (bicubic)"].first += f.bpp();
