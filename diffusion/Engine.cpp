@@ -7,6 +7,7 @@
 #include <cinttypes>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <sstream>
 #include <thread>
@@ -59,7 +60,7 @@ std::uint64_t hashOfSerialized(const std::vector<std::uint8_t>& file) {
 
 void install(EngineImpl& impl, ModelCard card, net::DecoderModel model, torch::Device device, std::string id) {
     if (device.is_cpu())
-        at::set_num_threads(static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
+        at::set_num_threads(defaultCpuThreads());
     // CUDA: half-precision weights and activations (sampler state stays float32). A plain cast is
     // used instead of autocast because the C++ autocast API differs between LibTorch 1.13 and 2.x.
     const torch::ScalarType dtype = device.is_cuda() ? torch::kHalf : torch::kFloat;
@@ -157,6 +158,16 @@ void validate(const Conditions& c, const SamplerSettings& s, int timesteps) {
 }
 
 }  // namespace
+
+int defaultCpuThreads() {
+    if (const char* env = std::getenv("OMP_NUM_THREADS")) {
+        char* end = nullptr;
+        const long n = std::strtol(env, &end, 10);
+        if (end != env && *end == '\0' && n > 0 && n <= 1024)
+            return static_cast<int>(n);
+    }
+    return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+}
 
 torch::Device resolveDevice(const std::string& name) {
     if (name == "cpu")

@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
-#include <thread>
 
 #include <torch/torch.h>
 
@@ -152,8 +151,7 @@ Trainer::Trainer(const TrainerOptions& options) : impl_(std::make_unique<Trainer
     options.card.config.validate();
     m.device = resolveDevice(options.device);
     if (m.device.is_cpu())
-        at::set_num_threads(options.threads > 0 ? options.threads
-                                                : static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
+        at::set_num_threads(options.threads > 0 ? options.threads : defaultCpuThreads());
     m.tokenizer = std::make_unique<Tokenizer>(options.card.vocabulary, options.card.config.maxTokens);
     m.schedule = std::make_unique<NoiseSchedule>(options.card.config.timesteps);
     std::vector<float> ab;
