@@ -97,6 +97,8 @@ int TrainCommand::run(const QStringList& args, Io& io)
     parser.addOption({"lr", "Peak learning rate (default 3e-4).", "LR", "0.0003"});
     parser.addOption({"ema", "EMA decay of the exported weights (default 0.999).", "D", "0.999"});
     parser.addOption({"fidelity-fraction", "Share of samples at the last timestep (default 0.35).", "F", "0.35"});
+    parser.addOption({"caption-dropout", "Share of samples trained without their caption (default 0.15).", "P", "0.15"});
+    parser.addOption({"hint-dropout", "Share of samples trained without a hint (default 0.15).", "P", "0.15"});
     parser.addOption({"arch", "Architecture: default, small or tiny (default: default).", "NAME", "default"});
     parser.addOption({"device", "cpu, cuda or auto (default cpu).", "DEV", "cpu"});
     parser.addOption({"threads", "CPU threads (default: all cores).", "N", "0"});
@@ -168,6 +170,8 @@ int TrainCommand::run(const QStringList& args, Io& io)
     training::BatchOptions batchOptions;
     batchOptions.batch = static_cast<int>(Options::toInt(parser, "batch", 1, 1024));
     batchOptions.crop = static_cast<int>(Options::toInt(parser, "crop", 32, 1024));
+    batchOptions.captionDropout = Options::toDouble(parser, "caption-dropout", 0.0, 1.0);
+    batchOptions.hintDropout = Options::toDouble(parser, "hint-dropout", 0.0, 1.0);
 
     diffusion::Trainer trainer(options);
     const fs::path checkpoint = out / "checkpoint.pt";
