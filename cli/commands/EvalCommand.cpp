@@ -5,13 +5,13 @@
 #include <chrono>
 #include <cmath>
 #include <filesystem>
-#include <fstream>
 #include <limits>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 #include <ostream>
+#include <sstream>
 
 #include "cli/Options.h"
 #include "cli/eval/BdMetrics.h"
@@ -19,6 +19,7 @@
 #include "cli/eval/RdPlotImage.h"
 #include "cli/Report.h"
 #include "core/baselines/Baselines.h"
+#include "core/common/AtomicFile.h"
 #include "core/common/Error.h"
 #include "core/image/ImageIO.h"
 #include "core/metrics/Metrics.h"
@@ -135,11 +136,8 @@ int EvalCommand::run(const QStringList& args, Io& io)
     double fidelitySharp = 0, sampledSharp = 0, originalSharp = 0, fidelityPsnr = 0, sampledPsnr = 0;
     int sampledCount = 0;
     nlohmann::json perImage = nlohmann::json::array();
-    std::ofstream csv;
-    if (parser.isSet("csv")) {
-        csv.open(parser.value("csv").toStdString());
-        csv << "image,series,setting,bpp,psnr\n";
-    }
+    std::ostringstream csv;  // written at the end, atomically, like every output
+    csv << "image,series,setting,bpp,psnr\n";
     const auto started = Clock::now();
 
     DecodeRequest fidelity;
@@ -152,8 +150,7 @@ int EvalCommand::run(const QStringList& args, Io& io)
         nlohmann::json rec = {{"image", im.name}, {"width", im.bgr.cols}, {"height", im.bgr.rows}};
         auto record = [&](const std::string& series, const std::string& setting, double bpp, double psnr) {
             rec[series][setting] = {{"bpp", bpp}, {"psnr", psnr}};
-            if (csv.is_open())
-                csv << im.name << "," << series << "," << setting << "," << bpp << "," << psnr << "\n";
+            csv << im.name << "," << series << "," << setting << "," << bpp << "," << psnr << "\n";
         };
         for (std::size_t p = 0; p < points.size(); ++p) {
             EncodeOptions o;
@@ -363,10 +360,12 @@ int EvalCommand::run(const QStringList& args, Io& io)
         const nlohmann::json j = {{"images", images.size()}, {"model_id", decoder.modelId()}, {"curves", curves},
                                   {"bd_0.01_0.05", bd}, {"ablations", abl},
                                   {"sampled", sampledJson}, {"seconds", seconds}, {"per_image", perImage}};
-        std::ofstream f(parser.value("json").toStdString());
-        f << j.dump(1) << "\n";
-        if (!f)
-            throw Error("cannot write '" + parser.value("json").toStdString() + "'.");
+        const std::string text = j.dump(1) + "\n";
+        writeFileAtomic(parser.value("json").toStdString(), std::vector<std::uint8_t>(text.begin(), text.end()));
+    }
+    if (parser.isSet("csv")) {
+        const std::string text = csv.str();
+        writeFileAtomic(parser.value("csv").toStdString(), std::vector<std::uint8_t>(text.begin(), text.end()));
     }
     return kOk;
 }

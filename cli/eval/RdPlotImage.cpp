@@ -2,11 +2,11 @@
 
 #include <algorithm>
 #include <cmath>
-#include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
 #include "cli/Report.h"
 #include "core/common/Error.h"
+#include "core/image/ImageIO.h"
 
 namespace sem::cli {
 
@@ -63,8 +63,7 @@ void drawRdPlot(const std::vector<Series>& series, const std::string& path, cons
         cv::circle(img, {w - right + 30, ly - 4}, 4, c, cv::FILLED, cv::LINE_AA);
         cv::putText(img, series[i].name, {w - right + 52, ly}, font, 0.45, black, 1, cv::LINE_AA);
     }
-    if (!cv::imwrite(path, img))
-        throw Error("cannot write the plot '" + path + "'.");
+    ImageIO::save(path, img);  // atomic; throws sem::Error with the path
 }
 
 
