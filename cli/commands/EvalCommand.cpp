@@ -1,14 +1,10 @@
 #include "cli/commands/EvalCommand.h"
 
 #include <QCommandLineParser>
-#include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <filesystem>
-#include <limits>
 #include <map>
 #include <nlohmann/json.hpp>
-#include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 #include <ostream>
 #include <sstream>
@@ -21,16 +17,12 @@
 #include "core/baselines/Baselines.h"
 #include "core/common/AtomicFile.h"
 #include "core/common/Error.h"
-#include "core/image/ImageIO.h"
 #include "core/metrics/Metrics.h"
 #include "core/pipeline/Decoder.h"
 #include "core/pipeline/Encoder.h"
-#include "core/training/ShardReader.h"
-#include "core/training/ShardWriter.h"
 
 namespace sem::cli {
 
-namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
 namespace {

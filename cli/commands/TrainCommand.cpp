@@ -148,7 +148,7 @@ int TrainCommand::run(const QStringList& args, Io& io)
         const diffusion::ModelCard start = diffusion::ModelCard::load((init / "model.json").string());
         options.card.config = start.config;
         options.card.vocabulary = start.vocabulary;
-        options.initWeights = (init / "model.safetensors").string();
+        options.initWeights = init.string();  // the trainer reads its model.safetensors
         // A model that was not trained as a residual starts, as a residual, from the plain hint.
         options.zeroOutputLayer = parser.isSet("residual") && !start.config.hintResidual;
     } else {
