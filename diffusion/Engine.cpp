@@ -305,6 +305,21 @@ ImageRgb Engine::decode(const Conditions& conditions, const SamplerSettings& set
             return t;
         return F::pad(t, F::PadFuncOptions({0, paddedW - width, 0, paddedH - height}).mode(torch::kReplicate));
     };
+    // No hint and a model with a caption prior: the layout the caption's words predict (the mean
+    // layout without a caption) stands in for the hint, bilinearly upsampled.
+    const bool priorHint = !conditions.hint && !impl.model->prior.is_empty();
+    if (priorHint) {
+        const std::vector<std::int64_t> tokens = impl.tokenizer->encode(conditions.caption);
+        const torch::Tensor ids = torch::tensor(tokens, torch::kLong).unsqueeze(0).to(impl.device);
+        const torch::Tensor layout =
+            impl.model->prior->forward(ids, torch::ones_like(ids, torch::TensorOptions().dtype(torch::kBool))).first;
+        const torch::Tensor up = F::interpolate(layout.to(torch::kCPU, torch::kFloat),
+                                                F::InterpolateFuncOptions()
+                                                    .size(std::vector<std::int64_t>{height, width})
+                                                    .mode(torch::kBilinear)
+                                                    .align_corners(false));
+        hint = torch::cat({up.clamp(-1.0, 1.0), torch::ones({1, 1, height, width})}, 1);
+    }
     const torch::Tensor condFull = pad(torch::cat({edges, hint}, 1)).to(onDevice);
     // Classifier-free guidance: the unconditional pass drops caption and hint and keeps the edges. A
     // hint-residual model denoises x0 - hint, so both passes must see the same hint: it drops the caption only.
@@ -312,7 +327,7 @@ ImageRgb Engine::decode(const Conditions& conditions, const SamplerSettings& set
         cfg.hintResidual ? condFull
                          : torch::cat({condFull.narrow(1, 0, 1), torch::zeros_like(condFull.narrow(1, 1, 4))}, 1);
     torch::Tensor base;  // the hint a hint-residual model's output is added to (undefined: none)
-    if (cfg.hintResidual && conditions.hint)
+    if (cfg.hintResidual && (conditions.hint || priorHint))
         base = condFull.narrow(1, 1, 3).to(torch::kFloat);
     auto withBase = [&](const torch::Tensor& x0) { return base.defined() ? (x0 + base).clamp(-1.0, 1.0) : x0; };
     const float g = settings.guidance;

@@ -102,6 +102,8 @@ void ModelConfig::validate() const {
     require(textLayers >= 0 && textLayers <= 16, "textLayers must be in 0..16");
     require(maxTokens >= 1 && maxTokens <= 1024, "maxTokens must be in 1..1024");
     require(timesteps >= 2 && timesteps <= 100000, "timesteps must be in 2..100000");
+    require(captionPriorGrid == 0 || (captionPriorGrid >= 1 && captionPriorGrid <= 16),
+            "captionPrior must be 0 (none) or a grid side in 1..16");
 }
 
 std::string ModelCard::toJson() const {
@@ -124,6 +126,8 @@ std::string ModelCard::toJson() const {
     };
     if (config.hintResidual)  // written only when set: older cards stay byte-identical
         card["architecture"]["hintResidual"] = true;
+    if (config.captionPriorGrid > 0)
+        card["architecture"]["captionPrior"] = config.captionPriorGrid;
     card["tokenizer"] = {{"type", "word"}, {"maxTokens", config.maxTokens}, {"vocabulary", vocabulary}};
     card["prediction"] = config.prediction == Prediction::V ? "v" : "eps";
     card["schedule"] = {{"type", "cosine"}, {"timesteps", config.timesteps}};
@@ -163,6 +167,7 @@ ModelCard ModelCard::fromJson(const std::string& text) {
     c.textLayers = field<int>(arch, "textLayers", c.textLayers);
     c.textHeads = field<int>(arch, "textHeads", c.textHeads);
     c.hintResidual = field<bool>(arch, "hintResidual", c.hintResidual);
+    c.captionPriorGrid = field<int>(arch, "captionPrior", c.captionPriorGrid);
 
     const json tok = field<json>(card, "tokenizer", json::object());
     require(tok.is_object() && field<std::string>(tok, "type", "") == "word",

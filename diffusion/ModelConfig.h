@@ -32,6 +32,10 @@ struct ModelConfig {
     // has none) and the decoder adds the hint back, so a network that outputs nothing reproduces the
     // bicubic hint and training only has to learn the detail. Guidance then drops the caption only.
     bool hintResidual = false;
+    // Caption prior: 0 = none, else a G x G colour layout predicted from the caption's words (a
+    // linear bag-of-words model, tensors "prior.*"). A file without a hint is decoded with that
+    // layout (the mean layout when it has no caption), bilinearly upsampled, in place of the hint.
+    int captionPriorGrid = 0;
 
     // Total downsampling factor of the network: inputs are padded to a multiple of it.
     int downsampling() const;

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "diffusion/DiffusionError.h"
+#include "diffusion/Tokenizer.h"
 
 namespace sem::diffusion::net {
 
@@ -213,10 +214,25 @@ torch::Tensor UNetImpl::forward(const torch::Tensor& x, const torch::Tensor& t, 
     return torch::pixel_shuffle(outConv(torch::silu(outNorm(h))), config.unshuffle);
 }
 
+CaptionPriorImpl::CaptionPriorImpl(std::int64_t vocabularySize, int grid_) : grid(grid_) {
+    words = register_parameter("words", torch::zeros({vocabularySize, 3 * grid * grid}));
+    bias = register_parameter("bias", torch::zeros({3 * grid * grid}));
+}
+
+std::pair<torch::Tensor, torch::Tensor> CaptionPriorImpl::forward(const torch::Tensor& ids, const torch::Tensor& mask) {
+    const torch::Tensor known = mask.logical_and(ids.ge(Tokenizer::kReserved)).to(words.scalar_type());  // [B, L]
+    const torch::Tensor count = known.sum(1);                                                          // [B]
+    const torch::Tensor rows = F::embedding(ids, words) * known.unsqueeze(-1);                         // [B, L, 3GG]
+    const torch::Tensor mean = rows.sum(1) / count.clamp_min(1).unsqueeze(-1);
+    return {(mean + bias).view({ids.size(0), 3, grid, grid}), count};
+}
+
 DecoderModelImpl::DecoderModelImpl(const ModelConfig& config, std::int64_t vocabularySize) {
     config.validate();
     text = register_module("text", TextEncoder(config, vocabularySize));
     unet = register_module("unet", UNet(config));
+    if (config.captionPriorGrid > 0)
+        prior = register_module("prior", CaptionPrior(vocabularySize, config.captionPriorGrid));
 }
 
 // Float32 copies of all parameters, keyed by name (the order safetensors files are written in).

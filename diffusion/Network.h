@@ -74,11 +74,23 @@ struct UNetImpl : torch::nn::Module {
 };
 TORCH_MODULE(UNet);
 
-// The whole decoder: parameter names are "text.*" and "unet.*".
+// Caption -> G x G colour layout: the mean of the rows of `words` of the caption's known tokens
+// (ids >= Tokenizer::kReserved) plus `bias`, in the model's pixel range (-1..1, RGB planes).
+struct CaptionPriorImpl : torch::nn::Module {
+    CaptionPriorImpl(std::int64_t vocabularySize, int grid);
+    // ids, mask [B, L] -> layouts [B, 3, G, G] and the count of known tokens per caption [B].
+    std::pair<torch::Tensor, torch::Tensor> forward(const torch::Tensor& ids, const torch::Tensor& mask);
+    int grid = 0;
+    torch::Tensor words, bias;  // [vocabularySize, 3 * G * G], [3 * G * G]
+};
+TORCH_MODULE(CaptionPrior);
+
+// The whole decoder: parameter names are "text.*", "unet.*" and, with a caption prior, "prior.*".
 struct DecoderModelImpl : torch::nn::Module {
     DecoderModelImpl(const ModelConfig& config, std::int64_t vocabularySize);
     TextEncoder text{nullptr};
     UNet unet{nullptr};
+    CaptionPrior prior{nullptr};  // empty when config.captionPriorGrid == 0
 };
 TORCH_MODULE(DecoderModel);
 

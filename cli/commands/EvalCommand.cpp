@@ -12,6 +12,7 @@
 #include "cli/Options.h"
 #include "cli/eval/BdMetrics.h"
 #include "cli/eval/EvalImages.h"
+#include "cli/eval/OperatingPoint.h"
 #include "cli/eval/RdPlotImage.h"
 #include "cli/Report.h"
 #include "core/baselines/Baselines.h"
@@ -26,12 +27,6 @@ namespace sem::cli {
 using Clock = std::chrono::steady_clock;
 
 namespace {
-
-// A short ASCII name for file paths and tables.
-std::string label(int scale, int hint, bool caption)
-{
-    return "edges1/" + std::to_string(scale) + (hint ? "+hint" + std::to_string(hint) : "") + (caption ? "+caption" : "");
-}
 
 double sharpness(const cv::Mat& bgr)
 {
@@ -63,8 +58,11 @@ int EvalCommand::run(const QStringList& args, Io& io)
     parser.addOption({"json", "Write the full results as JSON.", "FILE"});
     parser.addOption({"csv", "Write per-image results as CSV.", "FILE"});
     parser.addOption({"plot", "Write the bpp-PSNR plot (PNG).", "FILE"});
-    parser.addOption({"points", "Operating points SCALE:HINT (edge scale 1/SCALE, hint factor), comma-separated\n"
-                                "(default 8:32,8:16,4:16,8:8,4:8,8:4,4:4).", "LIST", "8:32,8:16,4:16,8:8,4:8,8:4,4:4"});
+    parser.addOption({"points", "Operating points SCALE:HINT[:HIGH[:MINLEN]], comma-separated: edge scale\n"
+                                "1/SCALE (0 = no edges, the model redraws from the hint alone), hint factor,\n"
+                                "Canny high threshold (low = HIGH/2; default 100/200), minimum edge fragment\n"
+                                "length in pixels (default 8:32,8:16,4:16,8:8,4:8,8:4,4:4).",
+                      "LIST", "8:32,8:16,4:16,8:8,4:8,8:4,4:4"});
     if (!Options::parse(parser, "eval", args, io))
         return kOk;
     const std::string dir = Options::positional(parser, 1, "a prepared data folder or an image folder")[0].toStdString();
@@ -90,20 +88,8 @@ int EvalCommand::run(const QStringList& args, Io& io)
     io.err << "evaluating " << images.size() << " images with model " << decoder.modelId() << " on "
            << decoder.deviceName() << "\n";
 
-    // Operating points of the semantic codec (edge scale, hint factor), with and without caption.
-    std::vector<std::pair<int, int>> points;
-    for (const QString& item : parser.value("points").split(',', Qt::SkipEmptyParts)) {
-        const QStringList parts = item.trimmed().split(':');
-        bool okScale = false, okHint = false;
-        const int scale = parts.size() == 2 ? parts[0].toInt(&okScale) : 0;
-        const int hint = parts.size() == 2 ? parts[1].toInt(&okHint) : 0;
-        if (!okScale || !okHint || (scale != 1 && scale != 2 && scale != 4 && scale != 8) ||
-            (hint != 4 && hint != 8 && hint != 16 && hint != 32 && hint != 64))
-            throw Error("--points: '" + item.toStdString() + "' is not SCALE:HINT with SCALE 1, 2, 4 or 8 and HINT 4, 8, 16, 32 or 64.");
-        points.emplace_back(scale, hint);
-    }
-    if (points.empty())
-        throw Error("--points: no operating points.");
+    // Operating points of the semantic codec, each with and without caption.
+    const std::vector<OperatingPoint> points = parseOperatingPoints(parser.value("points").toStdString());
     const std::vector<double> targets = {0.01, 0.015, 0.02, 0.03, 0.05, 0.08};
     // Ablations at edges 1/4 and hint 1/16: chunks dropped from the same file.
     const std::vector<std::string> ablations = {"edges only", "edges+caption", "edges+hint", "edges+caption+hint",
@@ -146,19 +132,20 @@ int EvalCommand::run(const QStringList& args, Io& io)
         };
         for (std::size_t p = 0; p < points.size(); ++p) {
             EncodeOptions o;
-            o.canny.scaleDenominator = points[p].first;
-            o.hint.factor = points[p].second;
+            points[p].apply(o);
             o.caption = im.caption;
             o.writeMetadata = false;
             o.modelId = decoder.modelId32();
             SemFile file = Encoder::encode(im.bgr, o).file;
+            if (!points[p].hasEdges())
+                file.edges.reset();
             const double psnr = metrics::psnr(im.bgr, decoder.decode(file, fidelity).image);
             add("semantic (fidelity)", p, points.size(), file.bpp(), psnr);
-            record("semantic", label(points[p].first, points[p].second, true), file.bpp(), psnr);
+            record("semantic", points[p].label(true), file.bpp(), psnr);
             file.caption.reset();
             const double psnrNoCaption = metrics::psnr(im.bgr, decoder.decode(file, fidelity).image);
             add("semantic, no caption", p, points.size(), file.bpp(), psnrNoCaption);
-            record("semantic", label(points[p].first, points[p].second, false), file.bpp(), psnrNoCaption);
+            record("semantic", points[p].label(false), file.bpp(), psnrNoCaption);
         }
         {
             EncodeOptions o;

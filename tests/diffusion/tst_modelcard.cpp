@@ -43,6 +43,10 @@ private slots:
         card.config.hintResidual = true;
         card.save(path);
         QVERIFY(ModelCard::load(path).config.hintResidual);
+        QVERIFY(card.toJson().find("captionPrior") == std::string::npos);
+        card.config.captionPriorGrid = 4;
+        card.save(path);
+        QCOMPARE(ModelCard::load(path).config.captionPriorGrid, 4);
     }
 
     void invalidCardsAreRefused_data() {
@@ -58,6 +62,12 @@ private slots:
         QTest::newRow("residual not bool")
             << QString(base).replace("\"type\": \"pixel-unet\"", "\"type\": \"pixel-unet\", \"hintResidual\": 1")
             << "hintResidual";
+        QTest::newRow("caption prior grid too large")
+            << QString(base).replace("\"type\": \"pixel-unet\"", "\"type\": \"pixel-unet\", \"captionPrior\": 17")
+            << "captionPrior";
+        QTest::newRow("negative caption prior grid")
+            << QString(base).replace("\"type\": \"pixel-unet\"", "\"type\": \"pixel-unet\", \"captionPrior\": -1")
+            << "captionPrior";
         QTest::newRow("wrong type") << QString(base).replace("\"midBlocks\": 2", "\"midBlocks\": \"two\"") << "midBlocks";
         // Found with fuzz_modelcard (a crafted input; its UBSan build aborts on it): nlohmann's
         // get<int>() converted any number (1e30 is undefined behaviour, 4294967300 wrapped to the

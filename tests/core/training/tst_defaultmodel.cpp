@@ -1,5 +1,6 @@
 // Regression test of the shipped model (models/default): a fidelity decode of a synthetic fixture
-// must beat the hint-only bicubic reconstruction of the same file's hint.
+// must beat the hint-only bicubic reconstruction of the same file's hint, and without a hint its
+// caption prior must take tone and colour from the caption's words.
 #include <QtTest>
 
 #include <opencv2/imgproc.hpp>
@@ -47,6 +48,38 @@ private slots:
             image, sem::HintCodec::decodeUpsampled(file.hint->data(), file.hint->size(), image.cols, image.rows));
         qInfo("fidelity decode %.3f dB, hint-only bicubic %.3f dB", model, hintOnly);
         QVERIFY2(model > hintOnly, qPrintable(QString("model %1 dB, hint only %2 dB").arg(model).arg(hintOnly)));
+    }
+
+    void captionSetsToneWithoutHint_data() {
+        QTest::addColumn<QString>("brighter");
+        QTest::addColumn<QString>("darker");
+        QTest::addColumn<int>("channel");  // BGR channel compared, -1 = mean of all
+        QTest::newRow("snow vs night") << "a person skiing down a snowy white slope" << "a dark street at night" << -1;
+        QTest::newRow("grass is green") << "a dog running on the green grass" << "a dog running on the red carpet" << 1;
+        QTest::newRow("sea is blue") << "a boat on the blue ocean under a blue sky" << "a man in a red shirt by a brown wall" << 0;
+    }
+
+    void captionSetsToneWithoutHint() {
+        QFETCH(QString, brighter);
+        QFETCH(QString, darker);
+        QFETCH(int, channel);
+        sem::Decoder decoder(SEM_SOURCE_DIR "/models/default", "cpu");
+        sem::EncodeOptions o;
+        o.canny.scaleDenominator = 4;
+        o.hint.factor = 0;
+        o.writeMetadata = false;
+        o.modelId = decoder.modelId32();
+        sem::DecodeRequest request;
+        request.fidelity = true;
+        request.guidance = 1.0f;
+        auto meanOf = [&](const QString& caption) {
+            o.caption = caption.toStdString();
+            const cv::Scalar m = cv::mean(decoder.decode(sem::Encoder::encode(fixture(), o).file, request).image);
+            return channel < 0 ? (m[0] + m[1] + m[2]) / 3 : m[channel];
+        };
+        const double a = meanOf(brighter), b = meanOf(darker);
+        qInfo("%.1f vs %.1f", a, b);
+        QVERIFY2(a > b + 5, qPrintable(QString("%1 vs %2").arg(a).arg(b)));
     }
 };
 

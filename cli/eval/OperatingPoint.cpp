@@ -1,0 +1,86 @@
+#include "cli/eval/OperatingPoint.h"
+
+#include <cstdlib>
+#include <sstream>
+
+#include "core/common/Error.h"
+#include "core/pipeline/Encoder.h"
+
+namespace sem::cli {
+
+namespace {
+
+// A whole non-negative decimal number, or -1.
+long parseCount(const std::string& s)
+{
+    if (s.empty() || s.size() > 6 || s.find_first_not_of("0123456789") != std::string::npos)
+        return -1;
+    return std::strtol(s.c_str(), nullptr, 10);
+}
+
+}  // namespace
+
+std::string OperatingPoint::label(bool caption) const
+{
+    std::string s = scale ? "edges1/" + std::to_string(scale) + "+hint" + std::to_string(hint)
+                          : "hint" + std::to_string(hint) + "+model";
+    if (scale && high > 0)
+        s += "+t" + std::to_string(static_cast<int>(high));
+    if (scale && minLength > 0)
+        s += "+m" + std::to_string(minLength);
+    return s + (caption ? "+caption" : "");
+}
+
+void OperatingPoint::apply(EncodeOptions& o) const
+{
+    o.canny.scaleDenominator = scale ? scale : 8;
+    if (high > 0) {
+        o.canny.autoThresholds = false;
+        o.canny.high = high;
+        o.canny.low = high / 2;
+    }
+    o.canny.minLength = minLength;
+    o.hint.factor = hint;
+}
+
+std::vector<OperatingPoint> parseOperatingPoints(const std::string& list)
+{
+    std::vector<OperatingPoint> points;
+    std::stringstream items(list);
+    std::string item;
+    while (std::getline(items, item, ',')) {
+        const auto first = item.find_first_not_of(' ');
+        if (first == std::string::npos)
+            continue;
+        item = item.substr(first, item.find_last_not_of(' ') - first + 1);
+        std::vector<long> f;
+        std::stringstream parts(item);
+        std::string part;
+        while (std::getline(parts, part, ':'))
+            f.push_back(parseCount(part));
+        const bool shapeOk = (f.size() >= 2 && f.size() <= 4 && item.back() != ':');
+        bool ok = shapeOk;
+        for (long v : f)
+            ok = ok && v >= 0;
+        ok = ok && (f[0] == 0 || f[0] == 1 || f[0] == 2 || f[0] == 4 || f[0] == 8);
+        ok = ok && (f[1] == 4 || f[1] == 8 || f[1] == 16 || f[1] == 32 || f[1] == 64);
+        ok = ok && (f.size() < 3 || (f[2] >= 1 && f[2] <= 1000));
+        ok = ok && (f.size() < 4 || f[3] <= 100000);
+        if (!ok)
+            throw Error("--points: '" + item + "' is not SCALE:HINT[:HIGH[:MINLEN]] with SCALE 0 (no edges), 1, 2, 4 or 8, "
+                        "HINT 4, 8, 16, 32 or 64, HIGH 1..1000 and MINLEN 0..100000.");
+        OperatingPoint p;
+        p.scale = static_cast<int>(f[0]);
+        p.hint = static_cast<int>(f[1]);
+        if (f.size() >= 3)
+            p.high = static_cast<double>(f[2]);
+        if (f.size() >= 4)
+            p.minLength = static_cast<int>(f[3]);
+        points.push_back(p);
+    }
+    if (points.empty())
+        throw Error("--points: no operating points.");
+    return points;
+}
+
+}  // namespace sem::cli

@@ -1,0 +1,47 @@
+#include "cli/train/CaptionPriorTraining.h"
+
+#include <opencv2/core.hpp>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include "core/training/ShardReader.h"
+
+namespace sem::cli {
+
+std::vector<float> CaptionPriorTraining::layoutOf(const std::vector<std::uint8_t>& encodedImage, int grid, bool mirror)
+{
+    const cv::Mat image = cv::imdecode(encodedImage, cv::IMREAD_COLOR);
+    if (image.empty() || grid < 1)
+        return {};
+    cv::Mat small;
+    cv::resize(image, small, cv::Size(grid, grid), 0, 0, cv::INTER_AREA);
+    if (mirror)
+        cv::flip(small, small, 1);
+    std::vector<float> layout(static_cast<std::size_t>(3 * grid * grid));
+    for (int y = 0; y < grid; ++y)
+        for (int x = 0; x < grid; ++x)
+            for (int c = 0; c < 3; ++c)  // BGR pixels -> RGB planes
+                layout[static_cast<std::size_t>((c * grid + y) * grid + x)] =
+                    static_cast<float>(small.at<cv::Vec3b>(y, x)[2 - c]) / 127.5f - 1.0f;
+    return layout;
+}
+
+std::vector<diffusion::CaptionLayoutSample> CaptionPriorTraining::samples(
+    const std::vector<const training::ShardRecord*>& records, int grid)
+{
+    std::vector<diffusion::CaptionLayoutSample> out;
+    for (const training::ShardRecord* r : records) {
+        if (r->captions.empty())
+            continue;
+        for (const bool mirror : {false, true}) {
+            const std::vector<float> layout = layoutOf(r->jpeg, grid, mirror);
+            if (layout.empty())
+                continue;
+            for (const std::string& caption : r->captions)
+                out.push_back({caption, layout});
+        }
+    }
+    return out;
+}
+
+}  // namespace sem::cli

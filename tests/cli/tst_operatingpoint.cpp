@@ -1,0 +1,76 @@
+// `semc eval --points`: SCALE:HINT[:HIGH[:MINLEN]] parsing, labels and the encoder settings.
+#include <QtTest>
+
+#include "cli/eval/OperatingPoint.h"
+#include "core/common/Error.h"
+#include "core/pipeline/Encoder.h"
+
+using namespace sem;
+using namespace sem::cli;
+
+class TestOperatingPoint : public QObject {
+    Q_OBJECT
+private slots:
+    void parsesEveryForm() {
+        const auto points = parseOperatingPoints("8:32, 4:16:300 ,0:8,2:4:150:12");
+        QCOMPARE(points.size(), std::size_t(4));
+        QCOMPARE(points[0].scale, 8);
+        QCOMPARE(points[0].hint, 32);
+        QCOMPARE(points[0].high, 0.0);
+        QCOMPARE(points[0].minLength, 0);
+        QCOMPARE(points[1].high, 300.0);
+        QVERIFY(!points[2].hasEdges());
+        QCOMPARE(points[3].minLength, 12);
+        QCOMPARE(points[0].label(false), std::string("edges1/8+hint32"));
+        QCOMPARE(points[1].label(true), std::string("edges1/4+hint16+t300+caption"));
+        QCOMPARE(points[2].label(false), std::string("hint8+model"));
+        QCOMPARE(points[3].label(false), std::string("edges1/2+hint4+t150+m12"));
+    }
+
+    void appliesToTheEncoderOptions() {
+        EncodeOptions o;
+        const double defaultLow = o.canny.low, defaultHigh = o.canny.high;
+        parseOperatingPoints("8:32")[0].apply(o);
+        QCOMPARE(o.canny.scaleDenominator, 8);
+        QCOMPARE(o.hint.factor, 32);
+        QCOMPARE(o.canny.low, defaultLow);
+        QCOMPARE(o.canny.high, defaultHigh);
+        parseOperatingPoints("2:4:300:7")[0].apply(o);
+        QCOMPARE(o.canny.scaleDenominator, 2);
+        QCOMPARE(o.canny.high, 300.0);
+        QCOMPARE(o.canny.low, 150.0);
+        QVERIFY(!o.canny.autoThresholds);
+        QCOMPARE(o.canny.minLength, 7);
+        o.canny.validate();
+    }
+
+    void refusesBadItems_data() {
+        QTest::addColumn<QString>("list");
+        QTest::newRow("empty") << "";
+        QTest::newRow("only commas") << " , ,";
+        QTest::newRow("one field") << "8";
+        QTest::newRow("five fields") << "8:32:200:4:1";
+        QTest::newRow("bad scale") << "3:16";
+        QTest::newRow("bad hint") << "4:12";
+        QTest::newRow("zero threshold") << "4:16:0";
+        QTest::newRow("huge threshold") << "4:16:5000";
+        QTest::newRow("negative") << "4:-16";
+        QTest::newRow("trailing colon") << "4:16:";
+        QTest::newRow("empty field") << "4::16";
+        QTest::newRow("not a number") << "4:sixteen";
+        QTest::newRow("overflow") << "4:16:200:99999999999999999999";
+    }
+
+    void refusesBadItems() {
+        QFETCH(QString, list);
+        try {
+            parseOperatingPoints(list.toStdString());
+            QFAIL("accepted");
+        } catch (const Error& e) {
+            QVERIFY2(QString(e.what()).startsWith("--points: "), e.what());
+        }
+    }
+};
+
+QTEST_APPLESS_MAIN(TestOperatingPoint)
+#include "tst_operatingpoint.moc"
