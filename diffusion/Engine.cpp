@@ -424,7 +424,6 @@ ImageRgb Engine::decode(const Conditions& conditions, const SamplerSettings& set
         return sum / weight;
     };
 
-    const bool vPrediction = cfg.prediction == Prediction::V;
     GaussianNoise rng(settings.seed);
     auto noise = [&](const torch::Tensor& like) {
         std::vector<float> values = rng.next(static_cast<std::size_t>(like.numel()));
@@ -432,7 +431,7 @@ ImageRgb Engine::decode(const Conditions& conditions, const SamplerSettings& set
     };
     const torch::Tensor xT = noise(torch::empty({1, 3, paddedH, paddedW}, torch::TensorOptions().device(impl.device)));
     auto denoise = [&](const torch::Tensor& x, int t) {
-        return fromModelOutput(x, evaluate(x, t), impl.schedule->alphaBar(t), vPrediction, base);
+        return fromModelOutput(x, evaluate(x, t), impl.schedule->alphaBar(t), cfg.prediction, base);
     };
     auto hook = [&](int step, int total, const torch::Tensor& x0) {
         if (!callback)

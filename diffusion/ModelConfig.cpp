@@ -129,7 +129,7 @@ std::string ModelCard::toJson() const {
     if (config.captionPriorGrid > 0)
         card["architecture"]["captionPrior"] = config.captionPriorGrid;
     card["tokenizer"] = {{"type", "word"}, {"maxTokens", config.maxTokens}, {"vocabulary", vocabulary}};
-    card["prediction"] = config.prediction == Prediction::V ? "v" : "eps";
+    card["prediction"] = config.prediction == Prediction::V ? "v" : config.prediction == Prediction::X0 ? "x0" : "eps";
     card["schedule"] = {{"type", "cosine"}, {"timesteps", config.timesteps}};
     card["training"] = {{"data", training.data},
                         {"command", training.command},
@@ -177,8 +177,9 @@ ModelCard ModelCard::fromJson(const std::string& text) {
     require(result.vocabulary.size() <= 1000000, "the vocabulary has more than 1000000 words");
 
     const auto prediction = field<std::string>(card, "prediction", "eps");
-    require(prediction == "eps" || prediction == "v", "'prediction' must be \"eps\" or \"v\"");
-    c.prediction = prediction == "v" ? Prediction::V : Prediction::Epsilon;
+    require(prediction == "eps" || prediction == "v" || prediction == "x0",
+            "'prediction' must be \"eps\", \"v\" or \"x0\"");
+    c.prediction = prediction == "v" ? Prediction::V : prediction == "x0" ? Prediction::X0 : Prediction::Epsilon;
     const json schedule = field<json>(card, "schedule", json::object());
     require(schedule.is_object() && field<std::string>(schedule, "type", "cosine") == "cosine",
             "the only supported schedule is \"cosine\"");

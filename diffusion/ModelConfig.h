@@ -6,7 +6,10 @@
 
 namespace sem::diffusion {
 
-enum class Prediction { Epsilon, V };
+// What the network outputs: the noise, v = sqrt(abar) eps - sqrt(1 - abar) x0, or x0 itself. With x0
+// the sampler derives the noise from x_t, so a network that cannot reproduce its input's noise at
+// full resolution still samples without leaking it (docs/RESULTS.md, "Fidelity vs sampled").
+enum class Prediction { Epsilon, V, X0 };
 
 // Architecture hyper-parameters of the conditional pixel-space U-Net and its text encoder.
 struct ModelConfig {

@@ -5,11 +5,13 @@
 
 namespace sem::diffusion {
 
-Denoised fromModelOutput(const torch::Tensor& x, const torch::Tensor& output, double alphaBar, bool vPrediction,
+Denoised fromModelOutput(const torch::Tensor& x, const torch::Tensor& output, double alphaBar, Prediction prediction,
                          const torch::Tensor& base) {
     const double a = std::sqrt(alphaBar);
     const double s = std::sqrt(std::max(1.0 - alphaBar, 1e-12));
-    torch::Tensor x0 = vPrediction ? x * a - output * s : (x - output * s) / std::max(a, 1e-12);
+    torch::Tensor x0 = prediction == Prediction::V    ? x * a - output * s
+                       : prediction == Prediction::X0 ? output
+                                                      : (x - output * s) / std::max(a, 1e-12);
     x0 = base.defined() ? torch::minimum(torch::maximum(x0, -1.0 - base), 1.0 - base) : x0.clamp(-1.0, 1.0);
     return {x0, (x - x0 * a) / s};
 }

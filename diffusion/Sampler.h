@@ -27,9 +27,10 @@ torch::Tensor runSampler(const NoiseSchedule& schedule, SamplerKind kind, int st
                          torch::Tensor xT, const Denoiser& denoise, const NoiseSource& noise,
                          const StepHook& hook);
 
-// The x0 / eps pair from a raw network output (eps or v prediction) at alphaBar. x0 is clipped so
-// that base + x0 lies in [-1, 1]; base is the hint of a hint-residual model, undefined (= zero) else.
-Denoised fromModelOutput(const torch::Tensor& x, const torch::Tensor& output, double alphaBar, bool vPrediction,
+// The x0 / eps pair from a raw network output (eps, v or x0 prediction) at alphaBar. x0 is clipped
+// so that base + x0 lies in [-1, 1]; base is the hint of a hint-residual model, undefined (= zero)
+// else. eps is always the noise consistent with the clipped x0 and x.
+Denoised fromModelOutput(const torch::Tensor& x, const torch::Tensor& output, double alphaBar, Prediction prediction,
                          const torch::Tensor& base = {});
 
 }  // namespace sem::diffusion

@@ -141,7 +141,8 @@ torch::Tensor TrainerImpl::loss(const Inputs& in) {
     net::Context c = in.context;
     std::tie(c.text, c.textPooled) = model->text->forward(in.context.text, in.context.textMask);
     const torch::Tensor out = model->unet->forward(xt, t.to(torch::kFloat), c);
-    const torch::Tensor target = options.card.config.prediction == Prediction::V ? a * eps - s * x0 : eps;
+    const Prediction prediction = options.card.config.prediction;
+    const torch::Tensor target = prediction == Prediction::V ? a * eps - s * x0 : prediction == Prediction::X0 ? x0 : eps;
     return torch::mse_loss(out.to(torch::kFloat), target);
 }
 
@@ -166,6 +167,12 @@ Trainer::Trainer(const TrainerOptions& options) : impl_(std::make_unique<Trainer
         if (fs::is_directory(weights))
             weights /= "model.safetensors";
         net::importTensors(m.model, SafeTensors::read(weights.string()));
+    }
+    if (options.negateOutputLayer) {
+        torch::NoGradGuard noGrad;
+        m.model->unet->outConv->weight.neg_();
+        if (m.model->unet->outConv->bias.defined())
+            m.model->unet->outConv->bias.neg_();
     }
     if (options.zeroOutputLayer) {
         torch::NoGradGuard noGrad;
@@ -259,7 +266,7 @@ ValidationResult Trainer::validate(const std::vector<TrainingBatch>& batches, bo
         std::tie(c.text, c.textPooled) = net->text->forward(in.context.text, in.context.textMask);
         const torch::Tensor out = net->unet->forward(xT, torch::full({n}, static_cast<double>(last), xT.options()), c);
         const bool residual = m.options.card.config.hintResidual;
-        torch::Tensor x0 = fromModelOutput(xT, out.to(torch::kFloat), ab, m.options.card.config.prediction == Prediction::V,
+        torch::Tensor x0 = fromModelOutput(xT, out.to(torch::kFloat), ab, m.options.card.config.prediction,
                                            residual ? in.hint : torch::Tensor())
                                .x0;
         if (residual)

@@ -32,6 +32,10 @@ struct TrainerOptions {
     // Zero the U-Net's output convolution after initialisation: a hint-residual model then starts as
     // the plain upsampled hint (set it when the starting weights were not trained as a residual).
     bool zeroOutputLayer = false;
+    // Negate the U-Net's output convolution after initialisation: turns starting weights trained
+    // for v into a start for x0 prediction that keeps the fidelity decode (at the last timestep,
+    // where the signal weight is ~0, v = -x0).
+    bool negateOutputLayer = false;
 };
 
 struct ValidationResult {

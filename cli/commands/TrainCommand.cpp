@@ -60,6 +60,17 @@ diffusion::ModelConfig architecture(const std::string& name)
     throw Error("unknown --arch '" + name + "' (use default, small or tiny).");
 }
 
+diffusion::Prediction predictionNamed(const std::string& name)
+{
+    if (name == "v")
+        return diffusion::Prediction::V;
+    if (name == "x0")
+        return diffusion::Prediction::X0;
+    if (name == "eps")
+        return diffusion::Prediction::Epsilon;
+    throw Error("unknown --prediction '" + name + "' (use v, x0 or eps).");
+}
+
 std::string joinArgs(const QStringList& args)
 {
     std::string s = "semc train";
@@ -148,6 +159,9 @@ int TrainCommand::run(const QStringList& args, Io& io)
     parser.addOption({"max-side", "Longest side of the prepared images (default 256).", "PX", "256"});
     parser.addOption({"prepare-only", "Only prepare the shards."});
     parser.addOption({"residual", "Hint-residual model: denoise the image minus its upsampled hint."});
+    parser.addOption({"prediction", "What the network predicts: v, x0 or eps (default: v, or that of --init;\n"
+                                    "from a v model, x0 starts with the output layer negated, which keeps\n"
+                                    "its fidelity decode).", "P"});
     parser.addOption({"init", "Start from this model (directory with model.json + model.safetensors); its\n"
                               "architecture and vocabulary are used and --arch is ignored.", "DIR"});
     parser.addOption({"caption-prior", "Only fit the caption prior of the --init model: a GxG colour layout\n"
@@ -198,10 +212,21 @@ int TrainCommand::run(const QStringList& args, Io& io)
         options.initWeights = init.string();  // the trainer reads its model.safetensors
         // A model that was not trained as a residual starts, as a residual, from the plain hint.
         options.zeroOutputLayer = parser.isSet("residual") && !start.config.hintResidual;
+        if (parser.isSet("prediction")) {
+            const diffusion::Prediction wanted = predictionNamed(parser.value("prediction").toStdString());
+            if (wanted != start.config.prediction) {
+                if (!(start.config.prediction == diffusion::Prediction::V && wanted == diffusion::Prediction::X0))
+                    throw Error("--prediction: only a v model can be continued as another prediction (as x0)");
+                options.negateOutputLayer = true;
+                options.card.config.prediction = wanted;
+            }
+        }
     } else {
         options.card.config = architecture(parser.value("arch").toStdString());
         options.card.vocabulary = buildVocabulary(trainRecords, 5000);
         options.zeroOutputLayer = parser.isSet("residual");
+        if (parser.isSet("prediction"))
+            options.card.config.prediction = predictionNamed(parser.value("prediction").toStdString());
     }
     options.card.config.hintResidual = parser.isSet("residual");
     options.device = parser.value("device").toStdString();

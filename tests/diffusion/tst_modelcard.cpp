@@ -47,6 +47,9 @@ private slots:
         card.config.captionPriorGrid = 4;
         card.save(path);
         QCOMPARE(ModelCard::load(path).config.captionPriorGrid, 4);
+        card.config.prediction = Prediction::X0;
+        card.save(path);
+        QVERIFY(ModelCard::load(path).config.prediction == Prediction::X0);
     }
 
     void invalidCardsAreRefused_data() {

@@ -215,6 +215,55 @@ private slots:
         QVERIFY_THROWS_EXCEPTION(sem::diffusion::Error, Trainer{wrong});
     }
 
+    // x0 prediction: the network's output is the clean image itself; it trains like v.
+    void x0PredictionTrains() {
+        TrainerOptions o = tinyOptions();
+        o.card.config.prediction = Prediction::X0;
+        Trainer trainer(o);
+        const TrainingBatch b = syntheticBatch();
+        const double before = trainer.peekLoss(b);
+        for (int i = 0; i < 40; ++i)
+            trainer.step(b);
+        const double after = trainer.peekLoss(b);
+        QVERIFY2(after < 0.5 * before, qPrintable(QString("loss %1 -> %2").arg(before).arg(after)));
+        QTemporaryDir dir;
+        trainer.exportModel(dir.path().toStdString(), TrainingInfo{});
+        Engine engine;
+        engine.load(dir.path().toStdString(), "cpu");
+        QVERIFY(engine.card().config.prediction == Prediction::X0);
+        Conditions c;
+        c.width = c.height = 32;
+        SamplerSettings s;
+        s.steps = 4;
+        s.seed = 3;
+        QCOMPARE(engine.decode(c, s).rgb.size(), std::size_t(32 * 32 * 3));
+    }
+
+    // A v model continued as x0 with its output layer negated keeps its fidelity decode (at the
+    // last timestep the signal weight is ~0, so v = -x0 there).
+    void negatedOutputLayerKeepsTheFidelityDecode() {
+        TrainerOptions vOptions = tinyOptions();
+        vOptions.card.config.hintResidual = true;
+        Trainer v(vOptions);
+        const TrainingBatch b = syntheticBatch();
+        for (int i = 0; i < 10; ++i)
+            v.step(b);
+        QTemporaryDir dir;
+        v.exportModel(dir.path().toStdString(), TrainingInfo{}, false);
+        TrainerOptions x0Options = vOptions;
+        x0Options.card.config.prediction = Prediction::X0;
+        x0Options.initWeights = dir.path().toStdString();
+        x0Options.negateOutputLayer = true;
+        Trainer x0(x0Options);
+        const ValidationResult before = v.validate({b}, false), after = x0.validate({b}, false);
+        QVERIFY2(std::abs(before.fidelityPsnr - after.fidelityPsnr) < 0.05,
+                 qPrintable(QString("%1 vs %2 dB").arg(before.fidelityPsnr).arg(after.fidelityPsnr)));
+        // Without the negation the same weights decode something else.
+        x0Options.negateOutputLayer = false;
+        Trainer unconverted(x0Options);
+        QVERIFY(std::abs(unconverted.validate({b}, false).fidelityPsnr - before.fidelityPsnr) > 0.5);
+    }
+
     void malformedBatchIsRefused() {
         Trainer trainer(tinyOptions());
         TrainingBatch b = syntheticBatch();
