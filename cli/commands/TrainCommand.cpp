@@ -204,12 +204,14 @@ int TrainCommand::run(const QStringList& args, Io& io)
         return fitCaptionPrior(parser, args, trainRecords, reader, out, io);
 
     diffusion::TrainerOptions options;
+    diffusion::TrainingInfo previous;  // the --init model's provenance, carried into the export
     if (parser.isSet("init")) {
         const fs::path init = parser.value("init").toStdString();
         const diffusion::ModelCard start = diffusion::ModelCard::load((init / "model.json").string());
         options.card.config = start.config;
         options.card.vocabulary = start.vocabulary;
         options.initWeights = init.string();  // the trainer reads its model.safetensors
+        previous = start.training;
         // A model that was not trained as a residual starts, as a residual, from the plain hint.
         options.zeroOutputLayer = parser.isSet("residual") && !start.config.hintResidual;
         if (parser.isSet("prediction")) {
@@ -350,6 +352,14 @@ int TrainCommand::run(const QStringList& args, Io& io)
     info.notes = "EMA weights. Data: Flickr8k + MS-COCO captioned photos and BSDS500 (research use only). "
                  "Validation: 32 fixed " + std::to_string(batchOptions.crop) + "x" + std::to_string(batchOptions.crop) +
                  " crops of held-out images, all conditions present, fidelity (one-step) decode.";
+    if (parser.isSet("init")) {  // keep the history: the commands so far and the metrics this run does not measure
+        if (!previous.command.empty())
+            info.command = previous.command + "; then " + info.command;
+        for (const auto& [name, value] : previous.metrics)
+            info.metrics.emplace(name, value);
+        info.notes += " Started from the --init model: 'command' lists the whole history; metrics of this"
+                      " run replace the --init model's of the same name, the others are kept.";
+    }
     trainer.exportModel((out / "model").string(), info, true);
     io.out << "exported the EMA model to " << (out / "model").string() << " after " << trainer.steps() << " steps ("
            << Report::fixed(wall() / 60.0, 1) << " min in total)\n";

@@ -50,6 +50,28 @@ private slots:
         QVERIFY2(model > hintOnly, qPrintable(QString("model %1 dB, hint only %2 dB").arg(model).arg(hintOnly)));
     }
 
+    // The shipped model predicts x0, so a sampled decode keeps no noise: it stays near the
+    // fidelity decode (a v model of this architecture gave ~11 dB of noise here).
+    void sampledDecodeIsNotNoise() {
+        const cv::Mat image = fixture();
+        sem::Decoder decoder(SEM_SOURCE_DIR "/models/default", "cpu");
+        sem::EncodeOptions o;
+        o.canny.scaleDenominator = 4;
+        o.hint.factor = 16;
+        o.writeMetadata = false;
+        o.modelId = decoder.modelId32();
+        const sem::SemFile file = sem::Encoder::encode(image, o).file;
+        sem::DecodeRequest fidelity;
+        fidelity.fidelity = true;
+        sem::DecodeRequest sampled;
+        sampled.steps = 20;
+        sampled.seed = 1;
+        const double f = sem::metrics::psnr(image, decoder.decode(file, fidelity).image);
+        const double s = sem::metrics::psnr(image, decoder.decode(file, sampled).image);
+        qInfo("fidelity %.3f dB, sampled (DPM++ 20 steps) %.3f dB", f, s);
+        QVERIFY2(s > f - 2.0, qPrintable(QString("sampled %1 dB, fidelity %2 dB").arg(s).arg(f)));
+    }
+
     void captionSetsToneWithoutHint_data() {
         QTest::addColumn<QString>("brighter");
         QTest::addColumn<QString>("darker");
