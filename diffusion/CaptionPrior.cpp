@@ -16,6 +16,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// The normal equations are a dense V x V matrix of doubles: 20,000 words are 3.2 GB.
+constexpr std::size_t kMaxVocabulary = 20000;
+
 // The captions as sparse rows (the mean one-hot of their known words) and the layouts [N, 3GG].
 struct Design {
     std::vector<std::vector<std::pair<std::int64_t, double>>> rows;
@@ -132,6 +135,9 @@ CaptionPriorFit fitCaptionPrior(const ModelCard& card, int grid, const std::vect
         throw Error("caption prior: the grid side must be in 1..16.");
     if (lambdas.empty())
         throw Error("caption prior: no ridge strengths to try.");
+    if (card.vocabulary.size() > kMaxVocabulary)
+        throw Error("caption prior: the vocabulary has " + std::to_string(card.vocabulary.size()) +
+                    " words; the dense ridge fit takes at most " + std::to_string(kMaxVocabulary) + ".");
     torch::NoGradGuard noGrad;
     const Tokenizer tokenizer(card.vocabulary, card.config.maxTokens);
     const Design train = design(tokenizer, grid, fit), test = design(tokenizer, grid, heldOut);

@@ -26,7 +26,7 @@ struct CaptionPriorFit {
 };
 
 // Ridge regression of the layout on the mean one-hot of the caption's words (the model's
-// tokenizer and vocabulary), with an intercept. lambda is picked from `lambdas` by the held-out
+// tokenizer and vocabulary, at most 20,000 words), with an intercept. lambda is picked from `lambdas` by the held-out
 // MSE, then the prior is refitted on all samples. Throws Error when the samples are unusable
 // (wrong layout size, no caption with a known word, no held-out sample, non-finite values).
 CaptionPriorFit fitCaptionPrior(const ModelCard& card, int grid, const std::vector<CaptionLayoutSample>& fit,

@@ -165,8 +165,9 @@ int TrainCommand::run(const QStringList& args, Io& io)
     parser.addOption({"init", "Start from this model (directory with model.json + model.safetensors); its\n"
                               "architecture and vocabulary are used and --arch is ignored.", "DIR"});
     parser.addOption({"caption-prior", "Only fit the caption prior of the --init model: a GxG colour layout\n"
-                                       "predicted from the caption's words, used when a file has a caption but no\n"
-                                       "hint (ridge regression on the training split); writes OUT/model and stops.",
+                                       "predicted from the caption's words, decoded in place of the hint when a\n"
+                                       "file has none (ridge regression on the training split); writes OUT/model\n"
+                                       "and stops.",
                       "G"});
     if (!Options::parse(parser, "train", args, io))
         return kOk;

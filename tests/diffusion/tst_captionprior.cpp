@@ -96,6 +96,11 @@ private slots:
         auto notFinite = samples;
         notFinite[1].layout[0] = std::nanf("");
         QVERIFY(errorOf([&] { fitCaptionPrior(card, 2, notFinite, samples); }).contains("non-finite"));
+        ModelCard huge = card;
+        huge.vocabulary.clear();
+        for (int i = 0; i < 20001; ++i)
+            huge.vocabulary.push_back("w" + std::to_string(i));
+        QVERIFY(errorOf([&] { fitCaptionPrior(huge, 2, samples, samples); }).contains("at most 20000"));
         auto unknownWords = samples;
         for (auto& s : unknownWords)
             s.caption = "zebra giraffe";
