@@ -79,6 +79,19 @@ T field(const json& object, const char* key, const T& fallback) {
 
 }  // namespace
 
+std::string predictionName(Prediction prediction) {
+    return prediction == Prediction::V ? "v" : prediction == Prediction::X0 ? "x0" : "eps";
+}
+
+bool predictionFromName(const std::string& name, Prediction& prediction) {
+    for (const Prediction p : {Prediction::Epsilon, Prediction::V, Prediction::X0})
+        if (name == predictionName(p)) {
+            prediction = p;
+            return true;
+        }
+    return false;
+}
+
 int ModelConfig::downsampling() const {
     return unshuffle * (1 << (static_cast<int>(channels.size()) - 1));
 }
@@ -102,7 +115,7 @@ void ModelConfig::validate() const {
     require(textLayers >= 0 && textLayers <= 16, "textLayers must be in 0..16");
     require(maxTokens >= 1 && maxTokens <= 1024, "maxTokens must be in 1..1024");
     require(timesteps >= 2 && timesteps <= 100000, "timesteps must be in 2..100000");
-    require(captionPriorGrid == 0 || (captionPriorGrid >= 1 && captionPriorGrid <= 16),
+    require(captionPriorGrid >= 0 && captionPriorGrid <= 16,
             "captionPrior must be 0 (none) or a grid side in 1..16");
 }
 
@@ -129,7 +142,7 @@ std::string ModelCard::toJson() const {
     if (config.captionPriorGrid > 0)
         card["architecture"]["captionPrior"] = config.captionPriorGrid;
     card["tokenizer"] = {{"type", "word"}, {"maxTokens", config.maxTokens}, {"vocabulary", vocabulary}};
-    card["prediction"] = config.prediction == Prediction::V ? "v" : config.prediction == Prediction::X0 ? "x0" : "eps";
+    card["prediction"] = predictionName(config.prediction);
     card["schedule"] = {{"type", "cosine"}, {"timesteps", config.timesteps}};
     card["training"] = {{"data", training.data},
                         {"command", training.command},
@@ -176,10 +189,8 @@ ModelCard ModelCard::fromJson(const std::string& text) {
     result.vocabulary = field<std::vector<std::string>>(tok, "vocabulary", {});
     require(result.vocabulary.size() <= 1000000, "the vocabulary has more than 1000000 words");
 
-    const auto prediction = field<std::string>(card, "prediction", "eps");
-    require(prediction == "eps" || prediction == "v" || prediction == "x0",
+    require(predictionFromName(field<std::string>(card, "prediction", "eps"), c.prediction),
             "'prediction' must be \"eps\", \"v\" or \"x0\"");
-    c.prediction = prediction == "v" ? Prediction::V : prediction == "x0" ? Prediction::X0 : Prediction::Epsilon;
     const json schedule = field<json>(card, "schedule", json::object());
     require(schedule.is_object() && field<std::string>(schedule, "type", "cosine") == "cosine",
             "the only supported schedule is \"cosine\"");

@@ -10,6 +10,10 @@ namespace sem::diffusion {
 // the sampler derives the noise from x_t, so a network that cannot reproduce its input's noise at
 // full resolution still samples without leaking it (docs/RESULTS.md, "Fidelity vs sampled").
 enum class Prediction { Epsilon, V, X0 };
+// "eps", "v" or "x0": the model card's spelling, also that of `semc train --prediction`.
+std::string predictionName(Prediction prediction);
+// The prediction of that name; false when the name is none of them.
+bool predictionFromName(const std::string& name, Prediction& prediction);
 
 // Architecture hyper-parameters of the conditional pixel-space U-Net and its text encoder.
 struct ModelConfig {

@@ -168,17 +168,12 @@ Trainer::Trainer(const TrainerOptions& options) : impl_(std::make_unique<Trainer
             weights /= "model.safetensors";
         net::importTensors(m.model, SafeTensors::read(weights.string()));
     }
-    if (options.negateOutputLayer) {
+    if (options.zeroOutputLayer || options.negateOutputLayer) {  // zero wins: a negated zero is zero
         torch::NoGradGuard noGrad;
-        m.model->unet->outConv->weight.neg_();
+        const double factor = options.zeroOutputLayer ? 0.0 : -1.0;
+        m.model->unet->outConv->weight.mul_(factor);
         if (m.model->unet->outConv->bias.defined())
-            m.model->unet->outConv->bias.neg_();
-    }
-    if (options.zeroOutputLayer) {
-        torch::NoGradGuard noGrad;
-        m.model->unet->outConv->weight.zero_();
-        if (m.model->unet->outConv->bias.defined())
-            m.model->unet->outConv->bias.zero_();
+            m.model->unet->outConv->bias.mul_(factor);
     }
     m.model->to(m.device);
     m.ema->to(m.device);

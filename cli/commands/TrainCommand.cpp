@@ -62,13 +62,10 @@ diffusion::ModelConfig architecture(const std::string& name)
 
 diffusion::Prediction predictionNamed(const std::string& name)
 {
-    if (name == "v")
-        return diffusion::Prediction::V;
-    if (name == "x0")
-        return diffusion::Prediction::X0;
-    if (name == "eps")
-        return diffusion::Prediction::Epsilon;
-    throw Error("unknown --prediction '" + name + "' (use v, x0 or eps).");
+    diffusion::Prediction p = diffusion::Prediction::V;
+    if (!diffusion::predictionFromName(name, p))
+        throw Error("unknown --prediction '" + name + "' (use v, x0 or eps).");
+    return p;
 }
 
 std::string joinArgs(const QStringList& args)
@@ -77,6 +74,12 @@ std::string joinArgs(const QStringList& args)
     for (const QString& a : args)
         s += " " + a.toStdString();
     return s;
+}
+
+// A model's command history with this command appended.
+std::string withHistory(const std::string& previousCommands, const QStringList& args)
+{
+    return previousCommands.empty() ? joinArgs(args) : previousCommands + "; then " + joinArgs(args);
 }
 
 void appendLog(const fs::path& path, const std::string& line)
@@ -113,7 +116,7 @@ int fitCaptionPrior(const QCommandLineParser& parser, const QStringList& args,
            << Report::fixed(psnr(prior.heldOutMse), 2) << " dB vs " << Report::fixed(psnr(prior.heldOutBiasOnlyMse), 2)
            << " dB for the mean layout, " << Report::fixed(seconds, 1) << " s\n";
     diffusion::TrainingInfo info = card.training;
-    info.command += (info.command.empty() ? "" : "; then ") + joinArgs(args);
+    info.command = withHistory(info.command, args);
     info.metrics["caption_prior_grid"] = grid;
     info.metrics["caption_prior_ridge"] = prior.lambda;
     info.metrics["caption_prior_heldout_layout_psnr_db"] = psnr(prior.heldOutMse);
@@ -354,8 +357,7 @@ int TrainCommand::run(const QStringList& args, Io& io)
                  "Validation: 32 fixed " + std::to_string(batchOptions.crop) + "x" + std::to_string(batchOptions.crop) +
                  " crops of held-out images, all conditions present, fidelity (one-step) decode.";
     if (parser.isSet("init")) {  // keep the history: the commands so far and the metrics this run does not measure
-        if (!previous.command.empty())
-            info.command = previous.command + "; then " + info.command;
+        info.command = withHistory(previous.command, args);
         for (const auto& [name, value] : previous.metrics)
             info.metrics.emplace(name, value);
         info.notes += " Started from the --init model: 'command' lists the whole history; metrics of this"

@@ -8,11 +8,11 @@
 
 namespace sem::cli {
 
-std::vector<float> CaptionPriorTraining::layoutOf(const std::vector<std::uint8_t>& encodedImage, int grid, bool mirror)
+namespace {
+
+// The G x G INTER_AREA layout of a decoded 8-bit BGR image, planar RGB in -1..1.
+std::vector<float> layoutOfImage(const cv::Mat& image, int grid, bool mirror)
 {
-    const cv::Mat image = cv::imdecode(encodedImage, cv::IMREAD_COLOR);
-    if (image.empty() || grid < 1)
-        return {};
     cv::Mat small;
     cv::resize(image, small, cv::Size(grid, grid), 0, 0, cv::INTER_AREA);
     if (mirror)
@@ -26,17 +26,30 @@ std::vector<float> CaptionPriorTraining::layoutOf(const std::vector<std::uint8_t
     return layout;
 }
 
+}  // namespace
+
+std::vector<float> CaptionPriorTraining::layoutOf(const std::vector<std::uint8_t>& encodedImage, int grid, bool mirror)
+{
+    const cv::Mat image = cv::imdecode(encodedImage, cv::IMREAD_COLOR);
+    if (image.empty() || grid < 1)
+        return {};
+    return layoutOfImage(image, grid, mirror);
+}
+
 std::vector<diffusion::CaptionLayoutSample> CaptionPriorTraining::samples(
     const std::vector<const training::ShardRecord*>& records, int grid)
 {
     std::vector<diffusion::CaptionLayoutSample> out;
+    if (grid < 1)
+        return out;
     for (const training::ShardRecord* r : records) {
         if (r->captions.empty())
             continue;
+        const cv::Mat image = cv::imdecode(r->jpeg, cv::IMREAD_COLOR);  // once for both layouts
+        if (image.empty())
+            continue;
         for (const bool mirror : {false, true}) {
-            const std::vector<float> layout = layoutOf(r->jpeg, grid, mirror);
-            if (layout.empty())
-                continue;
+            const std::vector<float> layout = layoutOfImage(image, grid, mirror);
             for (const std::string& caption : r->captions)
                 out.push_back({caption, layout});
         }

@@ -25,6 +25,25 @@ cv::Mat fixture() {
     return m;
 }
 
+// The fixture coded for `decoder` with edges 1/4, the given hint factor (0 = none) and caption.
+sem::SemFile encodeFixture(const sem::Decoder& decoder, int hintFactor, const std::string& caption) {
+    sem::EncodeOptions o;
+    o.canny.scaleDenominator = 4;
+    o.hint.factor = hintFactor;
+    o.caption = caption;
+    o.writeMetadata = false;
+    o.modelId = decoder.modelId32();
+    return sem::Encoder::encode(fixture(), o).file;
+}
+
+// The one-step decode without guidance.
+sem::DecodeRequest fidelityRequest() {
+    sem::DecodeRequest request;
+    request.fidelity = true;
+    request.guidance = 1.0f;
+    return request;
+}
+
 }  // namespace
 
 class DefaultModelTest : public QObject {
@@ -33,17 +52,8 @@ private slots:
     void fidelityBeatsHintOnly() {
         const cv::Mat image = fixture();
         sem::Decoder decoder(SEM_SOURCE_DIR "/models/default", "cpu");
-        sem::EncodeOptions o;
-        o.canny.scaleDenominator = 4;
-        o.hint.factor = 16;
-        o.caption = "a red box and an orange ball on a blue background";
-        o.writeMetadata = false;
-        o.modelId = decoder.modelId32();
-        const sem::SemFile file = sem::Encoder::encode(image, o).file;
-        sem::DecodeRequest request;
-        request.fidelity = true;
-        request.guidance = 1.0f;
-        const double model = sem::metrics::psnr(image, decoder.decode(file, request).image);
+        const sem::SemFile file = encodeFixture(decoder, 16, "a red box and an orange ball on a blue background");
+        const double model = sem::metrics::psnr(image, decoder.decode(file, fidelityRequest()).image);
         const double hintOnly = sem::metrics::psnr(
             image, sem::HintCodec::decodeUpsampled(file.hint->data(), file.hint->size(), image.cols, image.rows));
         qInfo("fidelity decode %.3f dB, hint-only bicubic %.3f dB", model, hintOnly);
@@ -55,18 +65,11 @@ private slots:
     void sampledDecodeIsNotNoise() {
         const cv::Mat image = fixture();
         sem::Decoder decoder(SEM_SOURCE_DIR "/models/default", "cpu");
-        sem::EncodeOptions o;
-        o.canny.scaleDenominator = 4;
-        o.hint.factor = 16;
-        o.writeMetadata = false;
-        o.modelId = decoder.modelId32();
-        const sem::SemFile file = sem::Encoder::encode(image, o).file;
-        sem::DecodeRequest fidelity;
-        fidelity.fidelity = true;
+        const sem::SemFile file = encodeFixture(decoder, 16, "");
         sem::DecodeRequest sampled;
         sampled.steps = 20;
         sampled.seed = 1;
-        const double f = sem::metrics::psnr(image, decoder.decode(file, fidelity).image);
+        const double f = sem::metrics::psnr(image, decoder.decode(file, fidelityRequest()).image);
         const double s = sem::metrics::psnr(image, decoder.decode(file, sampled).image);
         qInfo("fidelity %.3f dB, sampled (DPM++ 20 steps) %.3f dB", f, s);
         QVERIFY2(s > f - 2.0, qPrintable(QString("sampled %1 dB, fidelity %2 dB").arg(s).arg(f)));
@@ -86,17 +89,9 @@ private slots:
         QFETCH(QString, darker);
         QFETCH(int, channel);
         sem::Decoder decoder(SEM_SOURCE_DIR "/models/default", "cpu");
-        sem::EncodeOptions o;
-        o.canny.scaleDenominator = 4;
-        o.hint.factor = 0;
-        o.writeMetadata = false;
-        o.modelId = decoder.modelId32();
-        sem::DecodeRequest request;
-        request.fidelity = true;
-        request.guidance = 1.0f;
         auto meanOf = [&](const QString& caption) {
-            o.caption = caption.toStdString();
-            const cv::Scalar m = cv::mean(decoder.decode(sem::Encoder::encode(fixture(), o).file, request).image);
+            const cv::Scalar m =
+                cv::mean(decoder.decode(encodeFixture(decoder, 0, caption.toStdString()), fidelityRequest()).image);
             return channel < 0 ? (m[0] + m[1] + m[2]) / 3 : m[channel];
         };
         const double a = meanOf(brighter), b = meanOf(darker);
