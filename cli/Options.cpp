@@ -50,6 +50,26 @@ double Options::toDouble(const QCommandLineParser& parser, const QString& name, 
     return d;
 }
 
+std::vector<double> Options::toDoubles(const QCommandLineParser& parser, const QString& name, int count, double lo,
+                                       double hi)
+{
+    const QString v = parser.value(name);
+    const QStringList parts = v.split(',');
+    std::vector<double> out;
+    for (const QString& part : parts) {
+        bool ok = false;
+        const double d = part.trimmed().toDouble(&ok);
+        if (!ok || !(d >= lo && d <= hi))
+            break;
+        out.push_back(d);
+    }
+    if (parts.size() != count || static_cast<int>(out.size()) != count)
+        throw Error("invalid value for --" + name.toStdString() + ": '" + v.toStdString() + "' (expected " +
+                    std::to_string(count) + " comma-separated numbers in " + QString::number(lo).toStdString() + ".." +
+                    QString::number(hi).toStdString() + ")");
+    return out;
+}
+
 long long Options::toInt(const QCommandLineParser& parser, const QString& name, long long lo, long long hi)
 {
     const QString v = parser.value(name);

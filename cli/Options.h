@@ -3,6 +3,7 @@
 #include <QString>
 #include <QStringList>
 #include <string>
+#include <vector>
 
 #include "cli/Command.h"
 #include "core/edges/CannyParams.h"
@@ -33,6 +34,9 @@ public:
 
     static double toDouble(const QCommandLineParser& parser, const QString& name, double lo, double hi);
     static long long toInt(const QCommandLineParser& parser, const QString& name, long long lo, long long hi);
+    // Exactly `count` comma-separated numbers, each in lo..hi.
+    static std::vector<double> toDoubles(const QCommandLineParser& parser, const QString& name, int count, double lo,
+                                         double hi);
 };
 
 }  // namespace sem::cli

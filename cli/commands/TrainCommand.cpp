@@ -2,6 +2,7 @@
 
 #include <QCommandLineParser>
 #include <algorithm>
+#include <numeric>
 #include <chrono>
 #include <cmath>
 #include <filesystem>
@@ -153,6 +154,11 @@ int TrainCommand::run(const QStringList& args, Io& io)
     parser.addOption({"fidelity-fraction", "Share of samples at the last timestep (default 0.35).", "F", "0.35"});
     parser.addOption({"caption-dropout", "Share of samples trained without their caption (default 0.15).", "P", "0.15"});
     parser.addOption({"hint-dropout", "Share of samples trained without a hint (default 0.15).", "P", "0.15"});
+    parser.addOption({"edge-scale-weights", "Relative weights of the edge scales 1/1,1/2,1/4,1/8 in training\n"
+                                            "(default 0.05,0.3,0.35,0.3).", "W", "0.05,0.3,0.35,0.3"});
+    parser.addOption({"hint-weights", "Relative weights of the hint factors 4,8,16,32,64 in training\n"
+                                      "(default 0.2,0.3,0.25,0.15,0.1; validation keeps the defaults).", "W",
+                      "0.2,0.3,0.25,0.15,0.1"});
     parser.addOption({"arch", "Architecture: default, small or tiny (default: default).", "NAME", "default"});
     parser.addOption({"device", "cpu, cuda or auto (default cpu).", "DEV", "cpu"});
     parser.addOption({"threads", "CPU threads (default: all cores).", "N", "0"});
@@ -176,6 +182,12 @@ int TrainCommand::run(const QStringList& args, Io& io)
         return kOk;
     if (!parser.isSet("out"))
         throw Error("missing --out DIR");
+    // Checked before any data is read or prepared.
+    const std::vector<double> scaleWeights = Options::toDoubles(parser, "edge-scale-weights", 4, 0.0, 1e6);
+    const std::vector<double> hintWeights = Options::toDoubles(parser, "hint-weights", 5, 0.0, 1e6);
+    auto positiveSum = [](const std::vector<double>& w) { return std::accumulate(w.begin(), w.end(), 0.0) > 0.0; };
+    if (!positiveSum(scaleWeights) || !positiveSum(hintWeights))
+        throw Error("--edge-scale-weights and --hint-weights need at least one positive weight");
     const fs::path out = parser.value("out").toStdString();
     const fs::path dataDir = out / "data";
     if (!fs::exists(dataDir / "index.json")) {
@@ -250,6 +262,8 @@ int TrainCommand::run(const QStringList& args, Io& io)
     batchOptions.crop = static_cast<int>(Options::toInt(parser, "crop", 32, 1024));
     batchOptions.captionDropout = Options::toDouble(parser, "caption-dropout", 0.0, 1.0);
     batchOptions.hintDropout = Options::toDouble(parser, "hint-dropout", 0.0, 1.0);
+    std::copy(scaleWeights.begin(), scaleWeights.end(), batchOptions.scaleWeights.begin());
+    std::copy(hintWeights.begin(), hintWeights.end(), batchOptions.hintWeights.begin());
 
     diffusion::Trainer trainer(options);
     const fs::path checkpoint = out / "checkpoint.pt";
@@ -269,8 +283,11 @@ int TrainCommand::run(const QStringList& args, Io& io)
     training::BatchSource source(trainRecords, batchOptions);
 
     // Fixed validation crops: all conditions present, random edge scale and hint factor by seed.
+    // The default scale and hint mix, so that runs with other training mixes stay comparable.
     training::BatchOptions valOptions = batchOptions;
     valOptions.captionDropout = valOptions.hintDropout = valOptions.edgeDropout = 0.0;
+    valOptions.scaleWeights = training::BatchOptions().scaleWeights;
+    valOptions.hintWeights = training::BatchOptions().hintWeights;
     valOptions.seed = 777;
     valOptions.batch = 8;
     training::BatchSource valSource(validationRecords, valOptions);

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
+#include <string>
 
 #include "core/common/Error.h"
 #include "core/edges/EdgeExtractor.h"
@@ -20,6 +21,18 @@ BatchSource::BatchSource(std::vector<const ShardRecord*> records, const BatchOpt
         throw Error("batch source: the batch size must lie in 1..1024.");
     if (options_.crop < 32 || options_.crop > 1024 || options_.crop % 32 != 0)
         throw Error("batch source: the crop size must be a multiple of 32 in 32..1024.");
+    auto checkWeights = [](const auto& weights, const char* what) {
+        double sum = 0;
+        for (const double w : weights) {
+            if (!(w >= 0.0) || !std::isfinite(w))
+                throw Error(std::string("batch source: the ") + what + " weights must be finite and non-negative.");
+            sum += w;
+        }
+        if (!(sum > 0.0))
+            throw Error(std::string("batch source: at least one ") + what + " weight must be positive.");
+    };
+    checkWeights(options_.scaleWeights, "edge-scale");
+    checkWeights(options_.hintWeights, "hint-factor");
 }
 
 diffusion::TrainingBatch BatchSource::next()
@@ -37,8 +50,8 @@ diffusion::TrainingBatch BatchSource::next()
     b.captions.assign(static_cast<std::size_t>(b.size), std::string());
 
     std::uniform_real_distribution<double> unit(0.0, 1.0);
-    std::discrete_distribution<int> scalePick(std::begin(kScaleWeights), std::end(kScaleWeights));
-    std::discrete_distribution<int> hintPick(std::begin(kHintWeights), std::end(kHintWeights));
+    std::discrete_distribution<int> scalePick(options_.scaleWeights.begin(), options_.scaleWeights.end());
+    std::discrete_distribution<int> hintPick(options_.hintWeights.begin(), options_.hintWeights.end());
     std::uniform_int_distribution<std::size_t> recordPick(0, records_.size() - 1);
 
     for (int s = 0; s < b.size; ++s) {

@@ -1,4 +1,5 @@
 #pragma once
+#include <array>
 #include <cstdint>
 #include <random>
 #include <vector>
@@ -15,6 +16,10 @@ struct BatchOptions {
     double hintDropout = 0.15;       // no hint
     double edgeDropout = 0.05;       // no edges (caption/hint-only decodes)
     std::uint64_t seed = 1;
+    // Relative weights of the edge scales 1/1, 1/2, 1/4, 1/8 and of the hint factors 4..64
+    // (BatchSource::kScales, kHintFactors); non-negative with a positive sum.
+    std::array<double, 4> scaleWeights = {0.05, 0.3, 0.35, 0.3};
+    std::array<double, 5> hintWeights = {0.2, 0.3, 0.25, 0.15, 0.1};
 };
 
 // Random training samples from prepared records: crop, flip, edges with random Canny parameters
@@ -29,12 +34,10 @@ public:
     // Re-seeds the generator (for resuming: seed + step gives a fresh stream).
     void reseed(std::uint64_t seed) { rng_.seed(seed); }
 
-    // Edge-scale denominators and their weights (1/4 and 1/2 most often, as the app uses).
+    // Edge-scale denominators and hint factors; BatchOptions weighs them (by default 1/4 and 1/2
+    // most often, as the app uses, and hints before dropout mostly at 8 and 16).
     static constexpr int kScales[4] = {1, 2, 4, 8};
-    static constexpr double kScaleWeights[4] = {0.05, 0.3, 0.35, 0.3};
-    // Hint factors and weights (before dropout).
     static constexpr int kHintFactors[5] = {4, 8, 16, 32, 64};
-    static constexpr double kHintWeights[5] = {0.2, 0.3, 0.25, 0.15, 0.1};
 
 private:
     std::vector<const ShardRecord*> records_;

@@ -161,6 +161,23 @@ private slots:
         QVERIFY(!QFile::exists(path("never.sem")));
     }
 
+    void trainingMixOptionsAreChecked()
+    {
+        if (semc({"train", "--help"}).code != 0)
+            QSKIP("built without the diffusion engine (no train command)");
+        for (const QStringList& bad : {QStringList{"--edge-scale-weights", "1,2"},
+                                       QStringList{"--edge-scale-weights", "1,2,3,x"},
+                                       QStringList{"--edge-scale-weights", "0,0,0,0"},
+                                       QStringList{"--hint-weights", "1,1,1,1,-1"},
+                                       QStringList{"--hint-weights", "1,1,1,1,1,1"}}) {
+            const Run r = semc(QStringList{"train", "--out", path("no-run")} + bad);
+            QCOMPARE(r.code, 1);
+            const QString err = QString::fromStdString(r.err);
+            QVERIFY2(err.contains(bad[0]) && err.count('\n') == 1, qPrintable(err));
+            QVERIFY(!QFile::exists(path("no-run")));
+        }
+    }
+
     void notAnImage()
     {
         QFile f(path("notes.png"));

@@ -3,6 +3,8 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <array>
+#include <cmath>
 #include <fstream>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
@@ -208,6 +210,54 @@ private slots:
         QVERIFY_THROWS_EXCEPTION(sem::Error, BatchSource({}, o));
         o.crop = 50;
         QVERIFY_THROWS_EXCEPTION(sem::Error, BatchSource(pointers, o));
+    }
+
+    void scaleAndHintWeightsShapeTheMix()
+    {
+        std::vector<ShardRecord> records(1);
+        records[0].name = "r";
+        cv::imencode(".jpg", syntheticImage(160, 128, 5), records[0].jpeg);
+        std::vector<const ShardRecord*> pointers{&records[0]};
+        BatchOptions o;
+        o.batch = 8;
+        o.crop = 64;
+        o.edgeDropout = 0.0;
+        o.scaleWeights = {0.0, 0.0, 0.0, 1.0};  // only 1/8
+        BatchSource eighth(pointers, o);
+        for (int k = 0; k < 5; ++k)
+            for (const int s : eighth.next().scaleIndex)
+                QCOMPARE(s, 3);
+        o.scaleWeights = {0.0, 1.0, 0.0, 3.0};  // 1/2 and 1/8, three times as often
+        BatchSource mixed(pointers, o);
+        int half = 0, eighthCount = 0;
+        for (int k = 0; k < 50; ++k)
+            for (const int s : mixed.next().scaleIndex) {
+                QVERIFY(s == 1 || s == 3);
+                (s == 1 ? half : eighthCount)++;
+            }
+        QVERIFY2(eighthCount > 2 * half, qPrintable(QStringLiteral("%1 vs %2").arg(eighthCount).arg(half)));
+        // A factor-64 hint of a 64 px crop is one flat colour; a factor-4 hint is not.
+        auto hintSpread = [&](std::array<double, 5> weights) {
+            BatchOptions h = o;
+            h.hintDropout = 0.0;
+            h.hintWeights = weights;
+            const auto b = BatchSource(pointers, h).next();
+            double spread = 0;
+            for (std::size_t p = 3; p < b.pixels() * 3; ++p)
+                spread += std::abs(double(b.hints[p]) - double(b.hints[p % 3]));
+            return spread / double(b.pixels());
+        };
+        QVERIFY(hintSpread({0, 0, 0, 0, 1}) < 1.0);
+        QVERIFY(hintSpread({1, 0, 0, 0, 0}) > 10.0);
+        for (const auto& bad : {std::array<double, 4>{0, 0, 0, 0}, std::array<double, 4>{-1, 1, 1, 1},
+                                std::array<double, 4>{std::nan(""), 1, 1, 1}}) {
+            BatchOptions b = o;
+            b.scaleWeights = bad;
+            QVERIFY_THROWS_EXCEPTION(sem::Error, BatchSource(pointers, b));
+        }
+        BatchOptions noHint = o;
+        noHint.hintWeights = {0, 0, 0, 0, 0};
+        QVERIFY_THROWS_EXCEPTION(sem::Error, BatchSource(pointers, noHint));
     }
 };
 
