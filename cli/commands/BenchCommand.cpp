@@ -8,6 +8,7 @@
 #include "cli/bench/BaselineBench.h"
 #include "cli/bench/CaptionBench.h"
 #include "cli/bench/EdgeBench.h"
+#include "cli/bench/EdgeContextFit.h"
 #include "cli/bench/EncodeBench.h"
 #include "cli/bench/HintBench.h"
 #include "cli/bench/TextBench.h"
@@ -46,7 +47,7 @@ std::vector<std::string> imagesIn(const QString& folder)
 int BenchCommand::run(const QStringList& args, Io& io)
 {
     QCommandLineParser parser;
-    Options::init(parser, "bench [IMAGES...] [--runs N] | --edges DIR | --edge-speed [IMG] | --text CSV | --hint DIR"
+    Options::init(parser, "bench [IMAGES...] [--runs N] | --edges DIR | --edge-speed [IMG] | --fit-edge-contexts DATA | --text CSV | --hint DIR"
                           " | --baselines IMAGES... | --caption | --decode",
                   "Benchmarks, printed as markdown for docs/BENCHMARKS.md (with the machine).\n"
                   "With images and no mode: the encode path (768x512 encode vs OpenCV WebP, live slider at 12 MP).");
@@ -54,6 +55,9 @@ int BenchCommand::run(const QStringList& args, Io& io)
         {"runs", "Repetitions per timing; the median is reported (default 15).", "N", "15"},
         {"edges", "JBIG edge coding vs bilevel PNG over the images of DIR, per option set.", "DIR"},
         {"edge-speed", "Extract + code time at 12 MP (synthetic 4000x3000 without an image)."},
+        {"fit-edge-contexts", "Fit the edge coder's context tables on the training split of prepared data\n"
+                              "(semc train --prepare-only) and compare on its validation split.", "DATA"},
+        {"tables", "With --fit-edge-contexts: write the fitted tables as C++ source.", "OUT.cpp"},
         {"text", "Caption coding methods over a Flickr8k-style captions CSV (image,caption).", "CSV"},
         {"build-caption-dictionary", "Regenerate core/text/CaptionDictionary.cpp from the CSV's training half.",
          "OUT.cpp"},
@@ -72,6 +76,9 @@ int BenchCommand::run(const QStringList& args, Io& io)
 
     if (parser.isSet("edges"))
         return bench::runEdgeCodecBench(imagesIn(parser.value("edges")), io.out);
+    if (parser.isSet("fit-edge-contexts"))
+        return bench::runEdgeContextFit(parser.value("fit-edge-contexts").toStdString(),
+                                        parser.value("tables").toStdString(), io.out);
     if (parser.isSet("edge-speed"))
         return bench::runEdgeSpeedBench(positional.empty() ? std::string() : positional.front(), io.out);
     if (parser.isSet("build-caption-dictionary")) {

@@ -9,6 +9,8 @@ extern "C" {
 
 #include "core/common/ByteIO.h"
 #include "core/common/Error.h"
+#include "core/edges/ContextCoder.h"
+#include "core/edges/EdgeContextTables.h"
 
 namespace sem {
 
@@ -25,7 +27,7 @@ struct Profile {
 // All profiles: one resolution layer, the whole map in one stripe (no per-stripe coder flush and
 // marker), fixed template (JBIG-KIT's adaptive template never moved on edge maps; see
 // docs/bench/edges.md). Profile 0, the default, was the smallest on BSDS500 val at scales 1 and 1/4.
-const Profile kProfiles[EdgeCodec::kProfileCount] = {
+const Profile kProfiles[EdgeCodec::kJbigProfileCount] = {
     {{0, 0, 0, 0}, "3-line template, no TPB, 1 stripe"},
     {{0, JBG_TPBON, 0, 0}, "3-line template, TPB, 1 stripe"},
     {{0, JBG_LRLTWO, 0, 0}, "2-line template, no TPB, 1 stripe"},
@@ -62,30 +64,45 @@ void checkMap(const EdgeMap& map)
 
 JbigOptions EdgeCodec::profileOptions(int profile)
 {
-    if (profile < 0 || profile >= kProfileCount)
+    if (profile < 0 || profile >= kJbigProfileCount)
         throw Error("edge stream: JBIG profile " + std::to_string(profile) + " is unknown.");
     return kProfiles[profile].options;
 }
 
 const char* EdgeCodec::profileName(int profile)
 {
-    if (profile < 0 || profile >= kProfileCount)
-        throw Error("edge stream: JBIG profile " + std::to_string(profile) + " is unknown.");
+    if (profile == kContextProfile)
+        return "trained 12-pixel contexts, JBIG-KIT arithmetic coder";
+    if (profile < 0 || profile >= kJbigProfileCount)
+        throw Error("edge stream: profile " + std::to_string(profile) + " is unknown.");
     return kProfiles[profile].name;
 }
 
 std::vector<std::uint8_t> EdgeCodec::encode(const EdgeMap& map)
 {
-    return encode(map, kDefaultProfile);
+    std::vector<std::uint8_t> best = encode(map, kContextProfile);
+    std::vector<std::uint8_t> jbig = encode(map, 0);
+    return jbig.size() < best.size() ? jbig : best;
 }
 
 std::vector<std::uint8_t> EdgeCodec::encode(const EdgeMap& map, int profile)
 {
     checkMap(map);
-    const JbigOptions options = profileOptions(profile);
-    const std::vector<std::uint8_t> bih = JbigCoder::header(map.width, map.height, options);
+    if (profile < 0 || profile >= kProfileCount)
+        throw Error("edge stream: profile " + std::to_string(profile) + " is unknown.");
     ByteWriter w;
     w.u8(static_cast<std::uint8_t>(log2Scale(map.scaleDenominator) | (map.planes.size() << 2) | (profile << 4)));
+    if (profile == kContextProfile) {
+        const ContextCoder::Table& table = edgeContextTable(map.scaleDenominator);
+        for (const cv::Mat& plane : map.planes) {
+            const std::vector<std::uint8_t> stream = ContextCoder::encode(plane, table);
+            w.varint(stream.size());
+            w.bytes(stream.data(), stream.size());
+        }
+        return w.take();
+    }
+    const JbigOptions options = profileOptions(profile);
+    const std::vector<std::uint8_t> bih = JbigCoder::header(map.width, map.height, options);
     for (const cv::Mat& plane : map.planes) {
         const std::vector<std::uint8_t> bie = JbigCoder::encode(plane, options);
         // The decoder rebuilds what is stripped here, so it must be exactly what we expect.
@@ -118,13 +135,24 @@ EdgeMap EdgeCodec::decode(const std::uint8_t* data, std::size_t size, int imageW
     if (planeCount != 1 && planeCount != 3)
         throw Error("edge stream: the header declares " + std::to_string(planeCount) + " planes; only 1 or 3 are valid.");
     if (profile >= kProfileCount)
-        throw Error("edge stream: JBIG profile " + std::to_string(profile) + " is unknown.");
-    const JbigOptions options = kProfiles[profile].options;
+        throw Error("edge stream: profile " + std::to_string(profile) + " is unknown (a newer format?).");
 
     EdgeMap map;
     map.scaleDenominator = d;
     map.width = edgeMapSide(imageWidth, d);
     map.height = edgeMapSide(imageHeight, d);
+    if (profile == kContextProfile) {
+        const ContextCoder::Table& table = edgeContextTable(d);
+        for (int i = 0; i < planeCount; ++i) {
+            const std::size_t n = static_cast<std::size_t>(r.varintInRange(0, r.remaining(), "plane length"));
+            const std::uint8_t* body = r.take(n);
+            map.planes.push_back(ContextCoder::decode(body, n, map.width, map.height, table, kContext));
+        }
+        if (!r.atEnd())
+            throw Error("edge stream: " + std::to_string(r.remaining()) + " unexpected bytes follow the last plane.");
+        return map;
+    }
+    const JbigOptions options = kProfiles[profile].options;
     const std::vector<std::uint8_t> bih = JbigCoder::header(map.width, map.height, options);
     std::vector<std::uint8_t> bie;
     for (int i = 0; i < planeCount; ++i) {

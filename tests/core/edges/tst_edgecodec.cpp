@@ -8,6 +8,7 @@
 
 #include "core/common/Error.h"
 #include "core/edges/EdgeCodec.h"
+#include "core/edges/EdgeExtractor.h"
 #include "core/edges/JbigCoder.h"
 
 using sem::EdgeCodec;
@@ -175,14 +176,47 @@ private slots:
         QVERIFY_THROWS_EXCEPTION(sem::Error, EdgeCodec::decode(nullptr, 0, 100, 60));
     }
 
+    void defaultEncodeIsTheSmallerOfContextAndJbig()
+    {
+        for (unsigned seed = 0; seed < 6; ++seed) {
+            const EdgeMap m = makeMap(160, 120, seed % 2 ? 4 : 8, 1, seed >= 4, seed);
+            const Bytes context = EdgeCodec::encode(m, EdgeCodec::kContextProfile);
+            const Bytes jbig = EdgeCodec::encode(m, 0);
+            const Bytes chosen = EdgeCodec::encode(m);
+            QCOMPARE(chosen.size(), std::min(context.size(), jbig.size()));
+            QCOMPARE((chosen[0] >> 4) & 7, context.size() <= jbig.size() ? EdgeCodec::kContextProfile : 0);
+            QVERIFY(sameMap(m, decode(chosen, 160, 120)));
+        }
+    }
+
+    // The trained contexts pay off on real photo edges at the scales the low rates use (a bundled
+    // sample; docs/bench/edges.md has the validation-split numbers).
+    void contextProfileBeatsJbigOnPhotoEdges()
+    {
+        const cv::Mat photo = cv::imread(SEM_SOURCE_DIR "/resources/samples/coco_000000000790.jpg", cv::IMREAD_COLOR);
+        QVERIFY(!photo.empty());
+        for (const int d : {4, 8}) {
+            sem::CannyParams p;
+            p.scaleDenominator = d;
+            const EdgeMap m = sem::EdgeExtractor::extract(photo, p);
+            const Bytes context = EdgeCodec::encode(m, EdgeCodec::kContextProfile);
+            const Bytes jbig = EdgeCodec::encode(m, 0);
+            QVERIFY2(double(context.size()) < 0.9 * double(jbig.size()),
+                     qPrintable(QStringLiteral("1/%1: %2 vs %3 bytes").arg(d).arg(context.size()).arg(jbig.size())));
+            QVERIFY(sameMap(m, decode(context, photo.cols, photo.rows)));
+        }
+    }
+
     void trailingGarbageIsRefused()
     {
         const EdgeMap m = makeMap(100, 60, 1, 1, false, 6);
-        Bytes b = EdgeCodec::encode(m);
-        for (std::uint8_t extra : {0x00, 0xFF, 0x02}) {
-            Bytes c = b;
-            c.push_back(extra);
-            QVERIFY_THROWS_EXCEPTION(sem::Error, decode(c, 100, 60));
+        for (int p = 0; p < EdgeCodec::kProfileCount; ++p) {
+            const Bytes b = EdgeCodec::encode(m, p);
+            for (std::uint8_t extra : {0x00, 0xFF, 0x02}) {
+                Bytes c = b;
+                c.push_back(extra);
+                QVERIFY_THROWS_EXCEPTION(sem::Error, decode(c, 100, 60));
+            }
         }
     }
 
