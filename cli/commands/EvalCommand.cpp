@@ -59,7 +59,8 @@ int EvalCommand::run(const QStringList& args, Io& io)
     parser.addOption({"csv", "Write per-image results as CSV.", "FILE"});
     parser.addOption({"plot", "Write the bpp-PSNR plot (PNG).", "FILE"});
     parser.addOption({"points", "Operating points SCALE:HINT[:HIGH[:MINLEN]], comma-separated: edge scale\n"
-                                "1/SCALE (0 = no edges, the model redraws from the hint alone), hint factor,\n"
+                                "1/SCALE (0 = no edges, the model redraws from the hint alone), hint factor\n"
+                                "(with qQ: hint quality 1..100, e.g. 8q20),\n"
                                 "Canny high threshold (low = HIGH/2; default 100/200), minimum edge fragment\n"
                                 "length in pixels (default 8:32,8:16,4:16,8:8,4:8,8:4,4:4).",
                       "LIST", "8:32,8:16,4:16,8:8,4:8,8:4,4:4"});

@@ -22,8 +22,8 @@ long parseCount(const std::string& s)
 
 std::string OperatingPoint::label(bool caption) const
 {
-    std::string s = scale ? "edges1/" + std::to_string(scale) + "+hint" + std::to_string(hint)
-                          : "hint" + std::to_string(hint) + "+model";
+    const std::string h = "hint" + std::to_string(hint) + (hintQuality > 0 ? "q" + std::to_string(hintQuality) : "");
+    std::string s = scale ? "edges1/" + std::to_string(scale) + "+" + h : h + "+model";
     if (scale && high > 0)
         s += "+t" + std::to_string(static_cast<int>(high));
     if (scale && minLength > 0)
@@ -41,6 +41,7 @@ void OperatingPoint::apply(EncodeOptions& o) const
     }
     o.canny.minLength = minLength;
     o.hint.factor = hint;
+    o.hint.quality = hintQuality;
 }
 
 std::vector<OperatingPoint> parseOperatingPoints(const std::string& list)
@@ -54,10 +55,19 @@ std::vector<OperatingPoint> parseOperatingPoints(const std::string& list)
             continue;
         item = item.substr(first, item.find_last_not_of(' ') - first + 1);
         std::vector<long> f;
+        long quality = -1;
         std::stringstream parts(item);
         std::string part;
-        while (std::getline(parts, part, ':'))
+        while (std::getline(parts, part, ':')) {
+            const auto q = part.find('q');
+            if (f.size() == 1 && q != std::string::npos) {  // HINT as FqQ
+                quality = parseCount(part.substr(q + 1));
+                part = part.substr(0, q);
+                if (quality < 1 || quality > 100)
+                    quality = 0;  // refused below
+            }
             f.push_back(parseCount(part));
+        }
         const bool shapeOk = (f.size() >= 2 && f.size() <= 4 && item.back() != ':');
         bool ok = shapeOk;
         for (long v : f)
@@ -66,12 +76,15 @@ std::vector<OperatingPoint> parseOperatingPoints(const std::string& list)
         ok = ok && (f[1] == 4 || f[1] == 8 || f[1] == 16 || f[1] == 32 || f[1] == 64);
         ok = ok && (f.size() < 3 || (f[2] >= 1 && f[2] <= 1000));
         ok = ok && (f.size() < 4 || f[3] <= 100000);
+        ok = ok && quality != 0;
         if (!ok)
             throw Error("--points: '" + item + "' is not SCALE:HINT[:HIGH[:MINLEN]] with SCALE 0 (no edges), 1, 2, 4 or 8, "
-                        "HINT 4, 8, 16, 32 or 64, HIGH 1..1000 and MINLEN 0..100000.");
+                        "HINT 4, 8, 16, 32 or 64 (optionally with qQUALITY 1..100, e.g. 8q20), HIGH 1..1000 and "
+                        "MINLEN 0..100000.");
         OperatingPoint p;
         p.scale = static_cast<int>(f[0]);
         p.hint = static_cast<int>(f[1]);
+        p.hintQuality = static_cast<int>(quality);
         if (f.size() >= 3)
             p.high = static_cast<double>(f[2]);
         if (f.size() >= 4)

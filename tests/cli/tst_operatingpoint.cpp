@@ -25,6 +25,12 @@ private slots:
         QCOMPARE(points[1].label(true), std::string("edges1/4+hint16+t300+caption"));
         QCOMPARE(points[2].label(false), std::string("hint8+model"));
         QCOMPARE(points[3].label(false), std::string("edges1/2+hint4+t150+m12"));
+        QCOMPARE(points[0].hintQuality, -1);
+        const auto q = parseOperatingPoints("8:8q20:400,0:4q5")[0];
+        QCOMPARE(q.hint, 8);
+        QCOMPARE(q.hintQuality, 20);
+        QCOMPARE(q.label(false), std::string("edges1/8+hint8q20+t400"));
+        QCOMPARE(parseOperatingPoints("0:4q5")[0].label(false), std::string("hint4q5+model"));
     }
 
     void appliesToTheEncoderOptions() {
@@ -41,7 +47,12 @@ private slots:
         QCOMPARE(o.canny.low, 150.0);
         QVERIFY(!o.canny.autoThresholds);
         QCOMPARE(o.canny.minLength, 7);
+        QCOMPARE(o.hint.quality, -1);
         o.canny.validate();
+        parseOperatingPoints("8:16q40")[0].apply(o);
+        QCOMPARE(o.hint.factor, 16);
+        QCOMPARE(o.hint.quality, 40);
+        o.hint.validate();
     }
 
     void refusesBadItems_data() {
@@ -59,6 +70,11 @@ private slots:
         QTest::newRow("empty field") << "4::16";
         QTest::newRow("not a number") << "4:sixteen";
         QTest::newRow("overflow") << "4:16:200:99999999999999999999";
+        QTest::newRow("quality 0") << "8:8q0";
+        QTest::newRow("quality 101") << "8:8q101";
+        QTest::newRow("quality missing") << "8:8q";
+        QTest::newRow("quality on the scale") << "8q2:8";
+        QTest::newRow("quality on the threshold") << "8:8:300q2";
     }
 
     void refusesBadItems() {
