@@ -1,6 +1,7 @@
 #include "cli/commands/EvalCommand.h"
 
 #include <QCommandLineParser>
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <map>
@@ -119,6 +120,17 @@ int EvalCommand::run(const QStringList& args, Io& io)
     csv << "image,series,setting,bpp,psnr\n";
     const auto started = Clock::now();
 
+    // The hint alone, bicubic, at the four factors (default quality) and at every other hint setting
+    // of the sweep: what the same bits buy spent on the hint only, without edges, caption or model.
+    std::vector<HintParams> hintOnly;
+    for (const int factor : {32, 16, 8, 4})
+        hintOnly.push_back({factor, -1});
+    for (const OperatingPoint& p : points)
+        if (std::none_of(hintOnly.begin(), hintOnly.end(), [&](const HintParams& h) {
+                return h.factor == p.hint && h.quality == p.hintQuality;
+            }))
+            hintOnly.push_back({p.hint, p.hintQuality});
+
     DecodeRequest fidelity;
     fidelity.fidelity = true;
     fidelity.guidance = 1.0f;
@@ -181,11 +193,8 @@ int EvalCommand::run(const QStringList& args, Io& io)
             const cv::Mat fid = ablate("edges+caption+hint", true, true, true);
             if (!im.caption.empty())
                 ablate("caption only", false, true, false);
-            const std::vector<int> hintFactors = {32, 16, 8, 4};
-            for (std::size_t k = 0; k < hintFactors.size(); ++k) {  // hint alone, bicubic: what the same bits buy without the model
-                const int factor = hintFactors[k];
-                HintParams hp;
-                hp.factor = factor;
+            for (std::size_t k = 0; k < hintOnly.size(); ++k) {
+                const HintParams& hp = hintOnly[k];
                 const auto payload = HintCodec::encode(im.bgr, hp);
                 SemFile f = full;
                 f.edges.reset();
@@ -193,9 +202,11 @@ int EvalCommand::run(const QStringList& args, Io& io)
                 f.hint = payload;
                 const double psnr = metrics::psnr(im.bgr, HintCodec::decodeUpsampled(payload.data(), payload.size(),
                                                                                       im.bgr.cols, im.bgr.rows));
-                add("hint only (bicubic)", k, hintFactors.size(), f.bpp(), psnr);
-                record("hint-only", "hint" + std::to_string(factor), f.bpp(), psnr);
-                if (factor == 16) {
+                add("hint only (bicubic)", k, hintOnly.size(), f.bpp(), psnr);
+                record("hint-only", "hint" + std::to_string(hp.factor) +
+                                        (hp.quality > 0 ? "q" + std::to_string(hp.quality) : std::string()),
+                       f.bpp(), psnr);
+                if (hp.factor == 16 && hp.quality == -1) {
                     ablationSum["hint only (bicubic)"].first += f.bpp();
                     ablationSum["hint only (bicubic)"].second += psnr;
                     if (!im.caption.empty()) {

@@ -1,0 +1,66 @@
+// `semc eval` end to end on two small synthetic photos with the shipped model: the curves, and the
+// hint-only reference at every hint setting of the sweep.
+#include <QTemporaryDir>
+#include <QtTest>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include "tests/cli/CliRun.h"
+
+using sem::cli::test::semc;
+
+namespace {
+
+cv::Mat photo(int w, int h, int seed)
+{
+    cv::Mat m(h, w, CV_8UC3);
+    for (int y = 0; y < h; ++y)
+        for (int x = 0; x < w; ++x)
+            m.at<cv::Vec3b>(y, x) = cv::Vec3b(static_cast<uchar>((x * 2 + seed * 40) % 256), static_cast<uchar>(y * 3 % 256),
+                                              static_cast<uchar>((x + y) % 256));
+    cv::circle(m, {w / 2, h / 2}, h / 3, cv::Scalar(20, 200, 60), cv::FILLED);
+    cv::rectangle(m, {w / 8, h / 8}, {w / 3, h / 2}, cv::Scalar(240, 240, 240), cv::FILLED);
+    return m;
+}
+
+}  // namespace
+
+class TestEvalCommand : public QObject {
+    Q_OBJECT
+
+private slots:
+    void hintOnlyReferenceCoversEverySweepHint()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        QDir().mkpath(dir.filePath("images"));
+        for (int i = 0; i < 2; ++i)
+            QVERIFY(cv::imwrite(dir.filePath(QStringLiteral("images/p%1.png").arg(i)).toStdString(), photo(160, 112, i)));
+        const QString json = dir.filePath("eval.json"), csv = dir.filePath("eval.csv");
+        const auto r = semc({"eval", dir.filePath("images"), "--model", SEM_SOURCE_DIR "/models/default", "--device",
+                             "cpu", "--sampled", "0", "--baselines", "webp-downscale", "--points", "8:16,8:8q40:400",
+                             "--json", json, "--csv", csv});
+        QVERIFY2(r.code == 0, r.err.c_str());
+        std::ifstream in(json.toStdString());
+        const nlohmann::json j = nlohmann::json::parse(in);
+        QCOMPARE(j["images"].get<int>(), 2);
+        const auto& curves = j["curves"];
+        QCOMPARE(curves["semantic (fidelity)"].size(), std::size_t(2));
+        // The four factors at their default quality, plus the sweep's 8q40.
+        const auto& hint = curves["hint only (bicubic)"];
+        QCOMPARE(hint.size(), std::size_t(5));
+        const double bppDefault8 = hint[2]["bpp"].get<double>(), bppQ40 = hint[4]["bpp"].get<double>();
+        QVERIFY2(bppQ40 > bppDefault8, qPrintable(QStringLiteral("%1 vs %2").arg(bppQ40).arg(bppDefault8)));
+        QVERIFY(hint[4]["psnr"].get<double>() >= hint[2]["psnr"].get<double>());
+        QFile c(csv);
+        QVERIFY(c.open(QIODevice::ReadOnly));
+        const std::string text = c.readAll().toStdString();
+        QVERIFY(text.find(",hint-only,hint8q40,") != std::string::npos);
+        QVERIFY(text.find(",semantic,edges1/8+hint8q40+t400,") != std::string::npos);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestEvalCommand)
+#include "tst_evalcommand.moc"
