@@ -10,6 +10,7 @@
 
 #include "core/common/Error.h"
 #include "core/common/AtomicFile.h"
+#include "core/common/ByteIO.h"
 #include "core/edges/ContextCoder.h"
 #include "core/edges/EdgeCodec.h"
 #include "core/edges/EdgeContextTables.h"
@@ -69,14 +70,6 @@ std::string tablesSource(const std::array<ContextCoder::Table, 4>& tables, const
          "        throw Error(\"edge stream: no context table for scale 1/\" + std::to_string(scaleDenominator) + \".\");\n"
          "    }\n}\n\n}  // namespace sem\n";
     return s.str();
-}
-
-std::size_t varintSize(std::size_t n)
-{
-    std::size_t bytes = 1;
-    for (; n >= 0x80; n >>= 7)
-        ++bytes;
-    return bytes;
 }
 
 double seconds(std::chrono::steady_clock::time_point t0)

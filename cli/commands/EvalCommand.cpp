@@ -29,6 +29,13 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
+// Session 6's sweep (docs/RESULTS.md): sparse edges (Canny 150/300 or 200/400 at 1/8, 1/4 with
+// short fragments dropped) over hint factors 32..4 and hint qualities between the factors' defaults.
+// Session 3-5's defaults were 8:32,8:16,4:16,8:8,4:8,8:4,4:4 (thresholds 100/200).
+const char* const kDefaultPoints =
+    "8:32:400,8:32:300,8:16:400,4:16:400:16,8:8q2:400,8:8q5:400,8:8:400,8:8q20:400,8:8q30:400,8:4:400,"
+    "8:4q5:400,8:4q10:400,8:4q20:400";
+
 double sharpness(const cv::Mat& bgr)
 {
     cv::Mat gray, lap;
@@ -63,8 +70,10 @@ int EvalCommand::run(const QStringList& args, Io& io)
                                 "1/SCALE (0 = no edges, the model redraws from the hint alone), hint factor\n"
                                 "(with qQ: hint quality 1..100, e.g. 8q20),\n"
                                 "Canny high threshold (low = HIGH/2; default 100/200), minimum edge fragment\n"
-                                "length in pixels (default 8:32,8:16,4:16,8:8,4:8,8:4,4:4).",
-                      "LIST", "8:32,8:16,4:16,8:8,4:8,8:4,4:4"});
+                                "length in pixels (default: sparse 1/8 edges over every hint factor and a\n"
+                                "few hint qualities, the settings that cost the fewest bits per dB; see\n"
+                                "docs/RESULTS.md).",
+                      "LIST", kDefaultPoints});
     if (!Options::parse(parser, "eval", args, io))
         return kOk;
     const std::string dir = Options::positional(parser, 1, "a prepared data folder or an image folder")[0].toStdString();
