@@ -53,7 +53,7 @@ int BenchCommand::run(const QStringList& args, Io& io)
                   "With images and no mode: the encode path (768x512 encode vs OpenCV WebP, live slider at 12 MP).");
     parser.addOptions({
         {"runs", "Repetitions per timing; the median is reported (default 15).", "N", "15"},
-        {"edges", "JBIG edge coding vs bilevel PNG over the images of DIR, per option set.", "DIR"},
+        {"edges", "Edge coding (every profile) vs bilevel PNG over the images of DIR.", "DIR"},
         {"edge-speed", "Extract + code time at 12 MP (synthetic 4000x3000 without an image)."},
         {"fit-edge-contexts", "Fit the edge coder's context tables on the training split of prepared data\n"
                               "(semc train --prepare-only) and compare on its validation split.", "DATA"},

@@ -20,7 +20,7 @@ int EdgesCommand::run(const QStringList& args, Io& io)
     Options::init(parser, "edges IN -o edges.png [options]",
                   "Extracts the Canny edge map with the same options as `semc encode`, writes it as an\n"
                   "image (white edges on black, at the map's resolution unless --full-size) and reports\n"
-                  "the size of its JBIG stream.");
+                  "the size of its coded stream.");
     parser.addOption({{"o", "output"}, "Output image (.png, .bmp, ...).", "OUT"});
     Options::addEdgeOptions(parser);
     parser.addOptions({{"full-size", "Write the map upsampled to the image size."}, {"json", "Print as JSON."}});

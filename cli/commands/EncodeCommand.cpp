@@ -15,7 +15,7 @@ int EncodeCommand::run(const QStringList& args, Io& io)
 {
     QCommandLineParser parser;
     Options::init(parser, "encode IN -o OUT.sem [options]",
-                  "Encodes IN (PNG, JPEG, WebP, TIFF or BMP) as a .sem file: a Canny edge map (JBIG),\n"
+                  "Encodes IN (PNG, JPEG, WebP, TIFF or BMP) as a .sem file: a Canny edge map (lossless),\n"
                   "an optional caption and an optional tiny colour hint.");
     parser.addOption({{"o", "output"}, "Output .sem file.", "OUT"});
     Options::addEdgeOptions(parser);
