@@ -2,13 +2,13 @@
 
 #include <QCommandLineParser>
 #include <algorithm>
-#include <numeric>
 #include <chrono>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <numeric>
 #include <ostream>
 
 #include "cli/DecodeSupport.h"

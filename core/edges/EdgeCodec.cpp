@@ -26,7 +26,8 @@ struct Profile {
 
 // All profiles: one resolution layer, the whole map in one stripe (no per-stripe coder flush and
 // marker), fixed template (JBIG-KIT's adaptive template never moved on edge maps; see
-// docs/bench/edges.md). Profile 0, the default, was the smallest on BSDS500 val at scales 1 and 1/4.
+// docs/bench/edges.md). Profile 0 was the smallest of them on BSDS500 val at scales 1 and 1/4; the
+// encoder now writes the trained-context profile 4 unless profile 0 is smaller.
 const Profile kProfiles[EdgeCodec::kJbigProfileCount] = {
     {{0, 0, 0, 0}, "3-line template, no TPB, 1 stripe"},
     {{0, JBG_TPBON, 0, 0}, "3-line template, TPB, 1 stripe"},
