@@ -30,13 +30,13 @@ constexpr std::array<std::array<double, 2>, 4> kThresholds = {{{100, 200}, {200,
 // Every n-th training image per scale: full-size maps have far more pixels per image.
 int strideFor(int scale) { return scale == 1 ? 4 : scale == 2 ? 2 : 1; }
 
-cv::Mat mapOf(const cv::Mat& image, int scale, double low, double high)
+EdgeMap mapOf(const cv::Mat& image, int scale, double low, double high)
 {
     CannyParams p;
     p.scaleDenominator = scale;
     p.low = low;
     p.high = high;
-    return EdgeExtractor::extract(image, p).planes[0];
+    return EdgeExtractor::extract(image, p);
 }
 
 std::string tablesSource(const std::array<ContextCoder::Table, 4>& tables, const std::string& dataDir)
@@ -98,7 +98,7 @@ int runEdgeContextFit(const std::string& dataDir, const std::string& tablesOut, 
                 continue;
             for (std::size_t k = 0; k < 2; ++k) {
                 const auto& thr = kThresholds[(i / static_cast<std::size_t>(strideFor(kScales[s])) + k) % kThresholds.size()];
-                maps[s].push_back(mapOf(image, kScales[s], thr[0], thr[1]));
+                maps[s].push_back(mapOf(image, kScales[s], thr[0], thr[1]).planes[0]);
             }
         }
     }
@@ -129,11 +129,7 @@ int runEdgeContextFit(const std::string& dataDir, const std::string& tablesOut, 
         for (const auto& thr : kThresholds) {
             double edgePixels = 0, jbig = 0, compiled = 0, fitted = 0;
             for (const cv::Mat& image : images) {
-                EdgeMap map;
-                map.scaleDenominator = kScales[s];
-                map.planes = {mapOf(image, kScales[s], thr[0], thr[1])};
-                map.width = map.planes[0].cols;
-                map.height = map.planes[0].rows;
+                const EdgeMap map = mapOf(image, kScales[s], thr[0], thr[1]);
                 edgePixels += static_cast<double>(map.edgePixels());
                 jbig += static_cast<double>(EdgeCodec::encode(map, 0).size() - 1);
                 compiled += static_cast<double>(EdgeCodec::encode(map, EdgeCodec::kContextProfile).size() - 1);

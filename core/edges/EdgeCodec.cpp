@@ -61,6 +61,27 @@ void checkMap(const EdgeMap& map)
                         std::to_string(map.height) + " bitmap.");
 }
 
+// A plane's BIE without the BIH and the final SDNORM marker, which the decoder rebuilds.
+std::vector<std::uint8_t> jbigPlaneBody(const cv::Mat& plane, const JbigOptions& options)
+{
+    const std::vector<std::uint8_t> bih = JbigCoder::header(plane.cols, plane.rows, options);
+    const std::vector<std::uint8_t> bie = JbigCoder::encode(plane, options);
+    // The decoder rebuilds what is stripped here, so it must be exactly what we expect.
+    if (bie.size() < bih.size() + 2 || !std::equal(bih.begin(), bih.end(), bie.begin()) ||
+        bie[bie.size() - 2] != kSdnorm[0] || bie[bie.size() - 1] != kSdnorm[1])
+        throw Error("edge stream: JBIG-KIT wrote an unexpected header or ending (library version mismatch?).");
+    return std::vector<std::uint8_t>(bie.begin() + static_cast<std::ptrdiff_t>(bih.size()), bie.end() - 2);
+}
+
+// The inverse: rebuilds the BIE around `body` and decodes it.
+cv::Mat jbigPlane(const std::uint8_t* body, std::size_t n, int width, int height, const JbigOptions& options)
+{
+    std::vector<std::uint8_t> bie = JbigCoder::header(width, height, options);
+    bie.insert(bie.end(), body, body + n);
+    bie.insert(bie.end(), kSdnorm, kSdnorm + 2);
+    return JbigCoder::decode(bie.data(), bie.size(), width, height, kContext);
+}
+
 }  // namespace
 
 JbigOptions EdgeCodec::profileOptions(int profile)
@@ -93,26 +114,12 @@ std::vector<std::uint8_t> EdgeCodec::encode(const EdgeMap& map, int profile)
         throw Error("edge stream: profile " + std::to_string(profile) + " is unknown.");
     ByteWriter w;
     w.u8(static_cast<std::uint8_t>(log2Scale(map.scaleDenominator) | (map.planes.size() << 2) | (profile << 4)));
-    if (profile == kContextProfile) {
-        const ContextCoder::Table& table = edgeContextTable(map.scaleDenominator);
-        for (const cv::Mat& plane : map.planes) {
-            const std::vector<std::uint8_t> stream = ContextCoder::encode(plane, table);
-            w.varint(stream.size());
-            w.bytes(stream.data(), stream.size());
-        }
-        return w.take();
-    }
-    const JbigOptions options = profileOptions(profile);
-    const std::vector<std::uint8_t> bih = JbigCoder::header(map.width, map.height, options);
     for (const cv::Mat& plane : map.planes) {
-        const std::vector<std::uint8_t> bie = JbigCoder::encode(plane, options);
-        // The decoder rebuilds what is stripped here, so it must be exactly what we expect.
-        if (bie.size() < bih.size() + 2 || !std::equal(bih.begin(), bih.end(), bie.begin()) ||
-            bie[bie.size() - 2] != kSdnorm[0] || bie[bie.size() - 1] != kSdnorm[1])
-            throw Error("edge stream: JBIG-KIT wrote an unexpected header or ending (library version mismatch?).");
-        const std::size_t n = bie.size() - bih.size() - 2;
-        w.varint(n);
-        w.bytes(bie.data() + bih.size(), n);
+        const std::vector<std::uint8_t> body = profile == kContextProfile
+                                                   ? ContextCoder::encode(plane, edgeContextTable(map.scaleDenominator))
+                                                   : jbigPlaneBody(plane, profileOptions(profile));
+        w.varint(body.size());
+        w.bytes(body.data(), body.size());
     }
     return w.take();
 }
@@ -142,27 +149,12 @@ EdgeMap EdgeCodec::decode(const std::uint8_t* data, std::size_t size, int imageW
     map.scaleDenominator = d;
     map.width = edgeMapSide(imageWidth, d);
     map.height = edgeMapSide(imageHeight, d);
-    if (profile == kContextProfile) {
-        const ContextCoder::Table& table = edgeContextTable(d);
-        for (int i = 0; i < planeCount; ++i) {
-            const std::size_t n = static_cast<std::size_t>(r.varintInRange(0, r.remaining(), "plane length"));
-            const std::uint8_t* body = r.take(n);
-            map.planes.push_back(ContextCoder::decode(body, n, map.width, map.height, table, kContext));
-        }
-        if (!r.atEnd())
-            throw Error("edge stream: " + std::to_string(r.remaining()) + " unexpected bytes follow the last plane.");
-        return map;
-    }
-    const JbigOptions options = kProfiles[profile].options;
-    const std::vector<std::uint8_t> bih = JbigCoder::header(map.width, map.height, options);
-    std::vector<std::uint8_t> bie;
     for (int i = 0; i < planeCount; ++i) {
         const std::size_t n = static_cast<std::size_t>(r.varintInRange(0, r.remaining(), "plane length"));
         const std::uint8_t* body = r.take(n);
-        bie.assign(bih.begin(), bih.end());
-        bie.insert(bie.end(), body, body + n);
-        bie.insert(bie.end(), kSdnorm, kSdnorm + 2);
-        map.planes.push_back(JbigCoder::decode(bie.data(), bie.size(), map.width, map.height, kContext));
+        map.planes.push_back(profile == kContextProfile
+                                 ? ContextCoder::decode(body, n, map.width, map.height, edgeContextTable(d), kContext)
+                                 : jbigPlane(body, n, map.width, map.height, kProfiles[profile].options));
     }
     if (!r.atEnd())
         throw Error("edge stream: " + std::to_string(r.remaining()) + " unexpected bytes follow the last plane.");

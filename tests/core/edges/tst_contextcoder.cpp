@@ -2,38 +2,30 @@
 #include <cstdint>
 #include <opencv2/core.hpp>
 #include <opencv2/imgproc.hpp>
-#include <random>
 #include <vector>
 
 #include "core/common/Error.h"
 #include "core/edges/ContextCoder.h"
 #include "core/edges/EdgeContextTables.h"
+#include "tests/core/edges/EdgeBitmaps.h"
 
 using sem::ContextCoder;
 using Bytes = std::vector<std::uint8_t>;
 
 namespace {
 
-// Lines and circles, like a Canny map.
-cv::Mat structured(int w, int h, unsigned seed)
-{
-    cv::Mat m = cv::Mat::zeros(h, w, CV_8UC1);
-    cv::RNG rng(seed);
-    for (int i = 0; i < std::max(2, (w + h) / 20); ++i) {
-        cv::line(m, {rng.uniform(0, w), rng.uniform(0, h)}, {rng.uniform(0, w), rng.uniform(0, h)}, cv::Scalar(255));
-        cv::circle(m, {rng.uniform(0, w), rng.uniform(0, h)}, rng.uniform(1, std::max(2, w / 4)), cv::Scalar(255));
-    }
-    return m;
-}
+using sem::test::randomPlane;
+using sem::test::structuredPlane;
 
-cv::Mat noise(int w, int h, double density, unsigned seed)
+// Sparse horizontal strokes.
+cv::Mat strokes(unsigned seed)
 {
-    cv::Mat m(h, w, CV_8UC1);
-    std::mt19937 gen(seed);
-    std::bernoulli_distribution bit(density);
-    for (int y = 0; y < h; ++y)
-        for (int x = 0; x < w; ++x)
-            m.at<uchar>(y, x) = bit(gen) ? 255 : 0;
+    cv::Mat m = cv::Mat::zeros(40, 60, CV_8UC1);
+    cv::RNG rng(seed);
+    for (int i = 0; i < 4; ++i) {
+        const int y = rng.uniform(0, 40), x = rng.uniform(0, 30);
+        cv::line(m, {x, y}, {x + rng.uniform(10, 29), y}, cv::Scalar(255));
+    }
     return m;
 }
 
@@ -70,8 +62,8 @@ private slots:
         QFETCH(int, kind);
         const cv::Mat m = kind == 0   ? cv::Mat(cv::Mat::zeros(h, w, CV_8UC1))
                           : kind == 1 ? cv::Mat(h, w, CV_8UC1, cv::Scalar(255))
-                          : kind == 2 ? structured(w, h, 3)
-                                      : noise(w, h, 0.3, 4);
+                          : kind == 2 ? structuredPlane(w, h, 3)
+                                      : randomPlane(w, h, 0.3, 4);
         static const ContextCoder::Table zero{};
         for (const ContextCoder::Table* t :
              std::initializer_list<const ContextCoder::Table*>{&zero, &sem::edgeContextTable(1), &sem::edgeContextTable(8)}) {
@@ -85,7 +77,7 @@ private slots:
     // the decoder must do is return a bitmap of the requested size or throw, never crash.
     void truncatedCorruptOrMisappliedStreamsNeverCrash()
     {
-        const cv::Mat m = structured(80, 60, 6);
+        const cv::Mat m = structuredPlane(80, 60, 6);
         const ContextCoder::Table& t = sem::edgeContextTable(2);
         const Bytes b = ContextCoder::encode(m, t);
         QVERIFY(b.size() > 20);
@@ -121,7 +113,7 @@ private slots:
     void appendedZeroBytesAreRefused()
     {
         for (unsigned seed = 0; seed < 8; ++seed) {
-            const cv::Mat m = structured(64, 48, seed);
+            const cv::Mat m = structuredPlane(64, 48, seed);
             const ContextCoder::Table& t = sem::edgeContextTable(4);
             Bytes b = ContextCoder::encode(m, t);
             QVERIFY(same(m, decode(b, 64, 48, t)));
@@ -138,7 +130,7 @@ private slots:
         bad[17] = 113;  // states are 0..112
         QVERIFY(!ContextCoder::valid(bad));
         QVERIFY(ContextCoder::valid(ContextCoder::Table{}));
-        const cv::Mat m = structured(16, 16, 7);
+        const cv::Mat m = structuredPlane(16, 16, 7);
         QVERIFY_THROWS_EXCEPTION(sem::Error, ContextCoder::encode(m, bad));
         const Bytes b = ContextCoder::encode(m, ContextCoder::Table{});
         QVERIFY_THROWS_EXCEPTION(sem::Error, decode(b, 16, 16, bad));
@@ -151,15 +143,8 @@ private slots:
         // Sparse maps of horizontal strokes: an empty neighbourhood almost always stays empty, and a
         // pixel right of an edge pixel (with nothing above) almost always continues the stroke.
         std::vector<cv::Mat> training;
-        for (unsigned seed = 0; seed < 40; ++seed) {
-            cv::Mat m = cv::Mat::zeros(40, 60, CV_8UC1);
-            cv::RNG rng(seed);
-            for (int i = 0; i < 4; ++i) {
-                const int y = rng.uniform(0, 40), x = rng.uniform(0, 30);
-                cv::line(m, {x, y}, {x + rng.uniform(10, 29), y}, cv::Scalar(255));
-            }
-            training.push_back(m);
-        }
+        for (unsigned seed = 0; seed < 40; ++seed)
+            training.push_back(strokes(seed));
         const ContextCoder::Table t = ContextCoder::fit(training);
         QVERIFY(ContextCoder::valid(t));
         const int emptyContext = 0;
@@ -171,12 +156,7 @@ private slots:
         // On new maps of the same kind the fitted table codes smaller than starting from nothing.
         std::size_t fitted = 0, fresh = 0;
         for (unsigned seed = 100; seed < 110; ++seed) {
-            cv::Mat m = cv::Mat::zeros(40, 60, CV_8UC1);
-            cv::RNG rng(seed);
-            for (int i = 0; i < 4; ++i) {
-                const int y = rng.uniform(0, 40), x = rng.uniform(0, 30);
-                cv::line(m, {x, y}, {x + rng.uniform(10, 29), y}, cv::Scalar(255));
-            }
+            const cv::Mat m = strokes(seed);
             const Bytes a = ContextCoder::encode(m, t);
             QVERIFY(same(m, decode(a, 60, 40, t)));
             fitted += a.size();
