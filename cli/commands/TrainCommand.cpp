@@ -159,6 +159,10 @@ int TrainCommand::run(const QStringList& args, Io& io)
     parser.addOption({"hint-weights", "Relative weights of the hint factors 4,8,16,32,64 in training\n"
                                       "(default 0.2,0.3,0.25,0.15,0.1; validation keeps the defaults).", "W",
                       "0.2,0.3,0.25,0.15,0.1"});
+    parser.addOption({"hint-quality-mix", "Share of training hints coded at a random quality 1..40 instead of\n"
+                                          "their factor's default (default 0).", "P", "0"});
+    parser.addOption({"canny-low-max", "Largest random Canny low threshold in training, 40..255 (high = low x\n"
+                                       "1.5..3; default 150).", "T", "150"});
     parser.addOption({"arch", "Architecture: default, small or tiny (default: default).", "NAME", "default"});
     parser.addOption({"device", "cpu, cuda or auto (default cpu).", "DEV", "cpu"});
     parser.addOption({"threads", "CPU threads (default: all cores).", "N", "0"});
@@ -188,6 +192,8 @@ int TrainCommand::run(const QStringList& args, Io& io)
     auto positiveSum = [](const std::vector<double>& w) { return std::accumulate(w.begin(), w.end(), 0.0) > 0.0; };
     if (!positiveSum(scaleWeights) || !positiveSum(hintWeights))
         throw Error("--edge-scale-weights and --hint-weights need at least one positive weight");
+    const double hintQualityMix = Options::toDouble(parser, "hint-quality-mix", 0.0, 1.0);
+    const double cannyLowMax = Options::toDouble(parser, "canny-low-max", 40.0, 255.0);
     const fs::path out = parser.value("out").toStdString();
     const fs::path dataDir = out / "data";
     if (!fs::exists(dataDir / "index.json")) {
@@ -264,6 +270,8 @@ int TrainCommand::run(const QStringList& args, Io& io)
     batchOptions.hintDropout = Options::toDouble(parser, "hint-dropout", 0.0, 1.0);
     std::copy(scaleWeights.begin(), scaleWeights.end(), batchOptions.scaleWeights.begin());
     std::copy(hintWeights.begin(), hintWeights.end(), batchOptions.hintWeights.begin());
+    batchOptions.hintQualityMix = hintQualityMix;
+    batchOptions.cannyLowMax = cannyLowMax;
 
     diffusion::Trainer trainer(options);
     const fs::path checkpoint = out / "checkpoint.pt";
@@ -288,6 +296,8 @@ int TrainCommand::run(const QStringList& args, Io& io)
     valOptions.captionDropout = valOptions.hintDropout = valOptions.edgeDropout = 0.0;
     valOptions.scaleWeights = training::BatchOptions().scaleWeights;
     valOptions.hintWeights = training::BatchOptions().hintWeights;
+    valOptions.hintQualityMix = training::BatchOptions().hintQualityMix;
+    valOptions.cannyLowMax = training::BatchOptions().cannyLowMax;
     valOptions.seed = 777;
     valOptions.batch = 8;
     training::BatchSource valSource(validationRecords, valOptions);

@@ -33,6 +33,10 @@ BatchSource::BatchSource(std::vector<const ShardRecord*> records, const BatchOpt
     };
     checkWeights(options_.scaleWeights, "edge-scale");
     checkWeights(options_.hintWeights, "hint-factor");
+    if (!(options_.hintQualityMix >= 0.0 && options_.hintQualityMix <= 1.0))
+        throw Error("batch source: the hint-quality mix must lie in 0..1.");
+    if (!(options_.cannyLowMax >= kCannyLowMin && options_.cannyLowMax <= 255.0))
+        throw Error("batch source: the largest Canny low threshold must lie in 40..255.");
 }
 
 diffusion::TrainingBatch BatchSource::next()
@@ -87,7 +91,7 @@ diffusion::TrainingBatch BatchSource::next()
                 p.autoThresholds = true;
                 p.autoSigma = 0.2 + 0.4 * unit(rng_);
             } else {
-                p.low = 40.0 + 110.0 * unit(rng_);
+                p.low = kCannyLowMin + (options_.cannyLowMax - kCannyLowMin) * unit(rng_);
                 p.high = p.low * (1.5 + 1.5 * unit(rng_));
             }
             const EdgeMap map = EdgeExtractor::extract(patch, p);
@@ -103,6 +107,11 @@ diffusion::TrainingBatch BatchSource::next()
         if (unit(rng_) >= options_.hintDropout) {
             HintParams hp;
             hp.factor = kHintFactors[hintPick(rng_)];
+            if (options_.hintQualityMix > 0.0 && unit(rng_) < options_.hintQualityMix) {
+                const double lo = std::log(kHintQualityRange[0]), hi = std::log(kHintQualityRange[1]);
+                hp.quality = std::clamp(static_cast<int>(std::lround(std::exp(lo + (hi - lo) * unit(rng_)))),
+                                        kHintQualityRange[0], kHintQualityRange[1]);
+            }
             const std::vector<std::uint8_t> payload = HintCodec::encode(patch, hp);
             cv::Mat hint = HintCodec::decodeUpsampled(payload.data(), payload.size(), crop, crop);
             cv::cvtColor(hint, hint, cv::COLOR_BGR2RGB);

@@ -20,6 +20,12 @@ struct BatchOptions {
     // (BatchSource::kScales, kHintFactors); non-negative with a positive sum.
     std::array<double, 4> scaleWeights = {0.05, 0.3, 0.35, 0.3};
     std::array<double, 5> hintWeights = {0.2, 0.3, 0.25, 0.15, 0.1};
+    // Share of hints coded at a random quality (log-uniform in kHintQualityRange) instead of their
+    // factor's default, so that the model also knows the hints of `--hint-quality` encodes.
+    double hintQualityMix = 0.0;
+    // Upper end of the random Canny low threshold (high = low x 1.5..3); 150 keeps the app's
+    // default range, 220 adds the sparse maps (200/400) of the eval sweep.
+    double cannyLowMax = 150.0;
 };
 
 // Random training samples from prepared records: crop, flip, edges with random Canny parameters
@@ -38,6 +44,8 @@ public:
     // most often, as the app uses, and hints before dropout mostly at 8 and 16).
     static constexpr int kScales[4] = {1, 2, 4, 8};
     static constexpr int kHintFactors[5] = {4, 8, 16, 32, 64};
+    static constexpr int kHintQualityRange[2] = {1, 40};
+    static constexpr double kCannyLowMin = 40.0;
 
 private:
     std::vector<const ShardRecord*> records_;

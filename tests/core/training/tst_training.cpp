@@ -259,6 +259,59 @@ private slots:
         noHint.hintWeights = {0, 0, 0, 0, 0};
         QVERIFY_THROWS_EXCEPTION(sem::Error, BatchSource(pointers, noHint));
     }
+
+    void hintQualityMixAndCannyRangeShapeTheInputs()
+    {
+        std::vector<ShardRecord> records(1);
+        records[0].name = "r";
+        cv::imencode(".jpg", syntheticImage(160, 128, 7), records[0].jpeg, {cv::IMWRITE_JPEG_QUALITY, 95});
+        std::vector<const ShardRecord*> pointers{&records[0]};
+        BatchOptions o;
+        o.batch = 8;
+        o.crop = 64;
+        o.edgeDropout = o.hintDropout = 0.0;
+        o.hintWeights = {1, 0, 0, 0, 0};  // factor 4: default quality 2, the lowest
+        // Mean squared error of the hint against the crop over 10 batches.
+        auto hintError = [&](const BatchOptions& h) {
+            BatchSource source(pointers, h);
+            double err = 0;
+            for (int k = 0; k < 10; ++k) {
+                const auto b = source.next();
+                for (std::size_t p = 0; p < b.images.size(); ++p)
+                    err += (double(b.hints[p]) - double(b.images[p])) * (double(b.hints[p]) - double(b.images[p]));
+            }
+            return err;
+        };
+        BatchOptions mixed = o;
+        mixed.hintQualityMix = 1.0;  // qualities 1..40, mostly above the default 2: closer hints
+        const double atDefault = hintError(o), atRandom = hintError(mixed);
+        QVERIFY2(atRandom < 0.9 * atDefault, qPrintable(QStringLiteral("%1 vs %2").arg(atRandom).arg(atDefault)));
+
+        // A higher Canny range gives sparser maps (half of the samples use automatic thresholds).
+        auto edgeDensity = [&](double lowMax) {
+            BatchOptions e = o;
+            e.cannyLowMax = lowMax;
+            BatchSource source(pointers, e);
+            double on = 0;
+            for (int k = 0; k < 10; ++k)
+                for (const float v : source.next().edges)
+                    on += static_cast<double>(v);
+            return on;
+        };
+        const double dense = edgeDensity(40.0), sparse = edgeDensity(255.0);
+        QVERIFY2(sparse < 0.9 * dense, qPrintable(QStringLiteral("%1 vs %2").arg(sparse).arg(dense)));
+
+        for (const double bad : {-0.1, 1.5, std::nan("")}) {
+            BatchOptions b = o;
+            b.hintQualityMix = bad;
+            QVERIFY_THROWS_EXCEPTION(sem::Error, BatchSource(pointers, b));
+        }
+        for (const double bad : {39.0, 256.0, std::nan("")}) {
+            BatchOptions b = o;
+            b.cannyLowMax = bad;
+            QVERIFY_THROWS_EXCEPTION(sem::Error, BatchSource(pointers, b));
+        }
+    }
 };
 
 QTEST_GUILESS_MAIN(TrainingDataTest)
