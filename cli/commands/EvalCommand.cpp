@@ -13,6 +13,7 @@
 #include "cli/Options.h"
 #include "cli/eval/BdMetrics.h"
 #include "cli/eval/EvalImages.h"
+#include "cli/eval/LadderCurve.h"
 #include "cli/eval/OperatingPoint.h"
 #include "cli/eval/RdPlotImage.h"
 #include "cli/Report.h"
@@ -22,6 +23,7 @@
 #include "core/metrics/Metrics.h"
 #include "core/pipeline/Decoder.h"
 #include "core/pipeline/Encoder.h"
+#include "core/pipeline/RateLadder.h"
 
 namespace sem::cli {
 
@@ -29,12 +31,6 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-// Session 6's sweep (docs/RESULTS.md): sparse edges (Canny 150/300 or 200/400 at 1/8, 1/4 with
-// short fragments dropped) over hint factors 32..4 and hint qualities between the factors' defaults.
-// Session 3-5's defaults were 8:32,8:16,4:16,8:8,4:8,8:4,4:4 (thresholds 100/200).
-const char* const kDefaultPoints =
-    "8:32:400,8:32:300,8:16:400,4:16:400:16,8:8q2:400,8:8q5:400,8:8:400,8:8q20:400,8:8q30:400,8:4:400,"
-    "8:4q5:400,8:4q10:400,8:4q20:400";
 
 double sharpness(const cv::Mat& bgr)
 {
@@ -72,8 +68,9 @@ int EvalCommand::run(const QStringList& args, Io& io)
                                 "Canny high threshold (low = HIGH/2; default 100/200), minimum edge fragment\n"
                                 "length in pixels (default: sparse 1/8 edges over every hint factor and a\n"
                                 "few hint qualities, the settings that cost the fewest bits per dB; see\n"
-                                "docs/RESULTS.md).",
-                      "LIST", kDefaultPoints});
+                                "docs/RESULTS.md); the list order is also the ladder of the \"at target bpp\"\n"
+                                "curves: the settings of semc encode --target-bpp).",
+                      "LIST", QString::fromStdString(RateLadder::pointList())});
     if (!Options::parse(parser, "eval", args, io))
         return kOk;
     const std::string dir = Options::positional(parser, 1, "a prepared data folder or an image folder")[0].toStdString();
@@ -140,6 +137,16 @@ int EvalCommand::run(const QStringList& args, Io& io)
             }))
             hintOnly.push_back({p.hint, p.hintQuality});
 
+    // Rate-target curves (see LadderCurve): the points in list order, and the same ladder of hints
+    // alone.
+    LadderCurve ladderCaption, ladderNoCaption, ladderHintOnly;
+    std::vector<std::size_t> hintOfPoint;
+    for (const OperatingPoint& p : points)
+        hintOfPoint.push_back(static_cast<std::size_t>(
+            std::find_if(hintOnly.begin(), hintOnly.end(),
+                         [&](const HintParams& h) { return h.factor == p.hint && h.quality == p.hintQuality; }) -
+            hintOnly.begin()));
+
     DecodeRequest fidelity;
     fidelity.fidelity = true;
     fidelity.guidance = 1.0f;
@@ -152,6 +159,7 @@ int EvalCommand::run(const QStringList& args, Io& io)
             rec[series][setting] = {{"bpp", bpp}, {"psnr", psnr}};
             csv << im.name << "," << series << "," << setting << "," << bpp << "," << psnr << "\n";
         };
+        std::vector<BdPoint> withCaption, withoutCaption, hintResults;
         for (std::size_t p = 0; p < points.size(); ++p) {
             EncodeOptions o;
             points[p].apply(o);
@@ -164,11 +172,15 @@ int EvalCommand::run(const QStringList& args, Io& io)
             const double psnr = metrics::psnr(im.bgr, decoder.decode(file, fidelity).image);
             add("semantic (fidelity)", p, points.size(), file.bpp(), psnr);
             record("semantic", points[p].label(true), file.bpp(), psnr);
+            withCaption.push_back({file.bpp(), psnr});
             file.caption.reset();
             const double psnrNoCaption = metrics::psnr(im.bgr, decoder.decode(file, fidelity).image);
             add("semantic, no caption", p, points.size(), file.bpp(), psnrNoCaption);
             record("semantic", points[p].label(false), file.bpp(), psnrNoCaption);
+            withoutCaption.push_back({file.bpp(), psnrNoCaption});
         }
+        ladderCaption.addImage(withCaption);
+        ladderNoCaption.addImage(withoutCaption);
         {
             EncodeOptions o;
             o.canny.scaleDenominator = 4;
@@ -212,6 +224,7 @@ int EvalCommand::run(const QStringList& args, Io& io)
                 const double psnr = metrics::psnr(im.bgr, HintCodec::decodeUpsampled(payload.data(), payload.size(),
                                                                                       im.bgr.cols, im.bgr.rows));
                 add("hint only (bicubic)", k, hintOnly.size(), f.bpp(), psnr);
+                hintResults.push_back({f.bpp(), psnr});
                 record("hint-only", "hint" + std::to_string(hp.factor) +
                                         (hp.quality > 0 ? "q" + std::to_string(hp.quality) : std::string()),
                        f.bpp(), psnr);
@@ -224,6 +237,10 @@ int EvalCommand::run(const QStringList& args, Io& io)
                     }
                 }
             }
+            std::vector<BdPoint> hintLadder;
+            for (const std::size_t k : hintOfPoint)
+                hintLadder.push_back(hintResults[k]);
+            ladderHintOnly.addImage(hintLadder);
             if (static_cast<int>(i) < sampledImages) {
                 DecodeRequest sampled;
                 sampled.steps = steps;
@@ -280,6 +297,14 @@ int EvalCommand::run(const QStringList& args, Io& io)
             curves[best.name].push_back({{"bpp", p.bpp}, {"psnr", p.psnr}});
         series.push_back(best);
     }
+    for (const auto& [name, ladder] : {std::pair<std::string, const LadderCurve*>{"semantic at target bpp", &ladderNoCaption},
+                                       {"semantic at target bpp, caption", &ladderCaption},
+                                       {"hint only at target bpp", &ladderHintOnly}}) {
+        Series s{name, ladder->atTargets(targets)};
+        for (const auto& p : s.points)
+            curves[name].push_back({{"bpp", p.bpp}, {"psnr", p.psnr}});
+        series.push_back(s);
+    }
     auto find = [&](const std::string& name) -> const std::vector<BdPoint>* {
         for (const Series& s : series)
             if (s.name == name)
@@ -297,7 +322,8 @@ int EvalCommand::run(const QStringList& args, Io& io)
     nlohmann::json bd = nlohmann::json::object();
     io.out << "\n## BD metrics of the semantic codec (fidelity) vs each reference, 0.01-0.05 bpp\n\n"
            << "| semantic curve | reference | BD-PSNR (dB) | BD-rate (%) |\n|---|---|---|---|\n";
-    for (const std::string testName : {"semantic (fidelity)", "semantic, best setting"}) {
+    for (const std::string testName : {"semantic (fidelity)", "semantic, best setting", "semantic at target bpp",
+                                       "semantic at target bpp, caption"}) {
         const auto* semantic = find(testName);
         for (const Series& s : series) {
             if (!semantic || s.name.rfind("semantic", 0) == 0)

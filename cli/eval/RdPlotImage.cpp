@@ -47,7 +47,8 @@ void drawRdPlot(const std::vector<Series>& series, const std::string& path, cons
     cv::putText(img, "PSNR (dB)", {10, top - 15}, font, 0.55, black, 1, cv::LINE_AA);
     cv::putText(img, title, {left + 90, 22}, font, 0.6, black, 1, cv::LINE_AA);
     const cv::Scalar colours[] = {{40, 40, 220}, {200, 120, 0}, {0, 160, 0}, {160, 0, 160}, {0, 140, 220},
-                                  {120, 120, 120}, {0, 0, 0}, {200, 200, 0}, {90, 60, 20}};
+                                  {120, 120, 120}, {0, 0, 0}, {200, 200, 0}, {90, 60, 20},
+                                  {0, 90, 255}, {140, 200, 140}};
     for (std::size_t i = 0; i < series.size(); ++i) {
         const cv::Scalar c = colours[i % (sizeof colours / sizeof colours[0])];
         std::vector<BdPoint> pts = series[i].points;

@@ -110,6 +110,27 @@ private slots:
         QCOMPARE(j["chunks"]["metadata"]["bytes"].get<int>(), 0);
     }
 
+    void targetBppPicksTheBestFittingPoint()
+    {
+        const QString photo = SEM_SOURCE_DIR "/resources/samples/coco_000000000790.jpg";
+        const cv::Mat m = cv::imread(photo.toStdString());
+        const double pixels = static_cast<double>(m.cols) * m.rows;
+        Run r = semc({"encode", photo, "-o", path("t.sem"), "--target-bpp", "0.02", "--json"});
+        QVERIFY2(r.code == 0, r.err.c_str());
+        const auto j = nlohmann::json::parse(r.out);
+        QVERIFY(QFileInfo(path("t.sem")).size() <= static_cast<qint64>(0.02 * pixels / 8.0));
+        QVERIFY(j["operating_point"]["rung"].get<int>() >= 1);
+        QVERIFY(!j["operating_point"]["point"].get<std::string>().empty());
+        r = semc({"encode", photo, "-o", path("b.sem"), "--max-bytes", "600"});
+        QVERIFY2(r.code == 0, r.err.c_str());
+        QVERIFY(QFileInfo(path("b.sem")).size() <= 600);
+        QVERIFY(QString::fromStdString(r.out).contains("operating point "));
+        r = semc({"encode", photo, "-o", path("never.sem"), "--max-bytes", "30"});
+        QCOMPARE(r.code, 1);
+        QVERIFY2(QString::fromStdString(r.err).contains("smallest file is"), r.err.c_str());
+        QVERIFY(!QFileInfo::exists(path("never.sem")));
+    }
+
     void edgeOptionsChangeTheRate()
     {
         auto bytesFor = [&](QStringList extra) {
@@ -139,6 +160,11 @@ private slots:
         QTest::newRow("low") << QStringList{"encode", "IMG", "-o", "OUT", "--low", "abc"} << "--low";
         QTest::newRow("hint") << QStringList{"encode", "IMG", "-o", "OUT", "--hint", "12"} << "hint";
         QTest::newRow("no output") << QStringList{"encode", "IMG"} << "missing -o";
+        QTest::newRow("target and scale") << QStringList{"encode", "IMG", "-o", "OUT", "--target-bpp", "0.02", "--scale", "1"}
+                                          << "leave out --scale";
+        QTest::newRow("two targets") << QStringList{"encode", "IMG", "-o", "OUT", "--target-bpp", "0.02", "--max-bytes", "9"}
+                                     << "exclude each other";
+        QTest::newRow("target bpp") << QStringList{"encode", "IMG", "-o", "OUT", "--target-bpp", "0"} << "--target-bpp";
         QTest::newRow("no input") << QStringList{"encode", "-o", "OUT"} << "expected one input image";
         QTest::newRow("unknown option") << QStringList{"info", "--frob", "x"} << "frob";
         QTest::newRow("codec") << QStringList{"baseline", "IMG", "--codec", "gif", "--bpp", "0.1", "-o", "OUT"}

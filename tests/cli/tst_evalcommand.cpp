@@ -54,6 +54,18 @@ private slots:
         const double bppDefault8 = hint[2]["bpp"].get<double>(), bppQ40 = hint[4]["bpp"].get<double>();
         QVERIFY2(bppQ40 > bppDefault8, qPrintable(QStringLiteral("%1 vs %2").arg(bppQ40).arg(bppDefault8)));
         QVERIFY(hint[4]["psnr"].get<double>() >= hint[2]["psnr"].get<double>());
+        // Rate-target curves: every point is a mean of files within its target, and a larger target
+        // never picks worse settings here (the two points' PSNRs rise with their rate).
+        for (const char* name : {"semantic at target bpp", "semantic at target bpp, caption", "hint only at target bpp"}) {
+            const auto& t = curves[name];
+            QVERIFY2(!t.empty(), name);
+            for (std::size_t k = 1; k < t.size(); ++k) {
+                QVERIFY(t[k]["bpp"].get<double>() >= t[k - 1]["bpp"].get<double>());
+                QVERIFY(t[k]["psnr"].get<double>() >= t[k - 1]["psnr"].get<double>() - 1e-9);
+            }
+            QVERIFY(t.back()["bpp"].get<double>() <= 0.08);
+        }
+        QVERIFY(j["bd_0.01_0.05"].contains("semantic at target bpp"));
         QFile c(csv);
         QVERIFY(c.open(QIODevice::ReadOnly));
         const std::string text = c.readAll().toStdString();

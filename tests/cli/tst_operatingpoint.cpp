@@ -4,6 +4,7 @@
 #include "cli/eval/OperatingPoint.h"
 #include "core/common/Error.h"
 #include "core/pipeline/Encoder.h"
+#include "core/pipeline/RateLadder.h"
 
 using namespace sem;
 using namespace sem::cli;
@@ -53,6 +54,24 @@ private slots:
         QCOMPARE(o.hint.factor, 16);
         QCOMPARE(o.hint.quality, 40);
         o.hint.validate();
+    }
+
+    void theEncoderLadderParsesToTheSameSettings() {
+        // `semc eval`'s default points are RateLadder's rungs: each parses back to the same encoder settings.
+        const auto points = parseOperatingPoints(RateLadder::pointList());
+        QCOMPARE(points.size(), RateLadder::rungs().size());
+        for (std::size_t i = 0; i < points.size(); ++i) {
+            EncodeOptions a, b;
+            points[i].apply(a);
+            RateLadder::rungs()[i].apply(b);
+            QCOMPARE(a.canny.scaleDenominator, b.canny.scaleDenominator);
+            QCOMPARE(a.canny.low, b.canny.low);
+            QCOMPARE(a.canny.high, b.canny.high);
+            QCOMPARE(a.canny.autoThresholds, b.canny.autoThresholds);
+            QCOMPARE(a.canny.minLength, b.canny.minLength);
+            QCOMPARE(a.hint.factor, b.hint.factor);
+            QCOMPARE(a.hint.quality, b.hint.quality);
+        }
     }
 
     void refusesBadItems_data() {

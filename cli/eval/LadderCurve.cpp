@@ -1,0 +1,38 @@
+#include "cli/eval/LadderCurve.h"
+
+#include "core/pipeline/RateLadder.h"
+
+namespace sem::cli {
+
+void LadderCurve::addImage(std::vector<BdPoint> settings)
+{
+    images_.push_back(std::move(settings));
+}
+
+std::vector<BdPoint> LadderCurve::atTargets(const std::vector<double>& targets) const
+{
+    std::vector<BdPoint> curve;
+    if (images_.empty())
+        return curve;
+    for (const double target : targets) {
+        BdPoint sum;
+        bool reached = true;
+        for (const std::vector<BdPoint>& settings : images_) {
+            std::vector<double> bpps;
+            for (const BdPoint& p : settings)
+                bpps.push_back(p.bpp);
+            const int pick = RateLadder::lastFitting(bpps, target);
+            if (pick < 0) {
+                reached = false;
+                break;
+            }
+            sum.bpp += settings[static_cast<std::size_t>(pick)].bpp;
+            sum.psnr += settings[static_cast<std::size_t>(pick)].psnr;
+        }
+        if (reached)
+            curve.push_back({sum.bpp / static_cast<double>(images_.size()), sum.psnr / static_cast<double>(images_.size())});
+    }
+    return curve;
+}
+
+}  // namespace sem::cli

@@ -1,0 +1,94 @@
+#include "core/pipeline/RateLadder.h"
+
+#include <algorithm>
+#include <iomanip>
+#include <sstream>
+
+#include "core/common/Error.h"
+
+namespace sem {
+
+void LadderRung::apply(EncodeOptions& o) const
+{
+    o.canny.scaleDenominator = scale;
+    o.canny.autoThresholds = false;
+    o.canny.high = high;
+    o.canny.low = high / 2;
+    o.canny.minLength = minLength;
+    o.hint.factor = hintFactor;
+    o.hint.quality = hintQuality;
+}
+
+std::string LadderRung::point() const
+{
+    std::string s = std::to_string(scale) + ":" + std::to_string(hintFactor);
+    if (hintQuality > 0)
+        s += "q" + std::to_string(hintQuality);
+    s += ":" + std::to_string(static_cast<int>(high));
+    if (minLength > 0)
+        s += ":" + std::to_string(minLength);
+    return s;
+}
+
+const std::vector<LadderRung>& RateLadder::rungs()
+{
+    // Session 6's sweep on the 71 validation photos (docs/RESULTS.md), mean bpp without caption and
+    // PSNR of the fidelity decode with model 2c3f4dd52202ca77: 0.0055/17.28, 0.0066/17.54,
+    // 0.0090/18.10, 0.0101/18.26, 0.0113/18.61, 0.0133/18.94, 0.0159/19.25, 0.0206/19.61,
+    // 0.0258/19.89, 0.0291/20.16, 0.0354/20.50, 0.0436/20.83, 0.0581/21.25.
+    static const std::vector<LadderRung> ladder = {
+        {8, 400, 0, 32, -1}, {8, 300, 0, 32, -1}, {8, 400, 0, 16, -1}, {4, 400, 16, 16, -1},
+        {8, 400, 0, 8, 2},   {8, 400, 0, 8, 5},   {8, 400, 0, 8, -1},  {8, 400, 0, 8, 20},
+        {8, 400, 0, 8, 30},  {8, 400, 0, 4, -1},  {8, 400, 0, 4, 5},   {8, 400, 0, 4, 10},
+        {8, 400, 0, 4, 20},
+    };
+    return ladder;
+}
+
+std::string RateLadder::pointList()
+{
+    std::string s;
+    for (const LadderRung& r : rungs())
+        s += (s.empty() ? "" : ",") + r.point();
+    return s;
+}
+
+int RateLadder::lastFitting(const std::vector<double>& sizes, double budget)
+{
+    int pick = -1;
+    for (std::size_t i = 0; i < sizes.size(); ++i)
+        if (sizes[i] <= budget)
+            pick = static_cast<int>(i);
+    return pick;
+}
+
+LadderResult RateLadder::encodeWithin(const cv::Mat& bgr, const EncodeOptions& base, std::size_t maxBytes)
+{
+    // Every rung is encoded (the sizes are not monotone per image: a finer hint can cost less than
+    // a coarser one with denser edges), then the last one that fits is kept.
+    const std::vector<LadderRung>& ladder = rungs();
+    std::vector<LadderResult> encoded(ladder.size());
+    std::vector<double> sizes(ladder.size());
+    for (std::size_t i = 0; i < ladder.size(); ++i) {
+        EncodeOptions o = base;
+        ladder[i].apply(o);
+        encoded[i].result = Encoder::encode(bgr, o);
+        encoded[i].rung = static_cast<int>(i);
+        encoded[i].bytes = encoded[i].result.file.serialize().size();
+        sizes[i] = static_cast<double>(encoded[i].bytes);
+    }
+    const int pick = lastFitting(sizes, static_cast<double>(maxBytes));
+    if (pick < 0) {
+        std::size_t smallest = encoded[0].bytes;
+        for (const LadderResult& e : encoded)
+            smallest = std::min(smallest, e.bytes);
+        std::ostringstream m;
+        m << "encode: no operating point fits in " << maxBytes << " bytes; the smallest file is " << smallest
+          << " bytes (" << std::setprecision(3)
+          << static_cast<double>(smallest) * 8.0 / (static_cast<double>(bgr.cols) * bgr.rows) << " bpp)";
+        throw Error(m.str());
+    }
+    return std::move(encoded[static_cast<std::size_t>(pick)]);
+}
+
+}  // namespace sem

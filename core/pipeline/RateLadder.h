@@ -1,0 +1,47 @@
+#pragma once
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "core/pipeline/Encoder.h"
+
+namespace sem {
+
+// One measured operating point of the encoder: edge scale 1/scale with Canny thresholds high/2..high
+// and fragments shorter than minLength dropped, hint factor and quality (-1 = the factor's default).
+struct LadderRung {
+    int scale = 8;
+    double high = 400;
+    int minLength = 0;
+    int hintFactor = 16;
+    int hintQuality = -1;
+
+    void apply(EncodeOptions& o) const;
+    // As `semc eval --points` writes it: SCALE:HINT[qQ]:HIGH[:MINLEN].
+    std::string point() const;
+};
+
+struct LadderResult {
+    EncodeResult result;
+    int rung = -1;              // index into RateLadder::rungs()
+    std::size_t bytes = 0;      // size of the file
+};
+
+// Rate targets for `semc encode --target-bpp`: the operating points of `semc eval`'s default sweep,
+// cheapest first, each one a higher mean PSNR on the validation split than the one before
+// (docs/RESULTS.md). For a byte budget the encoder takes the highest rung whose whole file (caption
+// and metadata included) fits: no decode needed, so it costs a few encodes.
+class RateLadder {
+public:
+    static const std::vector<LadderRung>& rungs();
+    // The rungs as a `semc eval --points` list.
+    static std::string pointList();
+    // The index of the last entry of `sizes` (in ladder order) that is <= budget, or -1.
+    static int lastFitting(const std::vector<double>& sizes, double budget);
+    // Encodes `bgr` at the highest rung whose file has at most maxBytes; `base` gives the caption,
+    // metadata and the Canny settings the ladder does not set (blur, aperture, ...). Throws
+    // sem::Error naming the smallest size reachable when even the lowest rung does not fit.
+    static LadderResult encodeWithin(const cv::Mat& bgr, const EncodeOptions& base, std::size_t maxBytes);
+};
+
+}  // namespace sem
