@@ -36,6 +36,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
 {
     m_edgeJobs = new JobCoalescer(this);
     m_hintJobs = new JobCoalescer(this);
+    m_fitJobs = new JobCoalescer(this);
     m_view = new ImageView(this);
 
     auto* splitter = new QSplitter(Qt::Horizontal, this);
@@ -66,6 +67,9 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
         setDocumentModified(true);
         updateRate();
     });
+    connect(m_ratePanel, &RatePanel::fitRequested, this, &MainWindow::requestFit);
+    connect(m_fitJobs, &JobCoalescer::failed, m_ratePanel, &RatePanel::setFitResult);
+    connect(m_fitJobs, &JobCoalescer::idle, this, &MainWindow::updateStatusBar);
     connect(m_edgeJobs, &JobCoalescer::failed, this, [this](const QString& message) {
         m_edgePanel->setError(message);
         updateStatusBar();

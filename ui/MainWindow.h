@@ -204,6 +204,8 @@ private:
     void onCaptionChanged();
     void updateRate();
     void resetStreams();
+    void requestFit(double bpp);  // "Fit to size": RateLadder off the GUI thread
+    void applyFit(std::uint64_t imageGeneration, int rung, std::size_t bytes, const QString& error);
 
     // MainWindowDecode.cpp: decode worker, plot, compare view
     void buildDecode();
@@ -277,6 +279,7 @@ private:
     // and so are results for a previous image (m_imageGeneration).
     JobCoalescer* m_edgeJobs = nullptr;
     JobCoalescer* m_hintJobs = nullptr;
+    JobCoalescer* m_fitJobs = nullptr;
     std::uint64_t m_imageGeneration = 0;
     std::uint64_t m_edgeRequested = 0, m_edgeApplied = 0;
     std::uint64_t m_hintRequested = 0, m_hintApplied = 0;

@@ -95,6 +95,8 @@ void MainWindow::showImage(const cv::Mat& bgr, const ImagePyramid& original, con
     m_edgePanel->setEnabled(true);
     m_hintPanel->setEnabled(true);
     m_ratePanel->setEnabled(true);
+    m_ratePanel->setFitEnabled(true);
+    m_ratePanel->setFitResult(QString());
     requestEdges();
     requestHint();
     requestBaselines();
@@ -157,6 +159,8 @@ bool MainWindow::openSem(const QString& path)
     // The streams are fixed without the source image; only the caption stays editable.
     m_edgePanel->setEnabled(false);
     m_hintPanel->setEnabled(false);
+    m_ratePanel->setFitEnabled(false);
+    m_ratePanel->setFitResult(tr("Fitting to a size needs the source image."));
     m_ratePanel->setWriteMetadata(file.metadata.has_value());
     m_captionPanel->setText(QString::fromStdString(streams.caption));
     m_decodePanel->setSettings(file.decode);

@@ -1,10 +1,12 @@
 // MainWindow: the edge and hint streams computed off the GUI thread, the caption, and the rate.
 #include <QStatusBar>
+#include <cmath>
 
 #include "core/common/Error.h"
 #include "core/edges/EdgeCodec.h"
 #include "core/edges/EdgeExtractor.h"
 #include "core/pipeline/Encoder.h"
+#include "core/pipeline/RateLadder.h"
 #include "ui/CaptionPanel.h"
 #include "ui/EdgePanel.h"
 #include "ui/HintPanel.h"
@@ -158,7 +160,7 @@ bool MainWindow::streamsCurrent() const
 
 bool MainWindow::isBusy() const
 {
-    return isLoading() || m_edgeJobs->isBusy() || m_hintJobs->isBusy() || !streamsCurrent();
+    return isLoading() || m_edgeJobs->isBusy() || m_hintJobs->isBusy() || m_fitJobs->isBusy() || !streamsCurrent();
 }
 
 void MainWindow::resetStreams()
@@ -193,6 +195,67 @@ void MainWindow::onCaptionChanged()
 {
     setDocumentModified(true);
     updateRate();
+}
+
+void MainWindow::requestFit(double bpp)
+{
+    if (m_image.empty())
+        return;
+    // The file as it would be saved, but at each rung's edge and hint settings: same caption,
+    // metadata choice and header records, and the edge settings the ladder leaves alone (blur, ...).
+    EncodeOptions base;
+    base.canny = m_edgePanel->params();
+    base.hint = m_hintPanel->params();
+    const auto& caption = m_captionPanel->coded();
+    if (caption && !caption->empty())
+        base.caption = m_captionPanel->text().toStdString();
+    base.writeMetadata = m_ratePanel->writeMetadata();
+    const SemFile now = currentFile();
+    base.modelId = now.modelId;
+    base.decode = now.decode;
+    const auto budget = static_cast<std::size_t>(std::floor(bpp * double(m_image.cols) * double(m_image.rows) / 8.0));
+    const std::uint64_t generation = m_imageGeneration;
+    const cv::Mat image = m_image;
+    m_ratePanel->setFitResult(tr("Fitting to %1 bpp (%2 bytes)…").arg(bpp).arg(budget));
+    m_fitJobs->submit([this, generation, image, base, budget]() -> JobCoalescer::Apply {
+        int rung = -1;
+        std::size_t bytes = 0;
+        QString error;
+        try {
+            const LadderResult r = RateLadder::encodeWithin(image, base, budget);
+            rung = r.rung;
+            bytes = r.bytes;
+        } catch (const std::exception& e) {
+            error = QString::fromUtf8(e.what());
+        }
+        return [this, generation, rung, bytes, error] { applyFit(generation, rung, bytes, error); };
+    });
+    updateStatusBar();
+}
+
+void MainWindow::applyFit(std::uint64_t imageGeneration, int rung, std::size_t bytes, const QString& error)
+{
+    if (imageGeneration != m_imageGeneration || m_image.empty())
+        return;
+    if (!error.isEmpty()) {
+        m_ratePanel->setFitResult(tr("Cannot fit: %1").arg(error));
+        return;
+    }
+    const std::vector<LadderRung>& ladder = RateLadder::rungs();
+    const LadderRung& r = ladder[static_cast<std::size_t>(rung)];
+    EncodeOptions o;
+    o.canny = m_edgePanel->params();
+    o.hint = m_hintPanel->params();
+    r.apply(o);
+    m_edgePanel->setParams(o.canny);
+    m_hintPanel->setParams(o.hint);
+    m_ratePanel->setFitResult(tr("Operating point %1 of %2 (%3): %4 bytes")
+                                  .arg(rung + 1)
+                                  .arg(ladder.size())
+                                  .arg(QString::fromStdString(r.point()))
+                                  .arg(bytes));
+    onEdgeParamsChanged();
+    onHintParamsChanged();
 }
 
 SemFile MainWindow::currentFile() const

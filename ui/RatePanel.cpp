@@ -1,9 +1,12 @@
 #include "ui/RatePanel.h"
 
 #include <QCheckBox>
+#include <QDoubleSpinBox>
+#include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLocale>
+#include <QPushButton>
 #include <QSignalBlocker>
 #include <QTableWidget>
 #include <QVBoxLayout>
@@ -37,7 +40,26 @@ RatePanel::RatePanel(QWidget* parent) : QWidget(parent)
     layout->addWidget(m_summary);
     layout->addWidget(m_table);
     layout->addWidget(m_metadata);
+
+    auto* fitRow = new QHBoxLayout;
+    m_target = new QDoubleSpinBox(this);
+    m_target->setDecimals(4);
+    m_target->setRange(0.001, 2.0);
+    m_target->setSingleStep(0.005);
+    m_target->setValue(0.02);
+    m_target->setSuffix(tr(" bpp"));
+    m_target->setToolTip(tr("Target size in bits per pixel"));
+    m_fit = new QPushButton(tr("Fit to size"), this);
+    m_fit->setToolTip(tr("Sets the edge and hint controls to the best measured operating point whose file\n"
+                         "(with this caption and metadata) fits the target (docs/RESULTS.md)."));
+    fitRow->addWidget(m_target, 1);
+    fitRow->addWidget(m_fit);
+    layout->addLayout(fitRow);
+    m_fitResult = new QLabel(this);
+    m_fitResult->setWordWrap(true);
+    layout->addWidget(m_fitResult);
     connect(m_metadata, &QCheckBox::toggled, this, &RatePanel::writeMetadataChanged);
+    connect(m_fit, &QPushButton::clicked, this, [this] { emit fitRequested(m_target->value()); });
     clear();
 }
 
@@ -59,6 +81,32 @@ void RatePanel::setWriteMetadata(bool on)
 {
     const QSignalBlocker block(m_metadata);
     m_metadata->setChecked(on);
+}
+
+double RatePanel::targetBpp() const
+{
+    return m_target->value();
+}
+
+void RatePanel::setTargetBpp(double bpp)
+{
+    m_target->setValue(bpp);
+}
+
+void RatePanel::setFitEnabled(bool on)
+{
+    m_fit->setEnabled(on);
+    m_target->setEnabled(on);
+}
+
+void RatePanel::setFitResult(const QString& text)
+{
+    m_fitResult->setText(text);
+}
+
+QString RatePanel::fitResult() const
+{
+    return m_fitResult->text();
 }
 
 void RatePanel::clear()

@@ -4,7 +4,9 @@
 #include "core/format/SemFile.h"
 
 class QCheckBox;
+class QDoubleSpinBox;
 class QLabel;
+class QPushButton;
 class QTableWidget;
 
 namespace sem::ui {
@@ -27,8 +29,16 @@ public:
     bool writeMetadata() const;
     void setWriteMetadata(bool on);  // does not emit writeMetadataChanged()
 
+    // "Fit to B bpp": asks for the best measured operating point whose file fits (RateLadder).
+    double targetBpp() const;
+    void setTargetBpp(double bpp);
+    void setFitEnabled(bool on);
+    void setFitResult(const QString& text);  // what the last fit chose, or why it could not
+    QString fitResult() const;
+
 signals:
     void writeMetadataChanged();
+    void fitRequested(double bpp);
 
 private:
     void fitTableHeight();
@@ -36,6 +46,9 @@ private:
     QTableWidget* m_table = nullptr;
     QLabel* m_summary = nullptr;
     QCheckBox* m_metadata = nullptr;
+    QDoubleSpinBox* m_target = nullptr;
+    QPushButton* m_fit = nullptr;
+    QLabel* m_fitResult = nullptr;
     SemBreakdown m_breakdown;
     double m_bpp = 0.0;
 };

@@ -137,6 +137,37 @@ private slots:
         QVERIFY(!w.currentFile().metadata.has_value());
     }
 
+    void fitToSizeSetsTheControlsToAFittingPoint()
+    {
+        MainWindow w;
+        w.show();
+        QVERIFY2(w.openImage(m_imagePath), qPrintable(w.lastError()));
+        QTRY_VERIFY(!w.isBusy());
+        QTest::keyClicks(w.captionPanel()->editor(), "a ball");
+        const double pixels = 480.0 * 320.0;
+        for (const double bpp : {0.03, 0.08}) {
+            w.ratePanel()->setTargetBpp(bpp);
+            emit w.ratePanel()->fitRequested(bpp);
+            QTRY_VERIFY(!w.isBusy());
+            QVERIFY2(w.ratePanel()->fitResult().startsWith("Operating point"), qPrintable(w.ratePanel()->fitResult()));
+            // The file on screen is the one the ladder measured: within the budget, caption included.
+            const std::size_t total = w.ratePanel()->breakdown().total;
+            QVERIFY2(double(total) <= bpp * pixels / 8.0, qPrintable(QString("%1 bytes at %2 bpp").arg(total).arg(bpp)));
+            QVERIFY(w.ratePanel()->fitResult().contains(QString("%1 bytes").arg(total)));
+            QVERIFY(w.ratePanel()->breakdown().caption > 0);
+            QVERIFY(w.hintPanel()->params().factor > 0);
+            QVERIFY(!w.edgePanel()->params().autoThresholds);
+            QVERIFY(w.isWindowModified());
+        }
+        // Too small: said in the panel, the controls stay as they were.
+        const CannyParams before = w.edgePanel()->params();
+        emit w.ratePanel()->fitRequested(0.001);
+        QTRY_VERIFY(!w.isBusy());
+        QVERIFY2(w.ratePanel()->fitResult().contains("smallest file"), qPrintable(w.ratePanel()->fitResult()));
+        QCOMPARE(w.edgePanel()->params().scaleDenominator, before.scaleDenominator);
+        QCOMPARE(w.edgePanel()->params().high, before.high);
+    }
+
     void settingsComeBackFromTheFile()
     {
         MainWindow w;
