@@ -31,7 +31,6 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-
 double sharpness(const cv::Mat& bgr)
 {
     cv::Mat gray, lap;
@@ -69,7 +68,8 @@ int EvalCommand::run(const QStringList& args, Io& io)
                                 "length in pixels (default: sparse 1/8 edges over every hint factor and a\n"
                                 "few hint qualities, the settings that cost the fewest bits per dB; see\n"
                                 "docs/RESULTS.md); the list order is also the ladder of the \"at target bpp\"\n"
-                                "curves: the settings of semc encode --target-bpp).",
+                                "curves: by default the rungs of semc encode --target-bpp (files without\n"
+                                "metadata, as with --strip-metadata).",
                       "LIST", QString::fromStdString(RateLadder::pointList())});
     if (!Options::parse(parser, "eval", args, io))
         return kOk;
