@@ -14,6 +14,7 @@
 #include "ui/DecodePanel.h"
 #include "ui/HintPanel.h"
 #include "ui/MainWindow.h"
+#include "ui/RatePanel.h"
 #if SEM_HAVE_DIFFUSION
 #include "ui/DecodeBench.h"
 #endif
@@ -59,14 +60,15 @@ int main(int argc, char** argv)
     const QCommandLineOption decode("decode", "With --screenshot: run a decode and wait for it before grabbing.");
     const QCommandLineOption hint("hint", "Colour hint factor after opening [file]: 4, 8, 16, 32 or 64.", "factor");
     const QCommandLineOption fidelity("fidelity", "Decode panel: one-step fidelity decode.");
+    const QCommandLineOption fitBpp("fit-bpp", "After opening [file] (and --caption): Fit to size at <bpp>.", "bpp");
     const QCommandLineOption benchDecode(
         "bench-decode", "Measure the GUI thread during a decode of a synthetic <width>x<height> image and exit.", "WxH");
     const QCommandLineOption randomModel(
         "write-random-model", "Write an untrained (random) decoder model into <dir> and exit.", "dir");
     const QCommandLineOption benchOpen(
         "bench-open", "Measure opening a synthetic <width>x<height> PNG and JPEG file and exit.", "WxH");
-    parser.addOptions({screenshot, caption, benchSlider, model, device, steps, decode, hint, fidelity, benchDecode,
-                       randomModel, benchOpen});
+    parser.addOptions({screenshot, caption, benchSlider, model, device, steps, decode, hint, fidelity, fitBpp,
+                       benchDecode, randomModel, benchOpen});
     parser.process(app);
 
 #if SEM_HAVE_DIFFUSION
@@ -125,11 +127,21 @@ int main(int argc, char** argv)
             return 2;
         }
     }
-    auto applyOptions = [&window, &parser, &caption, &hint, hintIndex] {
+    bool fitOk = true;
+    const double fitTarget = parser.isSet(fitBpp) ? parser.value(fitBpp).toDouble(&fitOk) : 0.0;
+    if (!fitOk || fitTarget < 0.0) {
+        std::cerr << "--fit-bpp: expected a positive number of bits per pixel.\n";
+        return 2;
+    }
+    auto applyOptions = [&window, &parser, &caption, &hint, hintIndex, fitTarget] {
         if (parser.isSet(caption))
             window.captionPanel()->setText(parser.value(caption));
         if (parser.isSet(hint))
             window.hintPanel()->factorCombo()->setCurrentIndex(hintIndex);
+        if (fitTarget > 0.0) {
+            window.ratePanel()->setTargetBpp(fitTarget);
+            emit window.ratePanel()->fitRequested(fitTarget);
+        }
     };
     window.show();
     const QStringList files = parser.positionalArguments();
