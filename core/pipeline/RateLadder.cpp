@@ -33,9 +33,9 @@ std::string LadderRung::point() const
 const std::vector<LadderRung>& RateLadder::rungs()
 {
     // Session 6's sweep on the 71 validation photos (docs/RESULTS.md), mean bpp without caption and
-    // PSNR of the fidelity decode with model 2c3f4dd52202ca77: 0.0055/17.28, 0.0066/17.54,
-    // 0.0090/18.10, 0.0101/18.26, 0.0113/18.61, 0.0133/18.94, 0.0159/19.25, 0.0206/19.61,
-    // 0.0258/19.89, 0.0291/20.16, 0.0354/20.50, 0.0436/20.83, 0.0581/21.25.
+    // PSNR of the fidelity decode with model 647643c7a6cb63b9: 0.0055/17.28, 0.0066/17.56,
+    // 0.0090/18.11, 0.0101/18.26, 0.0113/18.64, 0.0133/18.96, 0.0159/19.28, 0.0206/19.65,
+    // 0.0258/19.92, 0.0291/20.20, 0.0354/20.54, 0.0436/20.87, 0.0581/21.29.
     static const std::vector<LadderRung> ladder = {
         {8, 400, 0, 32, -1}, {8, 300, 0, 32, -1}, {8, 400, 0, 16, -1}, {4, 400, 16, 16, -1},
         {8, 400, 0, 8, 2},   {8, 400, 0, 8, 5},   {8, 400, 0, 8, -1},  {8, 400, 0, 8, 20},
