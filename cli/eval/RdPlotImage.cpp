@@ -12,7 +12,7 @@ namespace sem::cli {
 
 void drawRdPlot(const std::vector<Series>& series, const std::string& path, const std::string& title)
 {
-    const int w = 1000, h = 650, left = 80, right = 260, top = 50, bottom = 60;
+    const int w = 1060, h = 650, left = 80, right = 320, top = 50, bottom = 60;
     cv::Mat img(h, w, CV_8UC3, cv::Scalar(255, 255, 255));
     double xMax = 0, yMin = 1e9, yMax = -1e9;
     for (const Series& s : series)
