@@ -5,6 +5,7 @@
 #include <QElapsedTimer>
 #include <QMessageBox>
 #include <QSpinBox>
+#include <QStandardPaths>
 #include <QStatusBar>
 #include <QThread>
 #include <iostream>
@@ -70,6 +71,11 @@ int main(int argc, char** argv)
     parser.addOptions({screenshot, caption, benchSlider, model, device, steps, decode, hint, fidelity, fitBpp,
                        benchDecode, randomModel, benchOpen});
     parser.process(app);
+    // Benchmarks and scripted screenshots keep their settings (temporary models and images, recent
+    // files, decode options) away from the user's own: Qt's test locations instead of ~/.config.
+    for (const QCommandLineOption* scripted : {&screenshot, &benchSlider, &benchDecode, &benchOpen})
+        if (parser.isSet(*scripted))
+            QStandardPaths::setTestModeEnabled(true);
 
 #if SEM_HAVE_DIFFUSION
     if (parser.isSet(randomModel)) {
