@@ -241,8 +241,8 @@ void MainWindow::applyFit(std::uint64_t imageGeneration, int rung, std::size_t b
         m_ratePanel->setFitResult(tr("Cannot fit: %1").arg(error));
         return;
     }
-    const std::vector<LadderRung>& ladder = RateLadder::rungs();
-    const LadderRung& r = ladder[static_cast<std::size_t>(rung)];
+    const std::vector<OperatingPoint>& ladder = RateLadder::rungs();
+    const OperatingPoint& r = ladder[static_cast<std::size_t>(rung)];
     EncodeOptions o;
     o.canny = m_edgePanel->params();
     o.hint = m_hintPanel->params();

@@ -14,7 +14,6 @@
 #include "cli/eval/BdMetrics.h"
 #include "cli/eval/EvalImages.h"
 #include "cli/eval/LadderCurve.h"
-#include "cli/eval/OperatingPoint.h"
 #include "cli/eval/RdPlotImage.h"
 #include "cli/Report.h"
 #include "core/baselines/Baselines.h"
@@ -23,6 +22,7 @@
 #include "core/metrics/Metrics.h"
 #include "core/pipeline/Decoder.h"
 #include "core/pipeline/Encoder.h"
+#include "core/pipeline/OperatingPoint.h"
 #include "core/pipeline/RateLadder.h"
 
 namespace sem::cli {
@@ -128,24 +128,21 @@ int EvalCommand::run(const QStringList& args, Io& io)
 
     // The hint alone, bicubic, at the four factors (default quality) and at every other hint setting
     // of the sweep: what the same bits buy spent on the hint only, without edges, caption or model.
+    // hintOfPoint[p]: the entry of hintOnly with point p's hint setting (the ladder of hints alone
+    // that the rate-target curves use; see LadderCurve).
     std::vector<HintParams> hintOnly;
     for (const int factor : {32, 16, 8, 4})
         hintOnly.push_back({factor, -1});
-    for (const OperatingPoint& p : points)
-        if (std::none_of(hintOnly.begin(), hintOnly.end(), [&](const HintParams& h) {
-                return h.factor == p.hint && h.quality == p.hintQuality;
-            }))
-            hintOnly.push_back({p.hint, p.hintQuality});
-
-    // Rate-target curves (see LadderCurve): the points in list order, and the same ladder of hints
-    // alone.
-    LadderCurve ladderCaption, ladderNoCaption, ladderHintOnly;
     std::vector<std::size_t> hintOfPoint;
-    for (const OperatingPoint& p : points)
-        hintOfPoint.push_back(static_cast<std::size_t>(
-            std::find_if(hintOnly.begin(), hintOnly.end(),
-                         [&](const HintParams& h) { return h.factor == p.hint && h.quality == p.hintQuality; }) -
-            hintOnly.begin()));
+    for (const OperatingPoint& p : points) {
+        const auto same = std::find_if(hintOnly.begin(), hintOnly.end(), [&](const HintParams& h) {
+            return h.factor == p.hint && h.quality == p.hintQuality;
+        });
+        hintOfPoint.push_back(static_cast<std::size_t>(same - hintOnly.begin()));
+        if (same == hintOnly.end())
+            hintOnly.push_back({p.hint, p.hintQuality});
+    }
+    LadderCurve ladderCaption, ladderNoCaption, ladderHintOnly;
 
     DecodeRequest fidelity;
     fidelity.fidelity = true;

@@ -291,13 +291,11 @@ int TrainCommand::run(const QStringList& args, Io& io)
     training::BatchSource source(trainRecords, batchOptions);
 
     // Fixed validation crops: all conditions present, random edge scale and hint factor by seed.
-    // The default scale and hint mix, so that runs with other training mixes stay comparable.
-    training::BatchOptions valOptions = batchOptions;
+    // The default training mix (only the crop size is this run's), so that runs with other mixes
+    // stay comparable.
+    training::BatchOptions valOptions;
+    valOptions.crop = batchOptions.crop;
     valOptions.captionDropout = valOptions.hintDropout = valOptions.edgeDropout = 0.0;
-    valOptions.scaleWeights = training::BatchOptions().scaleWeights;
-    valOptions.hintWeights = training::BatchOptions().hintWeights;
-    valOptions.hintQualityMix = training::BatchOptions().hintQualityMix;
-    valOptions.cannyLowMax = training::BatchOptions().cannyLowMax;
     valOptions.seed = 777;
     valOptions.batch = 8;
     training::BatchSource valSource(validationRecords, valOptions);

@@ -8,49 +8,26 @@
 
 namespace sem {
 
-void LadderRung::apply(EncodeOptions& o) const
-{
-    o.canny.scaleDenominator = scale;
-    o.canny.autoThresholds = false;
-    o.canny.high = high;
-    o.canny.low = high / 2;
-    o.canny.minLength = minLength;
-    o.hint.factor = hintFactor;
-    o.hint.quality = hintQuality;
-}
+namespace {
 
-std::string LadderRung::point() const
-{
-    std::string s = std::to_string(scale) + ":" + std::to_string(hintFactor);
-    if (hintQuality > 0)
-        s += "q" + std::to_string(hintQuality);
-    s += ":" + std::to_string(static_cast<int>(high));
-    if (minLength > 0)
-        s += ":" + std::to_string(minLength);
-    return s;
-}
+// Session 6's sweep on the 71 validation photos (docs/RESULTS.md), mean bpp without caption and PSNR
+// of the fidelity decode with model 647643c7a6cb63b9: 0.0055/17.28, 0.0066/17.56, 0.0090/18.11,
+// 0.0101/18.26, 0.0113/18.64, 0.0133/18.96, 0.0159/19.28, 0.0206/19.65, 0.0258/19.92,
+// 0.0291/20.20, 0.0354/20.54, 0.0436/20.87, 0.0581/21.29.
+const char* const kLadder = "8:32:400,8:32:300,8:16:400,4:16:400:16,8:8q2:400,8:8q5:400,8:8:400,8:8q20:400,"
+                            "8:8q30:400,8:4:400,8:4q5:400,8:4q10:400,8:4q20:400";
 
-const std::vector<LadderRung>& RateLadder::rungs()
+}  // namespace
+
+const std::vector<OperatingPoint>& RateLadder::rungs()
 {
-    // Session 6's sweep on the 71 validation photos (docs/RESULTS.md), mean bpp without caption and
-    // PSNR of the fidelity decode with model 647643c7a6cb63b9: 0.0055/17.28, 0.0066/17.56,
-    // 0.0090/18.11, 0.0101/18.26, 0.0113/18.64, 0.0133/18.96, 0.0159/19.28, 0.0206/19.65,
-    // 0.0258/19.92, 0.0291/20.20, 0.0354/20.54, 0.0436/20.87, 0.0581/21.29.
-    static const std::vector<LadderRung> ladder = {
-        {8, 400, 0, 32, -1}, {8, 300, 0, 32, -1}, {8, 400, 0, 16, -1}, {4, 400, 16, 16, -1},
-        {8, 400, 0, 8, 2},   {8, 400, 0, 8, 5},   {8, 400, 0, 8, -1},  {8, 400, 0, 8, 20},
-        {8, 400, 0, 8, 30},  {8, 400, 0, 4, -1},  {8, 400, 0, 4, 5},   {8, 400, 0, 4, 10},
-        {8, 400, 0, 4, 20},
-    };
+    static const std::vector<OperatingPoint> ladder = parseOperatingPoints(kLadder);
     return ladder;
 }
 
 std::string RateLadder::pointList()
 {
-    std::string s;
-    for (const LadderRung& r : rungs())
-        s += (s.empty() ? "" : ",") + r.point();
-    return s;
+    return kLadder;
 }
 
 int RateLadder::lastFitting(const std::vector<double>& sizes, double budget)
@@ -66,7 +43,7 @@ LadderResult RateLadder::encodeWithin(const cv::Mat& bgr, const EncodeOptions& b
 {
     // Every rung is encoded (the sizes are not monotone per image: a finer hint can cost less than
     // a coarser one with denser edges), then the last one that fits is kept.
-    const std::vector<LadderRung>& ladder = rungs();
+    const std::vector<OperatingPoint>& ladder = rungs();
     std::vector<LadderResult> encoded(ladder.size());
     std::vector<double> sizes(ladder.size());
     for (std::size_t i = 0; i < ladder.size(); ++i) {

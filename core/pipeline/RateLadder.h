@@ -4,22 +4,9 @@
 #include <vector>
 
 #include "core/pipeline/Encoder.h"
+#include "core/pipeline/OperatingPoint.h"
 
 namespace sem {
-
-// One measured operating point of the encoder: edge scale 1/scale with Canny thresholds high/2..high
-// and fragments shorter than minLength dropped, hint factor and quality (-1 = the factor's default).
-struct LadderRung {
-    int scale = 8;
-    double high = 400;
-    int minLength = 0;
-    int hintFactor = 16;
-    int hintQuality = -1;
-
-    void apply(EncodeOptions& o) const;
-    // As `semc eval --points` writes it: SCALE:HINT[qQ]:HIGH[:MINLEN].
-    std::string point() const;
-};
 
 struct LadderResult {
     EncodeResult result;
@@ -33,7 +20,7 @@ struct LadderResult {
 // and metadata included) fits: no decode needed, so it costs a few encodes.
 class RateLadder {
 public:
-    static const std::vector<LadderRung>& rungs();
+    static const std::vector<OperatingPoint>& rungs();
     // The rungs as a `semc eval --points` list.
     static std::string pointList();
     // The index of the last entry of `sizes` (in ladder order) that is <= budget, or -1.

@@ -28,7 +28,7 @@ private slots:
         QCOMPARE(listed.front(), QStringLiteral("8:32:400"));
         QCOMPARE(listed[3], QStringLiteral("4:16:400:16"));
         QCOMPARE(listed[4], QStringLiteral("8:8q2:400"));
-        for (const LadderRung& r : rungs) {
+        for (const OperatingPoint& r : rungs) {
             EncodeOptions o;
             r.apply(o);
             o.canny.validate();  // throws on a bad rung

@@ -1,4 +1,4 @@
-#include "cli/eval/OperatingPoint.h"
+#include "core/pipeline/OperatingPoint.h"
 
 #include <cstdlib>
 #include <sstream>
@@ -6,7 +6,7 @@
 #include "core/common/Error.h"
 #include "core/pipeline/Encoder.h"
 
-namespace sem::cli {
+namespace sem {
 
 namespace {
 
@@ -29,6 +29,18 @@ std::string OperatingPoint::label(bool caption) const
     if (scale && minLength > 0)
         s += "+m" + std::to_string(minLength);
     return s + (caption ? "+caption" : "");
+}
+
+std::string OperatingPoint::point() const
+{
+    std::string s = std::to_string(scale) + ":" + std::to_string(hint);
+    if (hintQuality > 0)
+        s += "q" + std::to_string(hintQuality);
+    if (high > 0 || minLength > 0)
+        s += ":" + std::to_string(static_cast<int>(high));
+    if (minLength > 0)
+        s += ":" + std::to_string(minLength);
+    return s;
 }
 
 void OperatingPoint::apply(EncodeOptions& o) const
@@ -96,4 +108,4 @@ std::vector<OperatingPoint> parseOperatingPoints(const std::string& list)
     return points;
 }
 
-}  // namespace sem::cli
+}  // namespace sem

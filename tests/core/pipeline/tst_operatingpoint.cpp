@@ -1,13 +1,13 @@
-// `semc eval --points`: SCALE:HINT[:HIGH[:MINLEN]] parsing, labels and the encoder settings.
+// Operating points (`semc eval --points`, RateLadder): SCALE:HINT[:HIGH[:MINLEN]] parsing, text, labels
+// and the encoder settings.
 #include <QtTest>
 
-#include "cli/eval/OperatingPoint.h"
 #include "core/common/Error.h"
 #include "core/pipeline/Encoder.h"
+#include "core/pipeline/OperatingPoint.h"
 #include "core/pipeline/RateLadder.h"
 
 using namespace sem;
-using namespace sem::cli;
 
 class TestOperatingPoint : public QObject {
     Q_OBJECT
@@ -56,14 +56,22 @@ private slots:
         o.hint.validate();
     }
 
-    void theEncoderLadderParsesToTheSameSettings() {
-        // `semc eval`'s default points are RateLadder's rungs: each parses back to the same encoder settings.
-        const auto points = parseOperatingPoints(RateLadder::pointList());
-        QCOMPARE(points.size(), RateLadder::rungs().size());
-        for (std::size_t i = 0; i < points.size(); ++i) {
+    void pointTextParsesBackToTheSameSettings() {
+        // point() is what `semc encode --target-bpp` reports and RateLadder's list is made of: every
+        // rung's text is its list item, and every text parses back to the same encoder settings.
+        const QStringList listed = QString::fromStdString(RateLadder::pointList()).split(',');
+        std::vector<OperatingPoint> points = RateLadder::rungs();
+        QCOMPARE(listed.size(), static_cast<int>(points.size()));
+        for (std::size_t i = 0; i < points.size(); ++i)
+            QCOMPARE(QString::fromStdString(points[i].point()), listed[static_cast<int>(i)]);
+        for (const char* extra : {"8:32", "2:4:150:12", "0:8q5", "4:16:300", "1:64q90:20"})
+            points.push_back(parseOperatingPoints(extra)[0]);
+        for (const OperatingPoint& p : points) {
+            const OperatingPoint back = parseOperatingPoints(p.point())[0];
+            QCOMPARE(back.point(), p.point());
             EncodeOptions a, b;
-            points[i].apply(a);
-            RateLadder::rungs()[i].apply(b);
+            back.apply(a);
+            p.apply(b);
             QCOMPARE(a.canny.scaleDenominator, b.canny.scaleDenominator);
             QCOMPARE(a.canny.low, b.canny.low);
             QCOMPARE(a.canny.high, b.canny.high);
@@ -72,6 +80,8 @@ private slots:
             QCOMPARE(a.hint.factor, b.hint.factor);
             QCOMPARE(a.hint.quality, b.hint.quality);
         }
+        QCOMPARE(parseOperatingPoints("8:32")[0].point(), std::string("8:32"));
+        QCOMPARE(parseOperatingPoints("2:4:150:12")[0].point(), std::string("2:4:150:12"));
     }
 
     void refusesBadItems_data() {
