@@ -322,15 +322,19 @@ ImageRgb Engine::decode(const Conditions& conditions, const SamplerSettings& set
     }
     const torch::Tensor condFull = pad(torch::cat({edges, hint}, 1)).to(onDevice);
     // Classifier-free guidance: the unconditional pass drops caption and hint and keeps the edges. A
-    // hint-residual model denoises x0 - hint, so both passes must see the same hint: it drops the caption only.
-    const torch::Tensor uncondFull =
-        cfg.hintResidual ? condFull
-                         : torch::cat({condFull.narrow(1, 0, 1), torch::zeros_like(condFull.narrow(1, 1, 4))}, 1);
+    // hint-residual model denoises x0 - hint, so both passes must see the same hint: it drops the
+    // caption only. With edge guidance the unconditional pass drops the edges as well.
+    const torch::Tensor uncondEdges =
+        cfg.edgeGuidance ? torch::zeros_like(condFull.narrow(1, 0, 1)) : condFull.narrow(1, 0, 1);
+    const torch::Tensor uncondHint =
+        cfg.hintResidual ? condFull.narrow(1, 1, 4) : torch::zeros_like(condFull.narrow(1, 1, 4));
+    const torch::Tensor uncondFull = torch::cat({uncondEdges, uncondHint}, 1);
     torch::Tensor base;  // the hint a hint-residual model's output is added to (undefined: none)
     if (cfg.hintResidual && (conditions.hint || priorHint))
         base = condFull.narrow(1, 1, 3).to(torch::kFloat);
     auto withBase = [&](const torch::Tensor& x0) { return base.defined() ? (x0 + base).clamp(-1.0, 1.0) : x0; };
-    const float g = settings.guidance;
+    // The fidelity decode is the unguided x0 prediction (the conditional mean: maximum PSNR).
+    const float g = settings.fidelity ? 1.0f : settings.guidance;
     const bool useCond = g != 0.0f, useUncond = g != 1.0f;
     std::vector<std::vector<std::int64_t>> captions;
     std::vector<torch::Tensor> condPlanes;
@@ -364,7 +368,10 @@ ImageRgb Engine::decode(const Conditions& conditions, const SamplerSettings& set
                            : conditions.scaleDenominator == 2 ? 1
                            : conditions.scaleDenominator == 4 ? 2
                                                               : 3;
-    context.scaleIndex = torch::full({batch}, scaleIndex, torch::TensorOptions().dtype(torch::kLong).device(impl.device));
+    std::vector<std::int64_t> scaleIndices(static_cast<std::size_t>(batch), scaleIndex);
+    if (useUncond && cfg.edgeGuidance)
+        scaleIndices.back() = 4;  // the unconditional pass: "no edges"
+    context.scaleIndex = torch::tensor(scaleIndices, torch::kLong).to(impl.device);
     const torch::Tensor conditionsBatch = torch::cat(condPlanes, 0);
 
     // Tiling: by request, or when the estimated activation memory exceeds the budget.

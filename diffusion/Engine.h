@@ -34,9 +34,10 @@ struct SamplerSettings {
     int steps = 20;
     float eta = 0.0f;        // DDIM only: 0 = deterministic, 1 = DDPM-like noise
     float guidance = 2.0f;   // classifier-free guidance over caption + hint (caption only for a
-                             // hint-residual model); 1 = none, 0 = unconditional
+                             // hint-residual model; plus the edges for a model with edgeGuidance);
+                             // 1 = none, 0 = unconditional. Sampled decodes only.
     std::uint64_t seed = 0;
-    bool fidelity = false;   // one network evaluation: the x0 prediction from pure noise (max PSNR)
+    bool fidelity = false;   // one unguided network evaluation: the x0 prediction from pure noise (max PSNR)
     // Tiling: 0 = automatic (tile only when the estimated activations exceed the engine's memory
     // budget); > 0 = tile side in pixels (rounded up to the network's downsampling factor).
     int tileSize = 0;

@@ -139,6 +139,8 @@ std::string ModelCard::toJson() const {
     };
     if (config.hintResidual)  // written only when set: older cards stay byte-identical
         card["architecture"]["hintResidual"] = true;
+    if (config.edgeGuidance)
+        card["architecture"]["edgeGuidance"] = true;
     if (config.captionPriorGrid > 0)
         card["architecture"]["captionPrior"] = config.captionPriorGrid;
     card["tokenizer"] = {{"type", "word"}, {"maxTokens", config.maxTokens}, {"vocabulary", vocabulary}};
@@ -181,6 +183,7 @@ ModelCard ModelCard::fromJson(const std::string& text) {
     c.textHeads = field<int>(arch, "textHeads", c.textHeads);
     c.hintResidual = field<bool>(arch, "hintResidual", c.hintResidual);
     c.captionPriorGrid = field<int>(arch, "captionPrior", c.captionPriorGrid);
+    c.edgeGuidance = field<bool>(arch, "edgeGuidance", c.edgeGuidance);
 
     const json tok = field<json>(card, "tokenizer", json::object());
     require(tok.is_object() && field<std::string>(tok, "type", "") == "word",

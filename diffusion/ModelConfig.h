@@ -39,6 +39,12 @@ struct ModelConfig {
     // has none) and the decoder adds the hint back, so a network that outputs nothing reproduces the
     // bicubic hint and training only has to learn the detail. Guidance then drops the caption only.
     bool hintResidual = false;
+    // Edge guidance: the unconditional pass of classifier-free guidance also drops the edge map (it
+    // sees "no edges", as the 5 % of training samples without edges), so guidance > 1 draws what
+    // the edges add more strongly: sharper boundaries in sampled decodes. Needs a model trained with
+    // edge dropout; semc train sets it for hint-residual models, whose guidance otherwise drops only
+    // the caption.
+    bool edgeGuidance = false;
     // Caption prior: 0 = none, else a G x G colour layout predicted from the caption's words (a
     // linear bag-of-words model, tensors "prior.*"). A file without a hint is decoded with that
     // layout (the mean layout when it has no caption), bilinearly upsampled, in place of the hint.

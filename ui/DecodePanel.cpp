@@ -73,6 +73,9 @@ DecodePanel::DecodePanel(QWidget* parent) : QWidget(parent)
     m_guidance->setSingleStep(0.5);
     m_guidance->setDecimals(1);
     m_guidance->setValue(2.0);
+    m_guidance->setToolTip(tr("Classifier-free guidance of sampled decodes: how strongly the caption and, for a model "
+                              "with edge guidance, the edges steer the result (1 = none). The fidelity decode is "
+                              "unguided."));
     form->addRow(tr("Guidance"), m_guidance);
 
     m_fidelity = new QCheckBox(tr("Fidelity: one-step x0 decode (maximum PSNR)"), this);
@@ -265,7 +268,7 @@ void DecodePanel::updateEnabled()
     m_eta->setEnabled(idle && !fidelity && m_sampler->currentData().toInt() == int(DecodeSettings::Ddim));
     m_seed->setEnabled(idle && !m_randomSeed->isChecked());
     m_randomSeed->setEnabled(idle);
-    m_guidance->setEnabled(idle);
+    m_guidance->setEnabled(idle && !fidelity);
     m_fidelity->setEnabled(idle);
     m_force->setEnabled(idle);
     m_previewEvery->setEnabled(idle);

@@ -273,6 +273,10 @@ int TrainCommand::run(const QStringList& args, Io& io)
     batchOptions.hintQualityMix = hintQualityMix;
     batchOptions.cannyLowMax = cannyLowMax;
 
+    // A share of the samples (edgeDropout) has no edges, so the edges of a hint-residual model can be
+    // guided: its unconditional pass drops them (ModelConfig::edgeGuidance).
+    options.card.config.edgeGuidance = options.card.config.hintResidual && batchOptions.edgeDropout > 0.0;
+
     diffusion::Trainer trainer(options);
     const fs::path checkpoint = out / "checkpoint.pt";
     const fs::path statePath = out / "train-state.json";

@@ -176,6 +176,60 @@ private slots:
         QVERIFY(u.rgb == engine.decode(bare, s).rgb);
     }
 
+    // The fidelity decode is the unguided x0 prediction: the guidance setting does not change it.
+    void fidelityIgnoresGuidance() {
+        const Conditions c = makeConditions(48, 40);
+        SamplerSettings s = fewSteps(2);
+        s.fidelity = true;
+        s.guidance = 1.0f;
+        const ImageRgb unguided = engine.decode(c, s);
+        s.guidance = 3.0f;
+        QVERIFY(engine.decode(c, s).rgb == unguided.rgb);
+        s.fidelity = false;  // a sampled decode does depend on it
+        const ImageRgb guided = engine.decode(c, s);
+        s.guidance = 1.0f;
+        QVERIFY(engine.decode(c, s).rgb != guided.rgb);
+    }
+
+    // A hint-residual model's guidance drops only the caption; with edgeGuidance it drops the edges
+    // too, so without a caption guidance changes a sampled decode only when there are edges.
+    void edgeGuidanceDropsTheEdges() {
+        Conditions c = makeConditions(48, 40);
+        c.caption.clear();
+        Conditions noEdges = c;
+        noEdges.edges.clear();
+        noEdges.mapWidth = noEdges.mapHeight = 0;
+        auto guidedAndNot = [](Engine& e, const Conditions& conditions) {
+            SamplerSettings s = fewSteps(2);
+            s.guidance = 1.0f;
+            const ImageRgb plain = e.decode(conditions, s);
+            s.guidance = 3.0f;
+            return std::make_pair(plain, e.decode(conditions, s));
+        };
+        ModelCard card = tinyCard();
+        card.config.hintResidual = true;
+        Engine residual;
+        residual.createRandom(card, 7, "cpu");
+        // Batched and single passes may differ in rounding, so "the same" is within 0.05 grey levels.
+        auto same = [](const ImageRgb& a, const ImageRgb& b) {
+            const double d = meanAbsDiff(a, b, 0);
+            return std::make_pair(d < 0.05, QString("mean difference %1").arg(d));
+        };
+        auto [plain, guided] = guidedAndNot(residual, c);
+        auto [equal, why] = same(plain, guided);
+        QVERIFY2(equal, qPrintable(why));  // both passes see the same edges and hint, no caption
+        card.config.edgeGuidance = true;
+        Engine edgeGuided;
+        edgeGuided.createRandom(card, 7, "cpu");
+        QCOMPARE(edgeGuided.modelId(), residual.modelId());  // the same weights
+        std::tie(plain, guided) = guidedAndNot(edgeGuided, c);
+        std::tie(equal, why) = same(plain, guided);
+        QVERIFY2(!equal && meanAbsDiff(plain, guided, 0) > 0.5, qPrintable(why));
+        std::tie(plain, guided) = guidedAndNot(edgeGuided, noEdges);
+        std::tie(equal, why) = same(plain, guided);
+        QVERIFY2(equal, qPrintable(why));
+    }
+
     void allSamplersRun() {
         const Conditions c = makeConditions(40, 32);
         for (const auto kind : {SamplerKind::Ddpm, SamplerKind::Ddim, SamplerKind::DpmPp2M}) {

@@ -43,6 +43,10 @@ private slots:
         card.config.hintResidual = true;
         card.save(path);
         QVERIFY(ModelCard::load(path).config.hintResidual);
+        QVERIFY(card.toJson().find("edgeGuidance") == std::string::npos);
+        card.config.edgeGuidance = true;
+        card.save(path);
+        QVERIFY(ModelCard::load(path).config.edgeGuidance);
         QVERIFY(card.toJson().find("captionPrior") == std::string::npos);
         card.config.captionPriorGrid = 4;
         card.save(path);
@@ -65,6 +69,9 @@ private slots:
         QTest::newRow("residual not bool")
             << QString(base).replace("\"type\": \"pixel-unet\"", "\"type\": \"pixel-unet\", \"hintResidual\": 1")
             << "hintResidual";
+        QTest::newRow("edge guidance not bool")
+            << QString(base).replace("\"type\": \"pixel-unet\"", "\"type\": \"pixel-unet\", \"edgeGuidance\": \"yes\"")
+            << "edgeGuidance";
         QTest::newRow("caption prior grid too large")
             << QString(base).replace("\"type\": \"pixel-unet\"", "\"type\": \"pixel-unet\", \"captionPrior\": 17")
             << "captionPrior";
