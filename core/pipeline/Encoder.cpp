@@ -50,22 +50,29 @@ EncodeResult Encoder::encode(const cv::Mat& bgr, const EncodeOptions& options)
         throw Error("encode: expected an 8-bit colour image");
     options.canny.validate();
     options.hint.validate();
+    EdgeMap edges = EdgeExtractor::extract(bgr, options.canny);
+    std::vector<std::uint8_t> edgeStream = EdgeCodec::encode(edges);
+    return assemble(bgr.size(), options, std::move(edges), std::move(edgeStream), HintCodec::encode(bgr, options.hint));
+}
 
+EncodeResult Encoder::assemble(cv::Size size, const EncodeOptions& options, EdgeMap edges,
+                               std::vector<std::uint8_t> edgeStream, std::vector<std::uint8_t> hintStream)
+{
     EncodeResult result;
-    result.edges = EdgeExtractor::extract(bgr, options.canny);
+    result.edges = std::move(edges);
     result.thresholdLow = options.canny.low;
     result.thresholdHigh = options.canny.high;
 
     SemFile& f = result.file;
-    f.width = bgr.cols;
-    f.height = bgr.rows;
+    f.width = size.width;
+    f.height = size.height;
     f.modelId = options.modelId;
     f.decode = options.decode;
-    f.edges = EdgeCodec::encode(result.edges);
+    f.edges = std::move(edgeStream);
     if (!options.caption.empty())
         f.caption = TextCodec::encode(options.caption);
     if (options.hint.factor > 0)
-        f.hint = HintCodec::encode(bgr, options.hint);
+        f.hint = std::move(hintStream);
     if (options.writeMetadata)
         f.setMetadataJson(metadataJson(options, result.thresholdLow, result.thresholdHigh));
     return result;

@@ -28,6 +28,10 @@ struct EncodeResult {
 class Encoder {
 public:
     static EncodeResult encode(const cv::Mat& bgr, const EncodeOptions& options);
+    // The file around streams already made from an image of `size` with `options` (encode() is
+    // extract + code + assemble; RateLadder reuses edge maps and thumbnails across its rungs).
+    static EncodeResult assemble(cv::Size size, const EncodeOptions& options, EdgeMap edges,
+                                 std::vector<std::uint8_t> edgeStream, std::vector<std::uint8_t> hintStream);
     static std::string metadataJson(const EncodeOptions& options, double low, double high);
 };
 
