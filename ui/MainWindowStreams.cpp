@@ -214,19 +214,27 @@ void MainWindow::requestFit(double bpp)
     base.modelId = now.modelId;
     base.decode = now.decode;
     const auto budget = static_cast<std::size_t>(std::floor(bpp * double(m_image.cols) * double(m_image.rows) / 8.0));
+    // Room is kept for the model id and sampler settings that a later decode records in the header,
+    // so the saved file stays within the target whatever decode follows.
+    const std::size_t room = now.decodeRecordRoom();
     const std::uint64_t generation = m_imageGeneration;
     const cv::Mat image = m_image;
     m_ratePanel->setFitResult(tr("Fitting to %1 bpp (%2 bytes)…").arg(bpp).arg(budget));
-    m_fitJobs->submit([this, generation, image, base, budget]() -> JobCoalescer::Apply {
+    m_fitJobs->submit([this, generation, image, base, budget, room]() -> JobCoalescer::Apply {
         int rung = -1;
         std::size_t bytes = 0;
         QString error;
         try {
-            const LadderResult r = RateLadder::encodeWithin(image, base, budget);
+            if (budget <= room)
+                throw Error("encode: " + std::to_string(budget) + " bytes leave no room for the decode record (" +
+                            std::to_string(room) + " bytes)");
+            const LadderResult r = RateLadder::encodeWithin(image, base, budget - room);
             rung = r.rung;
             bytes = r.bytes;
         } catch (const std::exception& e) {
             error = QString::fromUtf8(e.what());
+            if (budget > room)
+                error += tr(" (%1 of the %2 bytes are kept for the decode record)").arg(room).arg(budget);
         }
         return [this, generation, rung, bytes, error] { applyFit(generation, rung, bytes, error); };
     });
@@ -249,7 +257,7 @@ void MainWindow::applyFit(std::uint64_t imageGeneration, int rung, std::size_t b
     r.apply(o);
     m_edgePanel->setParams(o.canny);
     m_hintPanel->setParams(o.hint);
-    m_ratePanel->setFitResult(tr("Operating point %1 of %2 (%3): %4 bytes")
+    m_ratePanel->setFitResult(tr("Operating point %1 of %2 (%3): %4 bytes, with room for the decode record")
                                   .arg(rung + 1)
                                   .arg(ladder.size())
                                   .arg(QString::fromStdString(r.point()))

@@ -192,6 +192,24 @@ SemBreakdown SemFile::breakdown() const
     return b;
 }
 
+std::size_t SemFile::decodeRecordRoom() const
+{
+    SemFile now;  // the header alone: the chunks do not change
+    now.width = width;
+    now.height = height;
+    now.modelId = modelId;
+    now.decode = decode;
+    SemFile largest = now;
+    largest.modelId = 0xFFFFFFFFu;
+    largest.decode.present = true;
+    largest.decode.steps = 1000;
+    largest.decode.guidanceTenths = 300;
+    largest.decode.etaHundredths = 100;
+    largest.decode.seed = 0xFFFFFFFFu;
+    const std::size_t a = now.serialize().size(), b = largest.serialize().size();
+    return b > a ? b - a : 0;
+}
+
 double SemFile::bpp() const
 {
     return static_cast<double>(serialize().size()) * 8.0 / (static_cast<double>(width) * height);

@@ -66,6 +66,9 @@ public:
 
     SemBreakdown breakdown() const;
     double bpp() const;
+    // How many bytes the header could grow by when a decode records its model id and sampler
+    // settings in it (the largest such record, minus the one the file has now).
+    std::size_t decodeRecordRoom() const;
 
     // Metadata as JSON text (compressed on set, decompressed with a size limit on get).
     void setMetadataJson(const std::string& json);

@@ -154,6 +154,15 @@ private slots:
             const std::size_t total = w.ratePanel()->breakdown().total;
             QVERIFY2(double(total) <= bpp * pixels / 8.0, qPrintable(QString("%1 bytes at %2 bpp").arg(total).arg(bpp)));
             QVERIFY(w.ratePanel()->fitResult().contains(QString("%1 bytes").arg(total)));
+            // ...and stays within it once a decode has recorded any model id and settings.
+            SemFile decoded = w.currentFile();
+            decoded.modelId = 0xFFFFFFFFu;
+            decoded.decode.present = true;
+            decoded.decode.steps = 1000;
+            decoded.decode.guidanceTenths = 300;
+            decoded.decode.etaHundredths = 100;
+            decoded.decode.seed = 0xFFFFFFFFu;
+            QVERIFY(double(decoded.serialize().size()) <= bpp * pixels / 8.0);
             QVERIFY(w.ratePanel()->breakdown().caption > 0);
             QVERIFY(w.hintPanel()->params().factor > 0);
             QVERIFY(!w.edgePanel()->params().autoThresholds);

@@ -71,6 +71,29 @@ private slots:
         QCOMPARE(b.total, std::size_t(116));
         QCOMPARE(f.bpp(), 116 * 8.0 / (768 * 512));
     }
+    void decodeRecordRoomCoversAnyDecode()
+    {
+        SemFile f = sample();
+        f.modelId = 0;
+        f.decode = DecodeSettings{};
+        const std::size_t before = f.serialize().size();
+        const std::size_t room = f.decodeRecordRoom();
+        // model id 1 -> 5 bytes, settings 0 -> 1 + steps 2 + guidance 2 + eta 1 + seed 5 bytes
+        QCOMPARE(room, std::size_t(15));
+        SemFile decoded = f;
+        decoded.modelId = 0x647643c7u;
+        decoded.decode.present = true;
+        decoded.decode.seed = 2147483647u;
+        QVERIFY(decoded.serialize().size() <= before + room);
+        decoded.modelId = 0xFFFFFFFFu;
+        decoded.decode.steps = 1000;
+        decoded.decode.guidanceTenths = 300;
+        decoded.decode.etaHundredths = 100;
+        decoded.decode.seed = 0xFFFFFFFFu;
+        QCOMPARE(decoded.serialize().size(), before + room);
+        QCOMPARE(decoded.decodeRecordRoom(), std::size_t(0));
+        QVERIFY(sample().decodeRecordRoom() < room);  // a file with a record has less room to grow
+    }
     void breakdownAddsUp()
     {
         const SemFile f = sample();
