@@ -15,6 +15,7 @@
 #include "cli/eval/EvalImages.h"
 #include "cli/eval/LadderCurve.h"
 #include "cli/eval/RdPlotImage.h"
+#include "cli/eval/SharpnessStats.h"
 #include "cli/Report.h"
 #include "core/baselines/Baselines.h"
 #include "core/common/AtomicFile.h"
@@ -29,20 +30,6 @@ namespace sem::cli {
 
 using Clock = std::chrono::steady_clock;
 
-namespace {
-
-double sharpness(const cv::Mat& bgr)
-{
-    cv::Mat gray, lap;
-    cv::cvtColor(bgr, gray, cv::COLOR_BGR2GRAY);
-    cv::Laplacian(gray, lap, CV_64F);
-    cv::Scalar mean, stddev;
-    cv::meanStdDev(lap, mean, stddev);
-    return stddev[0] * stddev[0];
-}
-
-}  // namespace
-
 int EvalCommand::run(const QStringList& args, Io& io)
 {
     QCommandLineParser parser;
@@ -55,7 +42,7 @@ int EvalCommand::run(const QStringList& args, Io& io)
     parser.addOption({"model", "Model directory (default: the installed default model).", "DIR"});
     parser.addOption({"device", "auto, cpu or cuda (default auto).", "DEV", "auto"});
     parser.addOption({"limit", "Evaluate at most N images, evenly spaced over the split (0 = all).", "N", "0"});
-    parser.addOption({"sampled", "Images that also get a sampled decode (default 3).", "N", "3"});
+    parser.addOption({"sampled", "Images that also get sampled decodes, with the file's guidance and with none (default 3).", "N", "3"});
     parser.addOption({"steps", "Sampler steps of the sampled decodes (default 20).", "N", "20"});
     parser.addOption({"baselines", "Comma-separated baseline codecs (default: all available).", "LIST"});
     parser.addOption({"json", "Write the full results as JSON.", "FILE"});
@@ -119,8 +106,7 @@ int EvalCommand::run(const QStringList& args, Io& io)
     std::map<std::string, std::pair<double, double>> ablationSum;  // name -> (bpp, psnr) sums
     std::map<std::string, std::pair<double, double>> captionedSum;  // the same over captioned images
     int captioned = 0;
-    double fidelitySharp = 0, sampledSharp = 0, originalSharp = 0, fidelityPsnr = 0, sampledPsnr = 0;
-    int sampledCount = 0;
+    SharpnessStats sharpness;  // fidelity vs sampled decodes of the first --sampled images
     nlohmann::json perImage = nlohmann::json::array();
     std::ostringstream csv;  // written at the end, atomically, like every output
     csv << "image,series,setting,bpp,psnr\n";
@@ -239,19 +225,22 @@ int EvalCommand::run(const QStringList& args, Io& io)
                 hintLadder.push_back(hintResults[k]);
             ladderHintOnly.addImage(hintLadder);
             if (static_cast<int>(i) < sampledImages) {
+                // The file's guidance (the decoder default, 2) and none: with a model that has edge
+                // guidance, what guiding by the edges adds.
                 DecodeRequest sampled;
                 sampled.steps = steps;
                 sampled.force = true;
                 sampled.seed = 1;
                 const cv::Mat s = decoder.decode(full, sampled).image;
+                sampled.guidance = 1.0f;
+                const cv::Mat unguided = decoder.decode(full, sampled).image;
                 const double sp = metrics::psnr(im.bgr, s);
                 record("sampled", "dpm++2m " + std::to_string(steps) + " steps", full.bpp(), sp);
-                sampledPsnr += sp;
-                fidelityPsnr += metrics::psnr(im.bgr, fid);
-                sampledSharp += sharpness(s);
-                fidelitySharp += sharpness(fid);
-                originalSharp += sharpness(im.bgr);
-                ++sampledCount;
+                const cv::Mat mask = SharpnessStats::boundaryMask(im.bgr);
+                sharpness.add("fidelity", fid, mask, metrics::psnr(im.bgr, fid));
+                sharpness.add("sampled, guidance 1", unguided, mask, metrics::psnr(im.bgr, unguided));
+                sharpness.add("sampled, the file's guidance", s, mask, sp);
+                sharpness.add("original", im.bgr, mask, std::nan(""));
             }
         }
         for (const BaselineCodec c : codecs) {
@@ -361,18 +350,13 @@ int EvalCommand::run(const QStringList& args, Io& io)
         }
     }
     nlohmann::json sampledJson;
-    if (sampledCount > 0) {
-        sampledJson = {{"images", sampledCount}, {"steps", steps},
-                       {"fidelity_psnr", fidelityPsnr / sampledCount}, {"sampled_psnr", sampledPsnr / sampledCount},
-                       {"fidelity_laplacian_var", fidelitySharp / sampledCount},
-                       {"sampled_laplacian_var", sampledSharp / sampledCount},
-                       {"original_laplacian_var", originalSharp / sampledCount}};
+    if (const int sampledCount = sharpness.count("original"); sampledCount > 0) {
+        sampledJson = sharpness.json();
+        sampledJson["images"] = sampledCount;
+        sampledJson["steps"] = steps;
         io.out << "\n## Fidelity vs sampled (edges 1/4 + caption + hint 1/16, " << sampledCount << " images, DPM++(2M) "
-               << steps << " steps, the file's guidance)\n\n| decode | PSNR (dB) | sharpness (Laplacian variance) |\n"
-               << "|---|---|---|\n| fidelity | " << Report::fixed(fidelityPsnr / sampledCount, 2) << " | "
-               << Report::fixed(fidelitySharp / sampledCount, 1) << " |\n| sampled | "
-               << Report::fixed(sampledPsnr / sampledCount, 2) << " | " << Report::fixed(sampledSharp / sampledCount, 1)
-               << " |\n| original | - | " << Report::fixed(originalSharp / sampledCount, 1) << " |\n";
+               << steps << " steps; edge contrast: mean gradient on the original's Canny boundaries)\n\n"
+               << sharpness.markdownTable();
     }
     const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
     io.out << "\n" << Report::fixed(seconds, 0) << " s in total\n";
