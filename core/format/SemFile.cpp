@@ -194,20 +194,23 @@ SemBreakdown SemFile::breakdown() const
 
 std::size_t SemFile::decodeRecordRoom() const
 {
-    SemFile now;  // the header alone: the chunks do not change
-    now.width = width;
-    now.height = height;
-    now.modelId = modelId;
-    now.decode = decode;
-    SemFile largest = now;
-    largest.modelId = 0xFFFFFFFFu;
-    largest.decode.present = true;
-    largest.decode.steps = 1000;
-    largest.decode.guidanceTenths = 300;
-    largest.decode.etaHundredths = 100;
-    largest.decode.seed = 0xFFFFFFFFu;
-    const std::size_t a = now.serialize().size(), b = largest.serialize().size();
-    return b > a ? b - a : 0;
+    // The header alone (the chunks do not change), with this file's record and with the largest.
+    auto headerBytes = [this](std::uint32_t id, const DecodeSettings& settings) {
+        SemFile header;
+        header.width = width;
+        header.height = height;
+        header.modelId = id;
+        header.decode = settings;
+        return header.serialize().size();
+    };
+    DecodeSettings largest;
+    largest.present = true;
+    largest.steps = 1000;
+    largest.guidanceTenths = 300;
+    largest.etaHundredths = 100;
+    largest.seed = 0xFFFFFFFFu;
+    const std::size_t now = headerBytes(modelId, decode), most = headerBytes(0xFFFFFFFFu, largest);
+    return most > now ? most - now : 0;
 }
 
 double SemFile::bpp() const
