@@ -55,6 +55,7 @@ public:
     QCheckBox* randomSeedCheck() const { return m_randomSeed; }
     QComboBox* samplerCombo() const { return m_sampler; }
     QCheckBox* fidelityCheck() const { return m_fidelity; }
+    QDoubleSpinBox* guidanceSpin() const { return m_guidance; }
     QCheckBox* forceCheck() const { return m_force; }
     QProgressBar* progressBar() const { return m_progress; }
 

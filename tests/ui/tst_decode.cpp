@@ -146,6 +146,21 @@ private slots:
         QCOMPARE(w.currentFile().decode.seed, std::uint32_t(drawn));
     }
 
+    void fidelityDisablesTheSamplerControls()
+    {
+        MainWindow w;
+        prepare(w, 1);
+        ui::DecodePanel* panel = w.decodePanel();
+        QVERIFY(panel->guidanceSpin()->isEnabled());
+        panel->fidelityCheck()->setChecked(true);  // one unguided evaluation: sampler, steps and guidance do not apply
+        QVERIFY(!panel->guidanceSpin()->isEnabled());
+        QVERIFY(!panel->stepsSpin()->isEnabled());
+        QVERIFY(!panel->samplerCombo()->isEnabled());
+        panel->fidelityCheck()->setChecked(false);
+        QVERIFY(panel->guidanceSpin()->isEnabled());
+        QVERIFY(panel->stepsSpin()->isEnabled());
+    }
+
     void stopKeepsThePreviousReconstruction()
     {
         MainWindow w;
