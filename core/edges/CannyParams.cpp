@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <sstream>
+#include <tuple>
 
 #include "core/common/Error.h"
 
@@ -24,6 +25,14 @@ std::string str(double v)
 }
 
 }  // namespace
+
+bool CannyParams::operator==(const CannyParams& o) const
+{
+    return std::tie(low, high, autoThresholds, autoSigma, blurSigma, aperture, l2Gradient, scaleDenominator,
+                    minLength, perChannel) == std::tie(o.low, o.high, o.autoThresholds, o.autoSigma, o.blurSigma,
+                                                       o.aperture, o.l2Gradient, o.scaleDenominator, o.minLength,
+                                                       o.perChannel);
+}
 
 void CannyParams::validate() const
 {

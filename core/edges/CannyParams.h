@@ -17,6 +17,7 @@ struct CannyParams {
 
     // Throws sem::Error naming the first field out of range.
     void validate() const;
+    bool operator==(const CannyParams& o) const;
 };
 
 }  // namespace sem

@@ -44,12 +44,17 @@ std::string Encoder::metadataJson(const EncodeOptions& o, double low, double hig
     return j.dump();
 }
 
-EncodeResult Encoder::encode(const cv::Mat& bgr, const EncodeOptions& options)
+void Encoder::validate(const cv::Mat& bgr, const EncodeOptions& options)
 {
     if (bgr.empty() || bgr.type() != CV_8UC3)
         throw Error("encode: expected an 8-bit colour image");
     options.canny.validate();
     options.hint.validate();
+}
+
+EncodeResult Encoder::encode(const cv::Mat& bgr, const EncodeOptions& options)
+{
+    validate(bgr, options);
     EdgeMap edges = EdgeExtractor::extract(bgr, options.canny);
     std::vector<std::uint8_t> edgeStream = EdgeCodec::encode(edges);
     return assemble(bgr.size(), options, std::move(edges), std::move(edgeStream), HintCodec::encode(bgr, options.hint));

@@ -28,6 +28,8 @@ struct EncodeResult {
 class Encoder {
 public:
     static EncodeResult encode(const cv::Mat& bgr, const EncodeOptions& options);
+    // Throws sem::Error if `bgr` is not a non-empty 8-bit colour image or an option is out of range.
+    static void validate(const cv::Mat& bgr, const EncodeOptions& options);
     // The file around streams already made from an image of `size` with `options` (encode() is
     // extract + code + assemble; RateLadder reuses edge maps and thumbnails across its rungs).
     static EncodeResult assemble(cv::Size size, const EncodeOptions& options, EdgeMap edges,

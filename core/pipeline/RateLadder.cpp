@@ -4,7 +4,6 @@
 #include <iomanip>
 #include <map>
 #include <sstream>
-#include <tuple>
 
 #include "core/common/Error.h"
 #include "core/edges/EdgeCodec.h"
@@ -20,14 +19,6 @@ namespace {
 // 0.0291/20.20, 0.0354/20.54, 0.0436/20.87, 0.0581/21.29.
 const char* const kLadder = "8:32:400,8:32:300,8:16:400,4:16:400:16,8:8q2:400,8:8q5:400,8:8:400,8:8q20:400,"
                             "8:8q30:400,8:4:400,8:4q5:400,8:4q10:400,8:4q20:400";
-
-bool sameCanny(const CannyParams& a, const CannyParams& b)
-{
-    return std::tie(a.low, a.high, a.autoThresholds, a.autoSigma, a.blurSigma, a.aperture, a.l2Gradient,
-                    a.scaleDenominator, a.minLength, a.perChannel) ==
-           std::tie(b.low, b.high, b.autoThresholds, b.autoSigma, b.blurSigma, b.aperture, b.l2Gradient,
-                    b.scaleDenominator, b.minLength, b.perChannel);
-}
 
 }  // namespace
 
@@ -53,8 +44,6 @@ int RateLadder::lastFitting(const std::vector<double>& sizes, double budget)
 
 LadderResult RateLadder::encodeWithin(const cv::Mat& bgr, const EncodeOptions& base, std::size_t maxBytes)
 {
-    if (bgr.empty() || bgr.type() != CV_8UC3)
-        throw Error("encode: expected an 8-bit colour image");
     // Every rung is encoded (the sizes are not monotone per image: a finer hint can cost less than
     // a coarser one with denser edges), then the last one that fits is kept. Rungs share edge
     // settings and hint factors, so each edge map and each thumbnail is made once: the same bytes as
@@ -72,10 +61,9 @@ LadderResult RateLadder::encodeWithin(const cv::Mat& bgr, const EncodeOptions& b
     for (std::size_t i = 0; i < ladder.size(); ++i) {
         EncodeOptions o = base;
         ladder[i].apply(o);
-        o.canny.validate();
-        o.hint.validate();
+        Encoder::validate(bgr, o);
         auto edges = std::find_if(edgeCache.begin(), edgeCache.end(),
-                                  [&](const Edges& e) { return sameCanny(e.params, o.canny); });
+                                  [&](const Edges& e) { return e.params == o.canny; });
         if (edges == edgeCache.end()) {
             Edges made{o.canny, EdgeExtractor::extract(bgr, o.canny), {}};
             made.stream = EdgeCodec::encode(made.map);

@@ -2,6 +2,7 @@
 #include <cmath>
 #include <functional>
 #include <limits>
+#include <vector>
 
 #include "core/common/Error.h"
 #include "core/edges/CannyParams.h"
@@ -39,6 +40,23 @@ private:
 
 private slots:
     void defaultsAreValid() { QVERIFY(valid([](CannyParams&) {})); }
+
+    void equalityComparesEveryField()
+    {
+        const CannyParams a;
+        QVERIFY(a == CannyParams());
+        const std::vector<std::function<void(CannyParams&)>> changes{
+            [](CannyParams& p) { p.low = 101; },         [](CannyParams& p) { p.high = 201; },
+            [](CannyParams& p) { p.autoThresholds = true; }, [](CannyParams& p) { p.autoSigma = 0.3; },
+            [](CannyParams& p) { p.blurSigma = 0; },     [](CannyParams& p) { p.aperture = 5; },
+            [](CannyParams& p) { p.l2Gradient = false; }, [](CannyParams& p) { p.scaleDenominator = 8; },
+            [](CannyParams& p) { p.minLength = 4; },     [](CannyParams& p) { p.perChannel = true; }};
+        for (const auto& change : changes) {
+            CannyParams b;
+            change(b);
+            QVERIFY(!(a == b));
+        }
+    }
 
     void boundaryValuesAreValid()
     {
