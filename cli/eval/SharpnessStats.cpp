@@ -20,6 +20,36 @@ cv::Mat luma(const cv::Mat& bgr)
     return gray;
 }
 
+void checkMask(const cv::Mat& mask, cv::Size size)
+{
+    if (mask.size() != size || mask.type() != CV_8U)
+        throw Error("sharpness: the mask must be an 8-bit map of the image's size");
+}
+
+double laplacianVarianceOf(const cv::Mat& gray)
+{
+    cv::Mat lap;
+    cv::Laplacian(gray, lap, CV_64F);
+    cv::Scalar mean, stddev;
+    cv::meanStdDev(lap, mean, stddev);
+    return stddev[0] * stddev[0];
+}
+
+cv::Mat gradientMagnitude(const cv::Mat& gray)
+{
+    cv::Mat gx, gy, magnitude;
+    cv::Sobel(gray, gx, CV_32F, 1, 0);
+    cv::Sobel(gray, gy, CV_32F, 0, 1);
+    cv::magnitude(gx, gy, magnitude);
+    return magnitude;
+}
+
+// The mean of `values` where `where` is set; 0 where nothing is.
+double maskedMean(const cv::Mat& values, const cv::Mat& where)
+{
+    return cv::countNonZero(where) == 0 ? 0.0 : cv::mean(values, where)[0];
+}
+
 }  // namespace
 
 cv::Mat SharpnessStats::boundaryMask(const cv::Mat& originalBgr)
@@ -32,26 +62,14 @@ cv::Mat SharpnessStats::boundaryMask(const cv::Mat& originalBgr)
 
 double SharpnessStats::laplacianVariance(const cv::Mat& bgr)
 {
-    cv::Mat lap;
-    cv::Laplacian(luma(bgr), lap, CV_64F);
-    cv::Scalar mean, stddev;
-    cv::meanStdDev(lap, mean, stddev);
-    return stddev[0] * stddev[0];
+    return laplacianVarianceOf(luma(bgr));
 }
 
 double SharpnessStats::meanGradient(const cv::Mat& bgr, const cv::Mat& mask, bool onMask)
 {
     const cv::Mat gray = luma(bgr);
-    if (mask.size() != gray.size() || mask.type() != CV_8U)
-        throw Error("sharpness: the mask must be an 8-bit map of the image's size");
-    cv::Mat gx, gy, magnitude;
-    cv::Sobel(gray, gx, CV_32F, 1, 0);
-    cv::Sobel(gray, gy, CV_32F, 0, 1);
-    cv::magnitude(gx, gy, magnitude);
-    const cv::Mat where = onMask ? mask != 0 : mask == 0;
-    if (cv::countNonZero(where) == 0)
-        return 0.0;
-    return cv::mean(magnitude, where)[0];
+    checkMask(mask, gray.size());
+    return maskedMean(gradientMagnitude(gray), onMask ? mask != 0 : mask == 0);
 }
 
 void SharpnessStats::add(const std::string& name, const cv::Mat& bgr, const cv::Mat& mask, double psnr)
@@ -64,9 +82,12 @@ void SharpnessStats::add(const std::string& name, const cv::Mat& bgr, const cv::
         s.psnr += psnr;
         ++s.withPsnr;
     }
-    s.laplacian += laplacianVariance(bgr);
-    s.edge += meanGradient(bgr, mask, true);
-    s.offEdge += meanGradient(bgr, mask, false);
+    const cv::Mat gray = luma(bgr);  // once per decode: the three measures share it and its gradient
+    checkMask(mask, gray.size());
+    const cv::Mat magnitude = gradientMagnitude(gray);
+    s.laplacian += laplacianVarianceOf(gray);
+    s.edge += maskedMean(magnitude, mask != 0);
+    s.offEdge += maskedMean(magnitude, mask == 0);
 }
 
 int SharpnessStats::count(const std::string& name) const

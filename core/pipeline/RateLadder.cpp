@@ -13,8 +13,8 @@ namespace sem {
 
 namespace {
 
-// Session 6's sweep on the 71 validation photos (docs/RESULTS.md), mean bpp without caption and PSNR
-// of the fidelity decode with model 647643c7a6cb63b9: 0.0055/17.28, 0.0066/17.56, 0.0090/18.11,
+// semc eval's sweep on the 71 validation photos (docs/RESULTS.md, session 7's run/eval13), mean bpp
+// without caption and PSNR of the fidelity decode with model 647643c7a6cb63b9: 0.0055/17.28, 0.0066/17.56, 0.0090/18.11,
 // 0.0101/18.26, 0.0113/18.64, 0.0133/18.96, 0.0159/19.28, 0.0206/19.65, 0.0258/19.92,
 // 0.0291/20.20, 0.0354/20.54, 0.0436/20.87, 0.0581/21.29.
 const char* const kLadder = "8:32:400,8:32:300,8:16:400,4:16:400:16,8:8q2:400,8:8q5:400,8:8:400,8:8q20:400,"
