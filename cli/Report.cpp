@@ -50,7 +50,8 @@ nlohmann::json Report::semJson(const SemFile& f)
     if (f.decode.present) {
         j["decode"] = {{"sampler", samplerName(f.decode.sampler)}, {"fidelity", f.decode.fidelity},
                        {"steps", f.decode.steps}, {"guidance", f.decode.guidanceTenths / 10.0},
-                       {"eta", f.decode.etaHundredths / 100.0}, {"seed", f.decode.seed}};
+                       {"eta", f.decode.etaHundredths / 100.0}, {"seed", f.decode.seed},
+                       {"strength", f.decode.strengthPercent / 100.0}};
     }
     return j;
 }
@@ -76,7 +77,9 @@ void Report::printSem(const SemFile& f, std::ostream& out)
     if (f.decode.present)
         out << "decode     " << samplerName(f.decode.sampler) << (f.decode.fidelity ? " (fidelity)" : "") << ", "
             << f.decode.steps << " steps, guidance " << fixed(f.decode.guidanceTenths / 10.0, 1) << ", eta "
-            << fixed(f.decode.etaHundredths / 100.0, 2) << ", seed " << f.decode.seed << "\n";
+            << fixed(f.decode.etaHundredths / 100.0, 2) << ", seed " << f.decode.seed
+            << (f.decode.strengthPercent < 100 ? ", strength " + fixed(f.decode.strengthPercent / 100.0, 2) : std::string())
+            << "\n";
     else
         out << "decode     decoder defaults\n";
 }

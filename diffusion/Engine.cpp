@@ -153,6 +153,8 @@ void validate(const Conditions& c, const SamplerSettings& s, int timesteps) {
         throw Error("sampler: guidance must be in 0..50.");
     if (!std::isfinite(s.eta) || s.eta < 0.0f || s.eta > 1.0f)
         throw Error("sampler: eta must be in 0..1.");
+    if (!std::isfinite(s.strength) || s.strength <= 0.0f || s.strength > 1.0f)
+        throw Error("sampler: strength must be greater than 0 and at most 1.");
     if (s.tileSize < 0 || s.tileOverlap < 0)
         throw Error("sampler: tile size and overlap must not be negative.");
 }
@@ -461,8 +463,20 @@ ImageRgb Engine::decode(const Conditions& conditions, const SamplerSettings& set
         const int t = cfg.timesteps - 1;
         result = denoise(xT, t).x0;
         hook(1, 1, result);
+    } else if (settings.strength >= 1.0f) {
+        result = runSampler(*impl.schedule, settings.sampler, impl.schedule->samplingTimesteps(settings.steps),
+                            settings.eta, xT, denoise, noise, hook);
     } else {
-        result = runSampler(*impl.schedule, settings.sampler, settings.steps, settings.eta, xT, denoise, noise, hook);
+        // From the first step's (guided) x0 prediction, which is the fidelity decode at guidance 1: the
+        // evaluation counts as step 1; noised to the first timestep kept.
+        const std::vector<int> ts = impl.schedule->samplingTimesteps(settings.steps, settings.strength);
+        const int total = static_cast<int>(ts.size()) + 1;
+        const torch::Tensor start = denoise(xT, cfg.timesteps - 1).x0;
+        hook(1, total, start);
+        const double ab = impl.schedule->alphaBar(ts.front());
+        const torch::Tensor xs = start * std::sqrt(ab) + noise(start) * std::sqrt(1.0 - ab);
+        result = runSampler(*impl.schedule, settings.sampler, ts, settings.eta, xs, denoise, noise,
+                            [&](int step, int, const torch::Tensor& x0) { hook(step + 1, total, x0); });
     }
     impl.stats.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     return toImage(withBase(result), width, height);

@@ -38,6 +38,12 @@ struct SamplerSettings {
                              // 1 = none, 0 = unconditional. Sampled decodes only.
     std::uint64_t seed = 0;
     bool fidelity = false;   // one unguided network evaluation: the x0 prediction from pure noise (max PSNR)
+    // Sampled decodes only. 1 = from pure noise. Below 1 the decode takes the first step's x0
+    // prediction from pure noise (guided; at guidance 1 that is the fidelity decode), noises it to the
+    // first of the last round(strength * steps) (at least one) of the steps' timesteps and runs those
+    // steps: it redraws the detail of that prediction rather than the whole image (closer to the
+    // fidelity decode than a decode from noise, round(strength * steps) + 1 evaluations).
+    float strength = 1.0f;
     // Tiling: 0 = automatic (tile only when the estimated activations exceed the engine's memory
     // budget); > 0 = tile side in pixels (rounded up to the network's downsampling factor).
     int tileSize = 0;

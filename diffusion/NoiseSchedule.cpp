@@ -28,14 +28,16 @@ NoiseSchedule::NoiseSchedule(int timesteps) {
     }
 }
 
-std::vector<int> NoiseSchedule::samplingTimesteps(int steps) const {
+std::vector<int> NoiseSchedule::samplingTimesteps(int steps, float strength) const {
     const int T = timesteps();
     if (steps < 1 || steps > T)
         throw Error("sampler: steps must be in 1.." + std::to_string(T) + ".");
-    std::vector<int> ts(static_cast<std::size_t>(steps));
-    for (int i = 0; i < steps; ++i)
-        ts[static_cast<std::size_t>(i)] =
-            static_cast<int>(std::lround(static_cast<double>(T) * (steps - i) / steps)) - 1;
+    if (!(strength > 0.0f && strength <= 1.0f))
+        throw Error("sampler: strength must be greater than 0 and at most 1.");
+    const int kept = std::clamp(static_cast<int>(std::lround(static_cast<double>(strength) * steps)), 1, steps);
+    std::vector<int> ts;
+    for (int i = steps - kept; i < steps; ++i)
+        ts.push_back(static_cast<int>(std::lround(static_cast<double>(T) * (steps - i) / steps)) - 1);
     return ts;
 }
 

@@ -11,8 +11,9 @@ public:
     explicit NoiseSchedule(int timesteps);
     int timesteps() const { return static_cast<int>(alphaBar_.size()); }
     double alphaBar(int t) const { return t < 0 ? 1.0 : alphaBar_.at(static_cast<std::size_t>(t)); }
-    // `steps` strictly decreasing timesteps from T-1 ("trailing" spacing: T-1 ... about T/steps - 1).
-    std::vector<int> samplingTimesteps(int steps) const;
+    // `steps` strictly decreasing timesteps from T-1 ("trailing" spacing: T-1 ... about T/steps - 1);
+    // with strength < 1 only the last round(strength * steps) of them, at least one.
+    std::vector<int> samplingTimesteps(int steps, float strength = 1.0f) const;
 
 private:
     std::vector<double> alphaBar_;

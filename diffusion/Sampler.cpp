@@ -16,11 +16,11 @@ Denoised fromModelOutput(const torch::Tensor& x, const torch::Tensor& output, do
     return {x0, (x - x0 * a) / s};
 }
 
-torch::Tensor runSampler(const NoiseSchedule& schedule, SamplerKind kind, int steps, float eta,
-                         torch::Tensor xT, const Denoiser& denoise, const NoiseSource& noise,
+torch::Tensor runSampler(const NoiseSchedule& schedule, SamplerKind kind, const std::vector<int>& ts, float eta,
+                         torch::Tensor xStart, const Denoiser& denoise, const NoiseSource& noise,
                          const StepHook& hook) {
-    const std::vector<int> ts = schedule.samplingTimesteps(steps);
-    torch::Tensor x = std::move(xT);
+    const int steps = static_cast<int>(ts.size());
+    torch::Tensor x = std::move(xStart);
     torch::Tensor x0;
     torch::Tensor previousX0;  // DPM-Solver++(2M) history
     double previousH = 0;

@@ -21,10 +21,11 @@ using StepHook = std::function<void(int step, int total, const torch::Tensor& x0
 // Draws standard normal noise shaped like the argument (same device and dtype).
 using NoiseSource = std::function<torch::Tensor(const torch::Tensor& like)>;
 
-// Runs the sampler from x_T = xT and returns the final clean image prediction.
-// `steps` network evaluations; DDPM and DDIM with eta > 0 draw fresh noise every step.
-torch::Tensor runSampler(const NoiseSchedule& schedule, SamplerKind kind, int steps, float eta,
-                         torch::Tensor xT, const Denoiser& denoise, const NoiseSource& noise,
+// Runs the sampler over the strictly decreasing timesteps `ts` from x = xStart (at ts.front()) and
+// returns the final clean image prediction. One network evaluation per timestep; DDPM and DDIM with
+// eta > 0 draw fresh noise every step.
+torch::Tensor runSampler(const NoiseSchedule& schedule, SamplerKind kind, const std::vector<int>& ts, float eta,
+                         torch::Tensor xStart, const Denoiser& denoise, const NoiseSource& noise,
                          const StepHook& hook);
 
 // The x0 / eps pair from a raw network output (eps, v or x0 prediction) at alphaBar. x0 is clipped

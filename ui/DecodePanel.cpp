@@ -78,6 +78,16 @@ DecodePanel::DecodePanel(QWidget* parent) : QWidget(parent)
                               "unguided."));
     form->addRow(tr("Guidance"), m_guidance);
 
+    m_strength = new QDoubleSpinBox(this);
+    m_strength->setRange(0.01, 1.0);
+    m_strength->setSingleStep(0.05);
+    m_strength->setDecimals(2);
+    m_strength->setValue(Decoder::kDefaultStrengthPercent / 100.0);
+    m_strength->setToolTip(tr("Sampled decodes: 1 redraws the image from pure noise; less starts from the fidelity "
+                              "decode and redraws only that share of the steps: finer detail than the fidelity "
+                              "decode, closer to it than a decode from noise, and faster."));
+    form->addRow(tr("Strength"), m_strength);
+
     m_fidelity = new QCheckBox(tr("Fidelity: one-step x0 decode (maximum PSNR)"), this);
     form->addRow(QString(), m_fidelity);
     m_force = new QCheckBox(tr("Decode even if the file names another model"), this);
@@ -133,6 +143,7 @@ DecodeRequest DecodePanel::takeRequest()
     r.eta = float(s.etaHundredths) / 100.0f;
     r.guidance = float(s.guidanceTenths) / 10.0f;
     r.seed = s.seed;
+    r.strength = float(s.strengthPercent) / 100.0f;
     r.fidelity = s.fidelity;
     r.previewEvery = previewEvery();
     r.force = m_force->isChecked();
@@ -149,6 +160,7 @@ DecodeSettings DecodePanel::settings() const
     s.guidanceTenths = std::uint32_t(std::lround(m_guidance->value() * 10.0));
     s.seed = std::uint32_t(m_seed->value());
     s.fidelity = m_fidelity->isChecked();
+    s.strengthPercent = std::uint32_t(std::clamp(std::lround(m_strength->value() * 100.0), 1L, 100L));
     return s;
 }
 
@@ -162,6 +174,7 @@ void DecodePanel::setSettings(const DecodeSettings& s)
     m_guidance->setValue(s.guidanceTenths / 10.0);
     m_randomSeed->setChecked(false);  // the recorded seed decodes the same
     m_seed->setValue(int(std::min<std::uint32_t>(s.seed, 2147483647u)));
+    m_strength->setValue(s.strengthPercent / 100.0);
     m_fidelity->setChecked(s.fidelity);
 }
 
@@ -269,6 +282,7 @@ void DecodePanel::updateEnabled()
     m_seed->setEnabled(idle && !m_randomSeed->isChecked());
     m_randomSeed->setEnabled(idle);
     m_guidance->setEnabled(idle && !fidelity);
+    m_strength->setEnabled(idle && !fidelity);
     m_fidelity->setEnabled(idle);
     m_force->setEnabled(idle);
     m_previewEvery->setEnabled(idle);

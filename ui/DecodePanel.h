@@ -16,7 +16,7 @@ class QSpinBox;
 namespace sem::ui {
 
 // The decoder's settings (DESIGN §5/§7): model, device, sampler, steps, eta, seed (or random),
-// guidance, fidelity (one-step x0 decode), preview interval; Decode / Stop, a progress bar with
+// guidance, strength, fidelity (one-step x0 decode), preview interval; Decode / Stop, a progress bar with
 // an ETA, and a status line for the outcome or the error. It only shows state: MainWindow runs
 // the decode (DecodeController) and tells the panel what happens.
 class DecodePanel : public QWidget {
@@ -56,6 +56,7 @@ public:
     QComboBox* samplerCombo() const { return m_sampler; }
     QCheckBox* fidelityCheck() const { return m_fidelity; }
     QDoubleSpinBox* guidanceSpin() const { return m_guidance; }
+    QDoubleSpinBox* strengthSpin() const { return m_strength; }
     QCheckBox* forceCheck() const { return m_force; }
     QProgressBar* progressBar() const { return m_progress; }
 
@@ -76,6 +77,7 @@ private:
     QSpinBox* m_seed = nullptr;
     QCheckBox* m_randomSeed = nullptr;
     QDoubleSpinBox* m_guidance = nullptr;
+    QDoubleSpinBox* m_strength = nullptr;
     QCheckBox* m_fidelity = nullptr;
     QCheckBox* m_force = nullptr;
     QSpinBox* m_previewEvery = nullptr;

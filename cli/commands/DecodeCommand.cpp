@@ -20,7 +20,8 @@ namespace {
 nlohmann::json settingsJson(const DecodeSettings& s)
 {
     return {{"sampler", Report::samplerName(s.sampler)}, {"fidelity", s.fidelity}, {"steps", s.steps},
-            {"guidance", s.guidanceTenths / 10.0}, {"eta", s.etaHundredths / 100.0}, {"seed", s.seed}};
+            {"guidance", s.guidanceTenths / 10.0}, {"eta", s.etaHundredths / 100.0}, {"seed", s.seed},
+            {"strength", s.strengthPercent / 100.0}};
 }
 
 void printWarnings(const std::string& command, const DecodeOutcome& o, Io& io)

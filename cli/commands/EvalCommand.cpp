@@ -42,8 +42,12 @@ int EvalCommand::run(const QStringList& args, Io& io)
     parser.addOption({"model", "Model directory (default: the installed default model).", "DIR"});
     parser.addOption({"device", "auto, cpu or cuda (default auto).", "DEV", "auto"});
     parser.addOption({"limit", "Evaluate at most N images, evenly spaced over the split (0 = all).", "N", "0"});
-    parser.addOption({"sampled", "Images that also get sampled decodes, with the file's guidance and with none (default 3).", "N", "3"});
+    parser.addOption({"sampled", "Images that also get sampled decodes, from noise and at --strength, each with the "
+                                 "file's guidance and with none (default 3).", "N", "3"});
     parser.addOption({"steps", "Sampler steps of the sampled decodes (default 20).", "N", "20"});
+    parser.addOption({"strength", "Strength of the sampled decodes that start from the fidelity decode (default: the "
+                                  "decoder's default, " + QString::number(Decoder::kDefaultStrengthPercent / 100.0) + ").",
+                      "F", QString::number(Decoder::kDefaultStrengthPercent / 100.0)});
     parser.addOption({"baselines", "Comma-separated baseline codecs (default: all available).", "LIST"});
     parser.addOption({"json", "Write the full results as JSON.", "FILE"});
     parser.addOption({"csv", "Write per-image results as CSV.", "FILE"});
@@ -64,6 +68,7 @@ int EvalCommand::run(const QStringList& args, Io& io)
     const int limit = static_cast<int>(Options::toInt(parser, "limit", 0, 1000000));
     const int sampledImages = static_cast<int>(Options::toInt(parser, "sampled", 0, 1000000));
     const int steps = static_cast<int>(Options::toInt(parser, "steps", 1, 1000));
+    const auto strength = static_cast<float>(Options::toDouble(parser, "strength", 0.01, 1));
     std::vector<BaselineCodec> codecs;
     if (parser.isSet("baselines")) {
         for (const QString& n : parser.value("baselines").split(',', Qt::SkipEmptyParts)) {
@@ -225,21 +230,32 @@ int EvalCommand::run(const QStringList& args, Io& io)
                 hintLadder.push_back(hintResults[k]);
             ladderHintOnly.addImage(hintLadder);
             if (static_cast<int>(i) < sampledImages) {
-                // The file's guidance (the decoder default, 2) and none: with a model that has edge
+                // From pure noise (strength 1) and from the fidelity decode (--strength), each with the
+                // file's guidance (the decoder default, 2) and with none: with a model that has edge
                 // guidance, what guiding by the edges adds.
-                DecodeRequest sampled;
-                sampled.steps = steps;
-                sampled.force = true;
-                sampled.seed = 1;
-                const cv::Mat s = decoder.decode(full, sampled).image;
-                sampled.guidance = 1.0f;
-                const cv::Mat unguided = decoder.decode(full, sampled).image;
-                const double sp = metrics::psnr(im.bgr, s);
-                record("sampled", "dpm++2m " + std::to_string(steps) + " steps", full.bpp(), sp);
                 const cv::Mat mask = SharpnessStats::boundaryMask(im.bgr);
                 sharpness.add("fidelity", fid, mask, metrics::psnr(im.bgr, fid));
-                sharpness.add("sampled, guidance 1", unguided, mask, metrics::psnr(im.bgr, unguided));
-                sharpness.add("sampled, the file's guidance", s, mask, sp);
+                const std::string strengthText = Report::fixed(strength, 2);
+                std::vector<float> strengths{1.0f};
+                if (strength < 1.0f)
+                    strengths.push_back(strength);
+                for (const float st : strengths) {
+                    const std::string from = st >= 1.0f ? "from noise" : "strength " + strengthText;
+                    DecodeRequest sampled;
+                    sampled.steps = steps;
+                    sampled.strength = st;
+                    sampled.force = true;
+                    sampled.seed = 1;
+                    const cv::Mat guided = decoder.decode(full, sampled).image;
+                    sampled.guidance = 1.0f;
+                    const cv::Mat unguided = decoder.decode(full, sampled).image;
+                    const double gp = metrics::psnr(im.bgr, guided);
+                    if (st < 1.0f)  // the default decode's per-image row
+                        record("sampled", "dpm++2m " + std::to_string(steps) + " steps, strength " + strengthText,
+                               full.bpp(), gp);
+                    sharpness.add("sampled " + from + ", guidance 1", unguided, mask, metrics::psnr(im.bgr, unguided));
+                    sharpness.add("sampled " + from + ", the file's guidance", guided, mask, gp);
+                }
                 sharpness.add("original", im.bgr, mask, std::nan(""));
             }
         }
@@ -354,8 +370,11 @@ int EvalCommand::run(const QStringList& args, Io& io)
         sampledJson = sharpness.json();
         sampledJson["images"] = sampledCount;
         sampledJson["steps"] = steps;
+        sampledJson["strength"] = strength;
         io.out << "\n## Fidelity vs sampled (edges 1/4 + caption + hint 1/16, " << sampledCount << " images, DPM++(2M) "
-               << steps << " steps; edge contrast: mean gradient on the original's Canny boundaries)\n\n"
+               << steps << " steps; strength " << Report::fixed(strength, 2)
+               << ": that share of the steps, from the first step's prediction; edge contrast: mean gradient on the "
+                  "original's Canny boundaries)\n\n"
                << sharpness.markdownTable();
     }
     const double seconds = std::chrono::duration<double>(Clock::now() - started).count();

@@ -47,7 +47,8 @@ std::string chunkName(std::uint8_t type)
 bool DecodeSettings::operator==(const DecodeSettings& o) const
 {
     return present == o.present && sampler == o.sampler && fidelity == o.fidelity && steps == o.steps
-        && guidanceTenths == o.guidanceTenths && etaHundredths == o.etaHundredths && seed == o.seed;
+        && guidanceTenths == o.guidanceTenths && etaHundredths == o.etaHundredths && seed == o.seed
+        && strengthPercent == o.strengthPercent;
 }
 
 std::vector<std::uint8_t> SemFile::serialize() const
@@ -63,11 +64,16 @@ std::vector<std::uint8_t> SemFile::serialize() const
     w.varint(static_cast<std::uint64_t>(height));
     w.varint(modelId);
     if (decode.present) {
-        w.u8(static_cast<std::uint8_t>(decode.sampler | (decode.fidelity ? 0x10 : 0)));
+        if (decode.strengthPercent < 1 || decode.strengthPercent > 100)
+            throw Error(".sem: cannot write a decode strength of " + std::to_string(decode.strengthPercent) + " %");
+        const bool partial = decode.strengthPercent < 100;
+        w.u8(static_cast<std::uint8_t>(decode.sampler | (decode.fidelity ? 0x10 : 0) | (partial ? 0x20 : 0)));
         w.varint(decode.steps);
         w.varint(decode.guidanceTenths);
         w.varint(decode.etaHundredths);
         w.varint(decode.seed);
+        if (partial)
+            w.varint(decode.strengthPercent);
     }
     auto put = [&](ChunkType t, const std::optional<std::vector<std::uint8_t>>& p) {
         if (p) {
@@ -117,7 +123,7 @@ SemFile SemFile::parse(const std::uint8_t* data, std::size_t size)
     if (flags & kFlagDecodeSettings) {
         f.decode.present = true;
         const std::uint8_t s = r.u8();
-        if ((s & 0x0F) > DecodeSettings::DpmPp2M || (s & 0xE0))
+        if ((s & 0x0F) > DecodeSettings::DpmPp2M || (s & 0xC0))
             r.fail("unknown sampler code " + std::to_string(s));
         f.decode.sampler = static_cast<DecodeSettings::Sampler>(s & 0x0F);
         f.decode.fidelity = (s & 0x10) != 0;
@@ -125,6 +131,8 @@ SemFile SemFile::parse(const std::uint8_t* data, std::size_t size)
         f.decode.guidanceTenths = static_cast<std::uint32_t>(r.varintInRange(0, 300, "guidance"));
         f.decode.etaHundredths = static_cast<std::uint32_t>(r.varintInRange(0, 100, "eta"));
         f.decode.seed = static_cast<std::uint32_t>(r.varintInRange(0, 0xFFFFFFFFu, "seed"));
+        if (s & 0x20)
+            f.decode.strengthPercent = static_cast<std::uint32_t>(r.varintInRange(1, 99, "decode strength"));
     }
 
     // The CRC is checked before the chunks are read, so a bit flip anywhere is named as such.
@@ -209,6 +217,7 @@ std::size_t SemFile::decodeRecordRoom() const
     largest.guidanceTenths = 300;
     largest.etaHundredths = 100;
     largest.seed = 0xFFFFFFFFu;
+    largest.strengthPercent = 99;
     const std::size_t now = headerBytes(modelId, decode), most = headerBytes(0xFFFFFFFFu, largest);
     return most > now ? most - now : 0;
 }

@@ -18,6 +18,9 @@ struct DecodeSettings {
     std::uint32_t guidanceTenths = 30; // guidance scale x10, 0..300
     std::uint32_t etaHundredths = 0;   // DDIM eta x100, 0..100
     std::uint32_t seed = 0;
+    // Sampled decodes: 100 = from pure noise; 1..99 = start from the fidelity decode and redraw
+    // that share of the sampler's steps (see diffusion::SamplerSettings::strength).
+    std::uint32_t strengthPercent = 100;
     bool operator==(const DecodeSettings& o) const;
 };
 

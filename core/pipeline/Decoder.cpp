@@ -3,6 +3,7 @@
 #include <QCoreApplication>
 #include <QDir>
 #include <QFileInfo>
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <opencv2/imgproc.hpp>
@@ -72,6 +73,7 @@ DecodeSettings Decoder::resolve(const DecodeSettings& recorded, const DecodeRequ
         s.etaHundredths = 0;
         s.seed = 0;
         s.fidelity = false;
+        s.strengthPercent = kDefaultStrengthPercent;
     }
     if (r.sampler)
         s.sampler = *r.sampler;
@@ -83,6 +85,11 @@ DecodeSettings Decoder::resolve(const DecodeSettings& recorded, const DecodeRequ
         s.guidanceTenths = static_cast<std::uint32_t>(*r.guidance * 10.0f + 0.5f);
     if (r.seed)
         s.seed = *r.seed;
+    if (r.strength) {
+        if (!(*r.strength > 0.0f && *r.strength <= 1.0f))
+            throw Error("decode: strength must be greater than 0 and at most 1");
+        s.strengthPercent = static_cast<std::uint32_t>(std::clamp(std::lround(*r.strength * 100.0f), 1L, 100L));
+    }
     if (r.fidelity)
         s.fidelity = true;
     if (s.steps < 1 || s.steps > 1000)
@@ -149,6 +156,7 @@ DecodeOutcome Decoder::run(const DecodedStreams& streams, int width, int height,
     ss.guidance = static_cast<float>(s.guidanceTenths) / 10.0f;
     ss.seed = s.seed;
     ss.fidelity = s.fidelity;
+    ss.strength = static_cast<float>(s.strengthPercent) / 100.0f;
 
     diffusion::PreviewCallback cb;
     if (progress)

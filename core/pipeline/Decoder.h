@@ -25,6 +25,7 @@ struct DecodeRequest {
     std::optional<float> eta;
     std::optional<float> guidance;
     std::optional<std::uint32_t> seed;
+    std::optional<float> strength;  // (0, 1]: 1 = from pure noise, less = from the fidelity decode
     bool fidelity = false;  // one-step x0 decode (maximum PSNR), overrides the sampler
     bool force = false;     // decode even if the file names another model
     int previewEvery = 5;
@@ -66,6 +67,8 @@ public:
     DecodeOutcome generate(const std::string& caption, int width, int height, const DecodeRequest& request,
                            const DecodeProgressFn& progress = {}, const std::atomic<bool>* cancel = nullptr);
 
+    // The strength of sampled decodes of files that record no decode settings.
+    static constexpr std::uint32_t kDefaultStrengthPercent = 35;
     static DecodeSettings resolve(const DecodeSettings& recorded, const DecodeRequest& request);
 
 private:

@@ -47,7 +47,7 @@ private slots:
     void decodeWritesTheImage()
     {
         const Run r = semc({"decode", sem, "-o", path("out.png"), "--model", model, "--device", "cpu", "--steps", "3",
-                            "--preview-dir", path("previews"), "--preview-every", "2", "--json"});
+                            "--strength", "1", "--preview-dir", path("previews"), "--preview-every", "2", "--json"});
         QVERIFY2(r.code == 0, r.err.c_str());
         const auto j = nlohmann::json::parse(r.out);
         QCOMPARE(j["width"].get<int>(), 56);
@@ -57,6 +57,23 @@ private slots:
         QCOMPARE(out.cols, 56);
         QCOMPARE(out.rows, 40);
         QCOMPARE(QDir(path("previews")).entryList({"step_*.png"}).size(), 2);  // step 2 and step 3
+    }
+    // --strength: the fidelity decode (step 1), then round(strength * steps) steps; recorded in the
+    // settings; out of (0, 1] is a one-line error.
+    void strengthStartsFromTheFidelityDecode()
+    {
+        const Run r = semc({"decode", sem, "-o", path("strength.png"), "--model", model, "--device", "cpu", "--steps",
+                            "4", "--strength", "0.5", "--preview-dir", path("strength-previews"), "--preview-every",
+                            "1", "--json"});
+        QVERIFY2(r.code == 0, r.err.c_str());
+        QCOMPARE(nlohmann::json::parse(r.out)["settings"]["strength"].get<double>(), 0.5);
+        QCOMPARE(QDir(path("strength-previews")).entryList({"step_*.png"}).size(), 3);
+        for (const char* bad : {"0", "1.5", "half"}) {
+            const Run e = semc({"decode", sem, "-o", path("never.png"), "--model", model, "--strength", bad});
+            QCOMPARE(e.code, 1);
+            QVERIFY2(QString::fromStdString(e.err).contains("--strength"), e.err.c_str());
+        }
+        QVERIFY(!QFile::exists(path("never.png")));
     }
     void sameCommandSamePixels()
     {

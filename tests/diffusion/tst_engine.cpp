@@ -191,6 +191,53 @@ private slots:
         QVERIFY(engine.decode(c, s).rgb != guided.rgb);
     }
 
+    // Below strength 1 a decode starts from the first step's x0 prediction (the fidelity decode at
+    // guidance 1; guided like every step otherwise) and runs round(strength * steps) steps from there.
+    void strengthStartsFromTheFirstPrediction() {
+        const Conditions c = makeConditions(48, 40);
+        SamplerSettings fid = fewSteps(10);
+        fid.fidelity = true;
+        const ImageRgb fidelity = engine.decode(c, fid);
+        SamplerSettings s = fewSteps(10);
+        s.strength = 0.3f;
+        s.guidance = 1.0f;
+        std::vector<int> steps;
+        ImageRgb first, last;
+        const ImageRgb out = engine.decode(c, s, [&](const Progress& p, const ImageRgb* preview) {
+            QCOMPARE(p.total, 4);
+            steps.push_back(p.step);
+            if (p.step == 1 && preview)
+                first = *preview;
+            if (p.step == p.total && preview)
+                last = *preview;
+        }, 1);
+        QCOMPARE(steps, (std::vector<int>{1, 2, 3, 4}));
+        QCOMPARE(engine.lastStats().networkEvaluations, 4);
+        QVERIFY(first.rgb == fidelity.rgb);
+        QVERIFY(last.rgb == out.rgb);
+        QVERIFY(out.rgb != fidelity.rgb);
+        QVERIFY(engine.decode(c, s).rgb == out.rgb);  // deterministic for a seed
+        s.strength = 1.0f;                             // from pure noise: another decode
+        QVERIFY(engine.decode(c, s).rgb != out.rgb);
+        QCOMPARE(engine.lastStats().networkEvaluations, 10);
+
+        // Guided: the start is the guided first step of a decode from noise with the same seed.
+        s.guidance = 3.0f;
+        auto firstPreview = [&](const SamplerSettings& settings) {
+            ImageRgb image;
+            engine.decode(c, settings, [&](const Progress& p, const ImageRgb* preview) {
+                if (p.step == 1 && preview)
+                    image = *preview;
+            }, 1);
+            return image;
+        };
+        const ImageRgb guidedFirst = firstPreview(s);
+        s.strength = 0.1f;
+        QVERIFY(firstPreview(s).rgb == guidedFirst.rgb);
+        QVERIFY(guidedFirst.rgb != fidelity.rgb);
+        QCOMPARE(engine.lastStats().networkEvaluations, 2);
+    }
+
     // A hint-residual model's guidance drops only the caption; with edgeGuidance it drops the edges
     // too, so without a caption guidance changes a sampled decode only when there are edges.
     void edgeGuidanceDropsTheEdges() {
@@ -346,6 +393,11 @@ private slots:
         QVERIFY(errorOf([&] { engine.decode(c, fewSteps(1)); }).contains("scale"));
         c = makeConditions(32, 32);
         QVERIFY(errorOf([&] { engine.decode(c, fewSteps(0)); }).contains("steps"));
+        SamplerSettings s = fewSteps(2);
+        for (const float bad : {0.0f, -0.5f, 1.01f, std::nanf("")}) {
+            s.strength = bad;
+            QVERIFY(errorOf([&] { engine.decode(c, s); }).contains("strength"));
+        }
         c.width = 0;
         QVERIFY(errorOf([&] { engine.decode(c, fewSteps(1)); }).contains("size"));
         QVERIFY(errorOf([&] { Engine().decode(makeConditions(8, 8), fewSteps(1)); }).contains("no model"));

@@ -137,6 +137,20 @@ private slots:
         QVERIFY_THROWS_EXCEPTION(Error, s.samplingTimesteps(1001));
     }
 
+    // Strength keeps the last round(strength * steps) timesteps of the same spacing, at least one.
+    void strengthKeepsTheLastSteps() {
+        const NoiseSchedule s(1000);
+        const auto all = s.samplingTimesteps(20);
+        QCOMPARE(s.samplingTimesteps(20, 1.0f), all);
+        QCOMPARE(s.samplingTimesteps(20, 0.35f), std::vector<int>(all.end() - 7, all.end()));
+        QCOMPARE(s.samplingTimesteps(20, 0.5f).front(), 499);
+        QCOMPARE(s.samplingTimesteps(20, 0.01f), std::vector<int>{49});
+        QCOMPARE(s.samplingTimesteps(1, 0.3f), std::vector<int>{999});
+        QVERIFY_THROWS_EXCEPTION(Error, s.samplingTimesteps(20, 0.0f));
+        QVERIFY_THROWS_EXCEPTION(Error, s.samplingTimesteps(20, 1.5f));
+        QVERIFY_THROWS_EXCEPTION(Error, s.samplingTimesteps(20, std::nanf("")));
+    }
+
     void gaussianNoiseIsSeededAndNormal() {
         GaussianNoise a(7), b(7), c(8);
         const auto x = a.next(100001);

@@ -82,6 +82,8 @@ private slots:
     {
         MainWindow w;
         prepare(w, 4);
+        QCOMPARE(w.decodePanel()->strengthSpin()->value(), Decoder::kDefaultStrengthPercent / 100.0);
+        w.decodePanel()->strengthSpin()->setValue(0.5);  // the fidelity decode, then 2 of the 4 steps
         QSignalSpy previews(&w, &MainWindow::decodePreviewShown);
         QSignalSpy finished(&w, &MainWindow::decodeFinished);
         QTRY_VERIFY_WITH_TIMEOUT(w.baselinesReady(), 120000);
@@ -93,6 +95,7 @@ private slots:
         QVERIFY(!w.startDecode());  // one at a time
         QVERIFY(finished.wait(60000));
         QVERIFY(previews.count() >= 1);
+        QCOMPARE(previews.last().at(0).toInt(), 3);  // step 3 of 3: the fidelity decode counts as one
         QVERIFY(!w.isDecoding());
         QVERIFY(w.hasReconstruction());
         QCOMPARE(w.reconstruction().cols, 256);
@@ -115,6 +118,7 @@ private slots:
         QCOMPARE(saved.modelId, std::uint32_t(std::stoul(m_modelId.substr(0, 8), nullptr, 16)));
         QVERIFY(saved.decode.present);
         QCOMPARE(saved.decode.steps, 4u);
+        QCOMPARE(saved.decode.strengthPercent, 50u);
         QCOMPARE(saved.decode.seed, std::uint32_t(w.decodePanel()->seedSpin()->value()));
         const cv::Mat first = w.reconstruction().clone();
 
@@ -122,6 +126,7 @@ private slots:
         r.show();
         QVERIFY2(r.openSem(sem), qPrintable(r.lastError()));
         QCOMPARE(r.decodePanel()->stepsSpin()->value(), 4);
+        QCOMPARE(r.decodePanel()->strengthSpin()->value(), 0.5);
         r.decodePanel()->setModelPath(m_model);
         r.decodePanel()->setDevice("cpu");
         emit r.decodePanel()->modelChanged();
@@ -156,8 +161,10 @@ private slots:
         QVERIFY(!panel->guidanceSpin()->isEnabled());
         QVERIFY(!panel->stepsSpin()->isEnabled());
         QVERIFY(!panel->samplerCombo()->isEnabled());
+        QVERIFY(!panel->strengthSpin()->isEnabled());
         panel->fidelityCheck()->setChecked(false);
         QVERIFY(panel->guidanceSpin()->isEnabled());
+        QVERIFY(panel->strengthSpin()->isEnabled());
         QVERIFY(panel->stepsSpin()->isEnabled());
     }
 

@@ -162,6 +162,7 @@ private slots:
             decoded.decode.guidanceTenths = 300;
             decoded.decode.etaHundredths = 100;
             decoded.decode.seed = 0xFFFFFFFFu;
+            decoded.decode.strengthPercent = 99;
             QVERIFY(double(decoded.serialize().size()) <= bpp * pixels / 8.0);
             QVERIFY(w.ratePanel()->breakdown().caption > 0);
             QVERIFY(w.hintPanel()->params().factor > 0);

@@ -78,8 +78,8 @@ private slots:
         f.decode = DecodeSettings{};
         const std::size_t before = f.serialize().size();
         const std::size_t room = f.decodeRecordRoom();
-        // model id 1 -> 5 bytes, settings 0 -> 1 + steps 2 + guidance 2 + eta 1 + seed 5 bytes
-        QCOMPARE(room, std::size_t(15));
+        // model id 1 -> 5 bytes, settings 0 -> 1 + steps 2 + guidance 2 + eta 1 + seed 5 + strength 1 bytes
+        QCOMPARE(room, std::size_t(16));
         SemFile decoded = f;
         decoded.modelId = 0x647643c7u;
         decoded.decode.present = true;
@@ -90,9 +90,40 @@ private slots:
         decoded.decode.guidanceTenths = 300;
         decoded.decode.etaHundredths = 100;
         decoded.decode.seed = 0xFFFFFFFFu;
+        decoded.decode.strengthPercent = 99;
         QCOMPARE(decoded.serialize().size(), before + room);
         QCOMPARE(decoded.decodeRecordRoom(), std::size_t(0));
         QVERIFY(sample().decodeRecordRoom() < room);  // a file with a record has less room to grow
+    }
+    // A strength below 100 % is bit 5 of the sampler byte plus a varint after the seed; 100 % (from
+    // noise) writes neither, so the files of earlier versions read as before.
+    void decodeStrength()
+    {
+        SemFile f;
+        f.width = 10;
+        f.height = 10;
+        f.decode.present = true;
+        const std::size_t full = f.serialize().size();
+        QCOMPARE(int(f.serialize()[8]), int(DecodeSettings::DpmPp2M));
+        f.decode.strengthPercent = 35;
+        auto bytes = f.serialize();
+        QCOMPARE(bytes.size(), full + 1);
+        QCOMPARE(int(bytes[8]), int(DecodeSettings::DpmPp2M) | 0x20);
+        QCOMPARE(int(bytes[13]), 35);  // after steps, guidance, eta and seed (one byte each here)
+        QCOMPARE(SemFile::parse(bytes).decode.strengthPercent, 35u);
+        QVERIFY(SemFile::parse(bytes).decode == f.decode);
+        auto v = bytes;
+        v[13] = 100;  // "partial" must be below 100 %
+        QVERIFY(errorOf(v).contains("decode strength"));
+        v[13] = 0;
+        QVERIFY(errorOf(v).contains("decode strength"));
+        v = bytes;
+        v[8] |= 0x40;
+        QVERIFY(errorOf(v).contains("unknown sampler code"));
+        for (const std::uint32_t bad : {0u, 101u}) {
+            f.decode.strengthPercent = bad;
+            QVERIFY_THROWS_EXCEPTION(Error, f.serialize());
+        }
     }
     void breakdownAddsUp()
     {

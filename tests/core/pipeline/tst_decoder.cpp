@@ -2,6 +2,7 @@
 // the test (no download, no shipped weights needed).
 #include <QTemporaryDir>
 #include <QtTest>
+#include <cmath>
 #include <opencv2/imgproc.hpp>
 
 #include "core/common/Error.h"
@@ -49,6 +50,7 @@ private slots:
         QCOMPARE(d.deviceName(), std::string("cpu"));
         DecodeRequest r;
         r.steps = 3;
+        r.strength = 1.0f;  // from pure noise: one evaluation per step
         int calls = 0, previews = 0;
         r.previewEvery = 2;
         const DecodeOutcome o = d.decode(file, r, [&](const DecodeProgress& p) {
@@ -90,6 +92,28 @@ private slots:
         QCOMPARE(o.settings.steps, 2u);
         QCOMPARE(o.settings.seed, 99u);
         QCOMPARE(o.settings.sampler, DecodeSettings::Ddim);
+    }
+    // A file without decode settings decodes at the default strength: the fidelity decode, then that
+    // share of the steps. A recorded strength (100 % included) is kept; a request overrides it.
+    void strengthComesFromTheFileOrTheDefault()
+    {
+        Decoder d(model, "cpu");
+        DecodeRequest r;
+        r.steps = 20;
+        int total = 0;
+        DecodeOutcome o = d.decode(file, r, [&](const DecodeProgress& p) { total = p.total; });
+        QCOMPARE(o.settings.strengthPercent, Decoder::kDefaultStrengthPercent);
+        QCOMPARE(total, 1 + int(std::lround(20 * Decoder::kDefaultStrengthPercent / 100.0)));
+        SemFile f = file;
+        f.decode.present = true;
+        f.decode.steps = 2;
+        QCOMPARE(d.decode(f, {}).settings.strengthPercent, 100u);
+        r.strength = 0.5f;
+        QCOMPARE(d.decode(f, r).settings.strengthPercent, 50u);
+        for (const float bad : {0.0f, 1.5f, std::nanf("")}) {
+            r.strength = bad;
+            QVERIFY_THROWS_EXCEPTION(Error, d.decode(f, r));
+        }
     }
     void otherModelRefusedUnlessForced()
     {

@@ -70,6 +70,7 @@ private slots:
         const sem::SemFile file = encodeFixture(decoder, 16, "");
         sem::DecodeRequest sampled;
         sampled.steps = 20;
+        sampled.strength = 1.0f;  // from pure noise, the harder case
         sampled.seed = 1;
         const double f = sem::metrics::psnr(image, decoder.decode(file, fidelityRequest()).image);
         const double s = sem::metrics::psnr(image, decoder.decode(file, sampled).image);
@@ -77,9 +78,9 @@ private slots:
         QVERIFY2(s > f - 2.0, qPrintable(QString("sampled %1 dB, fidelity %2 dB").arg(s).arg(f)));
     }
 
-    // Sampled decodes draw the fixture's outlines crisper than the fidelity decode (edge contrast:
-    // the mean gradient on its Canny boundaries), and the model's edge guidance (the default
-    // guidance 2) crisper than an unguided sampled decode.
+    // Sampled decodes from pure noise draw the fixture's outlines crisper than the fidelity decode
+    // (edge contrast: the mean gradient on its Canny boundaries), and the model's edge guidance (the
+    // default guidance 2) crisper than an unguided sampled decode.
     void sampledDecodeDrawsEdgesCrisper() {
         const cv::Mat image = fixture();
         sem::Decoder decoder(SEM_SOURCE_DIR "/models/default", "cpu");
@@ -88,6 +89,7 @@ private slots:
         auto contrast = [&](const cv::Mat& bgr) { return sem::cli::SharpnessStats::meanGradient(bgr, boundary, true); };
         sem::DecodeRequest sampled;
         sampled.steps = 20;
+        sampled.strength = 1.0f;
         sampled.seed = 1;
         const double guided = contrast(decoder.decode(file, sampled).image);
         sampled.guidance = 1.0f;
@@ -97,6 +99,35 @@ private slots:
               fidelity, unguided, guided, contrast(image));
         QVERIFY2(unguided > fidelity && guided > 1.2 * unguided,
                  qPrintable(QString("fidelity %1, unguided %2, guided %3").arg(fidelity).arg(unguided).arg(guided)));
+    }
+
+    // The default sampled decode (strength 0.35: the last 7 of 20 steps from the first step's
+    // prediction) draws the outlines crisper than the fidelity decode while staying closer to the
+    // image than a decode from pure noise, with less texture energy away from the outlines.
+    void defaultStrengthIsSharperThanFidelityAndCleanerThanNoise() {
+        const cv::Mat image = fixture();
+        sem::Decoder decoder(SEM_SOURCE_DIR "/models/default", "cpu");
+        const sem::SemFile file = encodeFixture(decoder, 16, "");
+        const cv::Mat boundary = sem::cli::SharpnessStats::boundaryMask(image);
+        using Stats = sem::cli::SharpnessStats;
+        sem::DecodeRequest request;
+        request.steps = 20;
+        request.seed = 1;
+        const cv::Mat byDefault = decoder.decode(file, request).image;
+        request.strength = 1.0f;
+        const cv::Mat fromNoise = decoder.decode(file, request).image;
+        const cv::Mat fidelity = decoder.decode(file, fidelityRequest()).image;
+        const double edgeDefault = Stats::meanGradient(byDefault, boundary, true),
+                     edgeFidelity = Stats::meanGradient(fidelity, boundary, true);
+        const double offDefault = Stats::meanGradient(byDefault, boundary, false),
+                     offNoise = Stats::meanGradient(fromNoise, boundary, false);
+        const double psnrDefault = sem::metrics::psnr(image, byDefault), psnrNoise = sem::metrics::psnr(image, fromNoise);
+        qInfo("strength 0.35: edge contrast %.1f (fidelity %.1f), off-edge gradient %.1f (from noise %.1f), "
+              "%.2f dB (from noise %.2f dB)", edgeDefault, edgeFidelity, offDefault, offNoise, psnrDefault, psnrNoise);
+        QVERIFY2(edgeDefault > 1.2 * edgeFidelity && offDefault < offNoise && psnrDefault > psnrNoise,
+                 qPrintable(QString("edge contrast %1 vs fidelity %2, off-edge %3 vs from noise %4, %5 vs %6 dB")
+                                .arg(edgeDefault).arg(edgeFidelity).arg(offDefault).arg(offNoise)
+                                .arg(psnrDefault).arg(psnrNoise)));
     }
 
     void captionSetsToneWithoutHint_data() {
