@@ -82,6 +82,18 @@ QString samplerName(DecodeSettings::Sampler s)
     }
     return {};
 }
+
+// "fidelity" or e.g. "dpm++2m, 20 steps at strength 0.35, guidance 2.0", then the seed.
+QString decodeSummary(const DecodeSettings& s)
+{
+    QString text = s.fidelity ? MainWindow::tr("fidelity")
+                              : MainWindow::tr("%1, %2 steps").arg(samplerName(s.sampler)).arg(s.steps);
+    if (!s.fidelity && s.strengthPercent < 100)
+        text += MainWindow::tr(" at strength %1").arg(QString::number(s.strengthPercent / 100.0, 'f', 2));
+    if (!s.fidelity)
+        text += MainWindow::tr(", guidance %1").arg(QString::number(s.guidanceTenths / 10.0, 'f', 1));
+    return text + MainWindow::tr(", seed %1").arg(s.seed);
+}
 #endif
 
 struct CompareOutcome {
@@ -251,11 +263,8 @@ void MainWindow::onDecodeFinished(const DecodeResult& result)
     m_decodedSettings = result.settings;
     m_decodedModelId = result.modelId32;
     m_decodeDevice = result.device;
-    QString text = tr("Decoded in %1 s on %2 (%3, %4 steps, seed %5).")
-                       .arg(QString::number(result.seconds, 'f', 1), result.device,
-                            result.settings.fidelity ? tr("fidelity") : samplerName(result.settings.sampler))
-                       .arg(result.settings.fidelity ? 1u : result.settings.steps)
-                       .arg(result.settings.seed);
+    QString text = tr("Decoded in %1 s on %2 (%3).")
+                       .arg(QString::number(result.seconds, 'f', 1), result.device, decodeSummary(result.settings));
     if (!result.warnings.isEmpty())
         text += QLatin1Char(' ') + result.warnings.join(QLatin1Char(' '));
     m_decodePanel->setStatus(text);
@@ -267,10 +276,7 @@ void MainWindow::onDecodeFinished(const DecodeResult& result)
         decoded.decode = result.settings;
         p.bpp = decoded.bpp();
         p.psnr = metrics::psnr(m_image, result.image);
-        p.label = tr("decode: %1, %2 steps, seed %3")
-                      .arg(result.settings.fidelity ? tr("fidelity") : samplerName(result.settings.sampler))
-                      .arg(result.settings.fidelity ? 1u : result.settings.steps)
-                      .arg(result.settings.seed);
+        p.label = tr("decode: %1").arg(decodeSummary(result.settings));
         m_plot->addDecodedPoint(p);
     }
     setDocumentModified(true);  // the .sem now records the model and the settings

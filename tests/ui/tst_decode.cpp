@@ -104,6 +104,8 @@ private slots:
         QVERIFY(w.imageView()->hasLayerImage(Layer::Reconstruction));
         QCOMPARE(w.imageView()->layerImage(Layer::Reconstruction).size(), QSize(256, 160));
         QVERIFY(w.decodePanel()->statusText().startsWith("Decoded in"));
+        QVERIFY2(w.decodePanel()->statusText().contains("4 steps at strength 0.50, guidance 2.0"),
+                 qPrintable(w.decodePanel()->statusText()));
         QCOMPARE(w.decodePanel()->progressBar()->maximum(), 1);  // reset after the decode
 
         // The plot got this decode's operating point; its bpp is the saved file's.
