@@ -37,7 +37,8 @@ int EvalCommand::run(const QStringList& args, Io& io)
                   "Evaluates the decoder model on the validation split of a prepared data folder (OUT/data\n"
                   "of semc train; the original files are used when still present) or on a folder of images:\n"
                   "the semantic codec at a sweep of operating points (fidelity decodes, guidance 1), a few\n"
-                  "sampled decodes, the baselines over the same bpp range, BD-rate/BD-PSNR and ablations.");
+                  "sampled decodes, the baselines over the same bpp range (PSNR, SSIM and MS-SSIM curves),\n"
+                  "BD-rate/BD-PSNR and ablations.");
     parser.addOption({"captions", "captions.json: file name -> captions (the first is used).", "FILE"});
     parser.addOption({"model", "Model directory (default: the installed default model).", "DIR"});
     parser.addOption({"device", "auto, cpu or cuda (default auto).", "DEV", "auto"});
@@ -52,6 +53,8 @@ int EvalCommand::run(const QStringList& args, Io& io)
     parser.addOption({"json", "Write the full results as JSON.", "FILE"});
     parser.addOption({"csv", "Write per-image results as CSV.", "FILE"});
     parser.addOption({"plot", "Write the bpp-PSNR plot (PNG).", "FILE"});
+    parser.addOption({"plot-ssim", "Write the bpp-SSIM plot (PNG).", "FILE"});
+    parser.addOption({"plot-ms-ssim", "Write the bpp-MS-SSIM plot (PNG).", "FILE"});
     parser.addOption({"points", "Operating points SCALE:HINT[:HIGH[:MINLEN]], comma-separated: edge scale\n"
                                 "1/SCALE (0 = no edges, the model redraws from the hint alone), hint factor\n"
                                 "(with qQ: hint quality 1..100, e.g. 8q20),\n"
@@ -97,15 +100,17 @@ int EvalCommand::run(const QStringList& args, Io& io)
 
     std::map<std::string, std::vector<BdPoint>> perSeries;  // series -> per point sums (bpp, psnr)
     std::map<std::string, std::vector<int>> perCount;
-    auto add = [&](const std::string& series, std::size_t point, std::size_t pointsInSeries, double bpp, double psnr) {
+    auto add = [&](const std::string& series, std::size_t point, std::size_t pointsInSeries, const BdPoint& q) {
         auto& v = perSeries[series];
         auto& n = perCount[series];
         if (v.size() < pointsInSeries) {
             v.resize(pointsInSeries);
             n.resize(pointsInSeries, 0);
         }
-        v[point].bpp += bpp;
-        v[point].psnr += psnr;
+        v[point].bpp += q.bpp;
+        v[point].psnr += q.psnr;
+        v[point].ssim += q.ssim;
+        v[point].msSsim += q.msSsim;
         ++n[point];
     };
     std::map<std::string, std::pair<double, double>> ablationSum;  // name -> (bpp, psnr) sums
@@ -114,7 +119,7 @@ int EvalCommand::run(const QStringList& args, Io& io)
     SharpnessStats sharpness;  // fidelity vs sampled decodes of the first --sampled images
     nlohmann::json perImage = nlohmann::json::array();
     std::ostringstream csv;  // written at the end, atomically, like every output
-    csv << "image,series,setting,bpp,psnr\n";
+    csv << "image,series,setting,bpp,psnr,ssim,ms_ssim\n";
     const auto started = Clock::now();
 
     // The hint alone, bicubic, at the four factors (default quality) and at every other hint setting
@@ -143,9 +148,15 @@ int EvalCommand::run(const QStringList& args, Io& io)
         const EvalImage& im = images[i];
         captioned += im.caption.empty() ? 0 : 1;
         nlohmann::json rec = {{"image", im.name}, {"width", im.bgr.cols}, {"height", im.bgr.rows}};
-        auto record = [&](const std::string& series, const std::string& setting, double bpp, double psnr) {
-            rec[series][setting] = {{"bpp", bpp}, {"psnr", psnr}};
-            csv << im.name << "," << series << "," << setting << "," << bpp << "," << psnr << "\n";
+        auto record = [&](const std::string& series, const std::string& setting, const BdPoint& q) {
+            rec[series][setting] = {{"bpp", q.bpp}, {"psnr", q.psnr}, {"ssim", q.ssim}, {"ms_ssim", q.msSsim}};
+            csv << im.name << "," << series << "," << setting << "," << q.bpp << "," << q.psnr << "," << q.ssim << ","
+                << q.msSsim << "\n";
+        };
+        // bpp with PSNR, SSIM and MS-SSIM of a decode against the original.
+        auto quality = [&](const cv::Mat& decoded, double bpp) {
+            const metrics::Scores s = metrics::all(im.bgr, decoded);
+            return BdPoint{bpp, s.psnr, s.ssim, s.msSsim};
         };
         std::vector<BdPoint> withCaption, withoutCaption, hintResults;
         for (std::size_t p = 0; p < points.size(); ++p) {
@@ -157,15 +168,15 @@ int EvalCommand::run(const QStringList& args, Io& io)
             SemFile file = Encoder::encode(im.bgr, o).file;
             if (!points[p].hasEdges())
                 file.edges.reset();
-            const double psnr = metrics::psnr(im.bgr, decoder.decode(file, fidelity).image);
-            add("semantic (fidelity)", p, points.size(), file.bpp(), psnr);
-            record("semantic", points[p].label(true), file.bpp(), psnr);
-            withCaption.push_back({file.bpp(), psnr});
+            const BdPoint q = quality(decoder.decode(file, fidelity).image, file.bpp());
+            add("semantic (fidelity)", p, points.size(), q);
+            record("semantic", points[p].label(true), q);
+            withCaption.push_back(q);
             file.caption.reset();
-            const double psnrNoCaption = metrics::psnr(im.bgr, decoder.decode(file, fidelity).image);
-            add("semantic, no caption", p, points.size(), file.bpp(), psnrNoCaption);
-            record("semantic", points[p].label(false), file.bpp(), psnrNoCaption);
-            withoutCaption.push_back({file.bpp(), psnrNoCaption});
+            const BdPoint noCaption = quality(decoder.decode(file, fidelity).image, file.bpp());
+            add("semantic, no caption", p, points.size(), noCaption);
+            record("semantic", points[p].label(false), noCaption);
+            withoutCaption.push_back(noCaption);
         }
         ladderCaption.addImage(withCaption);
         ladderNoCaption.addImage(withoutCaption);
@@ -186,14 +197,14 @@ int EvalCommand::run(const QStringList& args, Io& io)
                 if (!hint)
                     f.hint.reset();
                 const cv::Mat out = decoder.decode(f, fidelity).image;
-                const double psnr = metrics::psnr(im.bgr, out);
-                ablationSum[name].first += f.bpp();
-                ablationSum[name].second += psnr;
+                const BdPoint q = quality(out, f.bpp());
+                ablationSum[name].first += q.bpp;
+                ablationSum[name].second += q.psnr;
                 if (!im.caption.empty()) {
-                    captionedSum[name].first += f.bpp();
-                    captionedSum[name].second += psnr;
+                    captionedSum[name].first += q.bpp;
+                    captionedSum[name].second += q.psnr;
                 }
-                record("ablation", name, f.bpp(), psnr);
+                record("ablation", name, q);
                 return out;
             };
             ablate("edges only", true, false, false);
@@ -209,19 +220,19 @@ int EvalCommand::run(const QStringList& args, Io& io)
                 f.edges.reset();
                 f.caption.reset();
                 f.hint = payload;
-                const double psnr = metrics::psnr(im.bgr, HintCodec::decodeUpsampled(payload.data(), payload.size(),
-                                                                                      im.bgr.cols, im.bgr.rows));
-                add("hint only (bicubic)", k, hintOnly.size(), f.bpp(), psnr);
-                hintResults.push_back({f.bpp(), psnr});
+                const BdPoint q = quality(
+                    HintCodec::decodeUpsampled(payload.data(), payload.size(), im.bgr.cols, im.bgr.rows), f.bpp());
+                add("hint only (bicubic)", k, hintOnly.size(), q);
+                hintResults.push_back(q);
                 record("hint-only", "hint" + std::to_string(hp.factor) +
                                         (hp.quality > 0 ? "q" + std::to_string(hp.quality) : std::string()),
-                       f.bpp(), psnr);
+                       q);
                 if (hp.factor == 16 && hp.quality == -1) {
-                    ablationSum["hint only (bicubic)"].first += f.bpp();
-                    ablationSum["hint only (bicubic)"].second += psnr;
+                    ablationSum["hint only (bicubic)"].first += q.bpp;
+                    ablationSum["hint only (bicubic)"].second += q.psnr;
                     if (!im.caption.empty()) {
-                        captionedSum["hint only (bicubic)"].first += f.bpp();
-                        captionedSum["hint only (bicubic)"].second += psnr;
+                        captionedSum["hint only (bicubic)"].first += q.bpp;
+                        captionedSum["hint only (bicubic)"].second += q.psnr;
                     }
                 }
             }
@@ -249,10 +260,10 @@ int EvalCommand::run(const QStringList& args, Io& io)
                     const cv::Mat guided = decoder.decode(full, sampled).image;
                     sampled.guidance = 1.0f;
                     const cv::Mat unguided = decoder.decode(full, sampled).image;
-                    const double gp = metrics::psnr(im.bgr, guided);
+                    const BdPoint gq = quality(guided, full.bpp());
+                    const double gp = gq.psnr;
                     if (st < 1.0f)  // the default decode's per-image row
-                        record("sampled", "dpm++2m " + std::to_string(steps) + " steps, strength " + strengthText,
-                               full.bpp(), gp);
+                        record("sampled", "dpm++2m " + std::to_string(steps) + " steps, strength " + strengthText, gq);
                     sharpness.add("sampled " + from + ", guidance 1", unguided, mask, metrics::psnr(im.bgr, unguided));
                     sharpness.add("sampled " + from + ", the file's guidance", guided, mask, gp);
                 }
@@ -264,9 +275,9 @@ int EvalCommand::run(const QStringList& args, Io& io)
             for (std::size_t k = 0; k < results.size(); ++k) {
                 if (!results[k].reached)
                     continue;  // even the lowest setting is above the target: not on this curve
-                const double psnr = metrics::psnr(im.bgr, results[k].decoded);
-                add(Baselines::name(c), k, targets.size(), results[k].bpp, psnr);
-                record("baseline", Baselines::name(c) + "@" + Report::fixed(targets[k], 3), results[k].bpp, psnr);
+                const BdPoint q = quality(results[k].decoded, results[k].bpp);
+                add(Baselines::name(c), k, targets.size(), q);
+                record("baseline", Baselines::name(c) + "@" + Report::fixed(targets[k], 3), q);
             }
         }
         perImage.push_back(rec);
@@ -282,10 +293,8 @@ int EvalCommand::run(const QStringList& args, Io& io)
         for (std::size_t k = 0; k < sums.size(); ++k) {
             const int n = perCount[name][k];
             if (n > 0)
-                s.points.push_back({sums[k].bpp / n, sums[k].psnr / n});
+                s.points.push_back({sums[k].bpp / n, sums[k].psnr / n, sums[k].ssim / n, sums[k].msSsim / n});
         }
-        for (const auto& p : s.points)
-            curves[name].push_back({{"bpp", p.bpp}, {"psnr", p.psnr}});
         series.push_back(s);
     }
     {
@@ -294,19 +303,16 @@ int EvalCommand::run(const QStringList& args, Io& io)
         for (const Series& s : series)
             if (s.name == "semantic (fidelity)" || s.name == "semantic, no caption")
                 all.insert(all.end(), s.points.begin(), s.points.end());
-        Series best{"semantic, best setting", paretoFront(all)};
-        for (const auto& p : best.points)
-            curves[best.name].push_back({{"bpp", p.bpp}, {"psnr", p.psnr}});
-        series.push_back(best);
+        series.push_back({"semantic, best setting", paretoFront(all)});
     }
     for (const auto& [name, ladder] : {std::pair<std::string, const LadderCurve*>{"semantic at target bpp", &ladderNoCaption},
                                        {"semantic at target bpp, caption", &ladderCaption},
                                        {"hint only at target bpp", &ladderHintOnly}}) {
-        Series s{name, ladder->atTargets(targets)};
-        for (const auto& p : s.points)
-            curves[name].push_back({{"bpp", p.bpp}, {"psnr", p.psnr}});
-        series.push_back(s);
+        series.push_back({name, ladder->atTargets(targets)});
     }
+    for (const Series& s : series)
+        for (const auto& p : s.points)
+            curves[s.name].push_back({{"bpp", p.bpp}, {"psnr", p.psnr}, {"ssim", p.ssim}, {"ms_ssim", p.msSsim}});
     auto find = [&](const std::string& name) -> const std::vector<BdPoint>* {
         for (const Series& s : series)
             if (s.name == name)
@@ -319,6 +325,14 @@ int EvalCommand::run(const QStringList& args, Io& io)
         io.out << "- " << s.name << ":";
         for (const auto& p : s.points)
             io.out << " (" << Report::fixed(p.bpp, 4) << ", " << Report::fixed(p.psnr, 2) << ")";
+        io.out << "\n";
+    }
+    io.out << "\n## Mean curves (bpp, SSIM, MS-SSIM; \"best setting\" is the PSNR front)\n\n";
+    for (const Series& s : series) {
+        io.out << "- " << s.name << ":";
+        for (const auto& p : s.points)
+            io.out << " (" << Report::fixed(p.bpp, 4) << ", " << Report::fixed(p.ssim, 4) << ", "
+                   << Report::fixed(p.msSsim, 4) << ")";
         io.out << "\n";
     }
     nlohmann::json bd = nlohmann::json::object();
@@ -379,9 +393,14 @@ int EvalCommand::run(const QStringList& args, Io& io)
     }
     const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
     io.out << "\n" << Report::fixed(seconds, 0) << " s in total\n";
+    const std::string plotTitle = std::to_string(images.size()) + " images, model " + decoder.modelId();
     if (parser.isSet("plot"))
-        drawRdPlot(series, parser.value("plot").toStdString(),
-                 "bpp vs PSNR, " + std::to_string(images.size()) + " images, model " + decoder.modelId());
+        drawRdPlot(series, parser.value("plot").toStdString(), "bpp vs PSNR, " + plotTitle);
+    if (parser.isSet("plot-ssim"))
+        drawRdPlot(series, parser.value("plot-ssim").toStdString(), "bpp vs SSIM, " + plotTitle, PlotMetric::Ssim);
+    if (parser.isSet("plot-ms-ssim"))
+        drawRdPlot(series, parser.value("plot-ms-ssim").toStdString(), "bpp vs MS-SSIM, " + plotTitle,
+                   PlotMetric::MsSsim);
     if (parser.isSet("json")) {
         const nlohmann::json j = {{"images", images.size()}, {"model_id", decoder.modelId()}, {"curves", curves},
                                   {"bd_0.01_0.05", bd}, {"ablations", abl},

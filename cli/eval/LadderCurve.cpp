@@ -27,10 +27,14 @@ std::vector<BdPoint> LadderCurve::atTargets(const std::vector<double>& targets) 
                 break;
             }
             sum.bpp += settings[static_cast<std::size_t>(pick)].bpp;
-            sum.psnr += settings[static_cast<std::size_t>(pick)].psnr;
+            const BdPoint& p = settings[static_cast<std::size_t>(pick)];
+            sum.psnr += p.psnr;
+            sum.ssim += p.ssim;
+            sum.msSsim += p.msSsim;
         }
+        const auto n = static_cast<double>(images_.size());
         if (reached)
-            curve.push_back({sum.bpp / static_cast<double>(images_.size()), sum.psnr / static_cast<double>(images_.size())});
+            curve.push_back({sum.bpp / n, sum.psnr / n, sum.ssim / n, sum.msSsim / n});
     }
     return curve;
 }

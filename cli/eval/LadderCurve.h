@@ -8,7 +8,7 @@ namespace sem::cli {
 // The curve of a codec driven by a rate target: per image, the results at a list of settings in
 // ladder order (cheapest first); at each target bpp every image takes the last setting whose file
 // fits (RateLadder::lastFitting, what `semc encode --target-bpp` does), and the curve point is the
-// mean over the images. A target that some image cannot reach is left out.
+// mean over the images (of bpp, PSNR, SSIM and MS-SSIM). A target that some image cannot reach is left out.
 class LadderCurve {
 public:
     void addImage(std::vector<BdPoint> settings);

@@ -10,22 +10,29 @@
 
 namespace sem::cli {
 
-void drawRdPlot(const std::vector<Series>& series, const std::string& path, const std::string& title)
+void drawRdPlot(const std::vector<Series>& series, const std::string& path, const std::string& title,
+                PlotMetric metric)
 {
     const int w = 1060, h = 650, left = 80, right = 320, top = 50, bottom = 60;
     cv::Mat img(h, w, CV_8UC3, cv::Scalar(255, 255, 255));
+    auto value = [metric](const BdPoint& p) {
+        return metric == PlotMetric::Psnr ? p.psnr : metric == PlotMetric::Ssim ? p.ssim : p.msSsim;
+    };
+    // PSNR in dB on whole-dB ticks; SSIM and MS-SSIM (0..1) on ticks of 0.02 or 0.05.
+    const bool db = metric == PlotMetric::Psnr;
+    const double unit = db ? 1.0 : 0.02;
     double xMax = 0, yMin = 1e9, yMax = -1e9;
     for (const Series& s : series)
         for (const BdPoint& p : s.points) {
             xMax = std::max(xMax, p.bpp);
-            yMin = std::min(yMin, p.psnr);
-            yMax = std::max(yMax, p.psnr);
+            yMin = std::min(yMin, value(p));
+            yMax = std::max(yMax, value(p));
         }
     if (xMax <= 0)
         return;
     xMax = std::ceil(xMax * 100.0 + 0.5) / 100.0;
-    yMin = std::floor(yMin - 0.5);
-    yMax = std::ceil(yMax + 0.5);
+    yMin = std::floor(yMin / unit - 0.5) * unit;
+    yMax = std::ceil(yMax / unit + 0.5) * unit;
     auto px = [&](double x) { return left + static_cast<int>((x / xMax) * (w - left - right)); };
     auto py = [&](double y) { return h - bottom - static_cast<int>((y - yMin) / (yMax - yMin) * (h - top - bottom)); };
     const cv::Scalar black(0, 0, 0), grid(225, 225, 225);
@@ -36,15 +43,17 @@ void drawRdPlot(const std::vector<Series>& series, const std::string& path, cons
         cv::line(img, {px(x), h - bottom}, {px(x), h - bottom + 5}, black);
         cv::putText(img, Report::fixed(x, 2), {px(x) - 16, h - bottom + 22}, font, 0.45, black, 1, cv::LINE_AA);
     }
-    const double yStep = (yMax - yMin) > 12 ? 2.0 : 1.0;
+    const double yStep = (yMax - yMin) > 12 * unit ? (db ? 2.0 : 0.05) : unit;
     for (double y = yMin; y <= yMax + 1e-9; y += yStep) {
         cv::line(img, {left, py(y)}, {w - right, py(y)}, grid);
         cv::line(img, {left - 5, py(y)}, {left, py(y)}, black);
-        cv::putText(img, Report::fixed(y, 0), {left - 35, py(y) + 5}, font, 0.45, black, 1, cv::LINE_AA);
+        cv::putText(img, Report::fixed(y, db ? 0 : 2), {left - (db ? 35 : 45), py(y) + 5}, font, 0.45, black, 1,
+                    cv::LINE_AA);
     }
     cv::rectangle(img, {left, top}, {w - right, h - bottom}, black);
     cv::putText(img, "bits per pixel", {left + (w - left - right) / 2 - 50, h - 15}, font, 0.55, black, 1, cv::LINE_AA);
-    cv::putText(img, "PSNR (dB)", {10, top - 15}, font, 0.55, black, 1, cv::LINE_AA);
+    cv::putText(img, db ? "PSNR (dB)" : metric == PlotMetric::Ssim ? "SSIM" : "MS-SSIM", {10, top - 15}, font, 0.55,
+                black, 1, cv::LINE_AA);
     cv::putText(img, title, {left + 90, 22}, font, 0.6, black, 1, cv::LINE_AA);
     const cv::Scalar colours[] = {{40, 40, 220}, {200, 120, 0}, {0, 160, 0}, {160, 0, 160}, {0, 140, 220},
                                   {120, 120, 120}, {0, 0, 0}, {200, 200, 0}, {90, 60, 20},
@@ -54,10 +63,10 @@ void drawRdPlot(const std::vector<Series>& series, const std::string& path, cons
         std::vector<BdPoint> pts = series[i].points;
         std::sort(pts.begin(), pts.end(), [](const BdPoint& a, const BdPoint& b) { return a.bpp < b.bpp; });
         for (std::size_t k = 0; k < pts.size(); ++k) {
-            const cv::Point p(px(pts[k].bpp), py(pts[k].psnr));
+            const cv::Point p(px(pts[k].bpp), py(value(pts[k])));
             cv::circle(img, p, 4, c, cv::FILLED, cv::LINE_AA);
             if (k > 0)
-                cv::line(img, {px(pts[k - 1].bpp), py(pts[k - 1].psnr)}, p, c, 2, cv::LINE_AA);
+                cv::line(img, {px(pts[k - 1].bpp), py(value(pts[k - 1]))}, p, c, 2, cv::LINE_AA);
         }
         const int ly = top + 20 + static_cast<int>(i) * 24;
         cv::line(img, {w - right + 15, ly - 4}, {w - right + 45, ly - 4}, c, 2, cv::LINE_AA);

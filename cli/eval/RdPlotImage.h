@@ -8,10 +8,13 @@ namespace sem::cli {
 
 struct Series {
     std::string name;
-    std::vector<BdPoint> points;  // mean bpp, mean PSNR per operating point
+    std::vector<BdPoint> points;  // mean bpp, PSNR, SSIM and MS-SSIM per operating point
 };
 
-// Draws the bpp-PSNR curves into a PNG (OpenCV, no GUI); throws sem::Error when it cannot be written.
-void drawRdPlot(const std::vector<Series>& series, const std::string& path, const std::string& title);
+enum class PlotMetric { Psnr, Ssim, MsSsim };
+
+// Draws the bpp-quality curves into a PNG (OpenCV, no GUI); throws sem::Error when it cannot be written.
+void drawRdPlot(const std::vector<Series>& series, const std::string& path, const std::string& title,
+                PlotMetric metric = PlotMetric::Psnr);
 
 }  // namespace sem::cli

@@ -39,9 +39,10 @@ private slots:
         for (int i = 0; i < 2; ++i)
             QVERIFY(cv::imwrite(dir.filePath(QStringLiteral("images/p%1.png").arg(i)).toStdString(), photo(160, 112, i)));
         const QString json = dir.filePath("eval.json"), csv = dir.filePath("eval.csv");
+        const QString plotSsim = dir.filePath("ssim.png"), plotMsSsim = dir.filePath("ms-ssim.png");
         const auto r = semc({"eval", dir.filePath("images"), "--model", SEM_SOURCE_DIR "/models/default", "--device",
                              "cpu", "--sampled", "0", "--baselines", "webp-downscale", "--points", "8:16,8:8q40:400",
-                             "--json", json, "--csv", csv});
+                             "--json", json, "--csv", csv, "--plot-ssim", plotSsim, "--plot-ms-ssim", plotMsSsim});
         QVERIFY2(r.code == 0, r.err.c_str());
         std::ifstream in(json.toStdString());
         const nlohmann::json j = nlohmann::json::parse(in);
@@ -54,6 +55,18 @@ private slots:
         const double bppDefault8 = hint[2]["bpp"].get<double>(), bppQ40 = hint[4]["bpp"].get<double>();
         QVERIFY2(bppQ40 > bppDefault8, qPrintable(QStringLiteral("%1 vs %2").arg(bppQ40).arg(bppDefault8)));
         QVERIFY(hint[4]["psnr"].get<double>() >= hint[2]["psnr"].get<double>());
+        // SSIM and MS-SSIM curves beside PSNR: in (0, 1], and a ÷4 hint scores above a ÷32 one.
+        for (const auto& [name, curve] : curves.items())
+            for (const auto& p : curve)
+                for (const char* k : {"ssim", "ms_ssim"})
+                    QVERIFY2(p[k].get<double>() > 0.0 && p[k].get<double>() <= 1.0, qPrintable(QString::fromStdString(name)));
+        QVERIFY(hint[3]["ssim"].get<double>() > hint[0]["ssim"].get<double>());
+        QVERIFY(hint[3]["ms_ssim"].get<double>() > hint[0]["ms_ssim"].get<double>());
+        QVERIFY(r.out.find("## Mean curves (bpp, SSIM, MS-SSIM") != std::string::npos);
+        for (const QString& plot : {plotSsim, plotMsSsim}) {
+            const cv::Mat png = cv::imread(plot.toStdString());
+            QVERIFY2(png.cols == 1060 && png.rows == 650, qPrintable(plot));
+        }
         // Rate-target curves: every point is a mean of files within its target, and a larger target
         // never picks worse settings here (the two points' PSNRs rise with their rate).
         for (const char* name : {"semantic at target bpp", "semantic at target bpp, caption", "hint only at target bpp"}) {
@@ -69,6 +82,7 @@ private slots:
         QFile c(csv);
         QVERIFY(c.open(QIODevice::ReadOnly));
         const std::string text = c.readAll().toStdString();
+        QVERIFY(text.rfind("image,series,setting,bpp,psnr,ssim,ms_ssim\n", 0) == 0);
         QVERIFY(text.find(",hint-only,hint8q40,") != std::string::npos);
         QVERIFY(text.find(",semantic,edges1/8+hint8q40+t400,") != std::string::npos);
     }

@@ -23,6 +23,18 @@ private slots:
         QCOMPARE(curve[3].psnr, (15.0 + 26.0) / 2);  // 0.1: the top of both ladders
         QVERIFY(LadderCurve().atTargets({0.1}).empty());
     }
+
+    // SSIM and MS-SSIM come from the same pick as the PSNR.
+    void carriesSsimWithThePick() {
+        LadderCurve c;
+        c.addImage({{0.01, 10, 0.5, 0.7}, {0.02, 12, 0.6, 0.8}});
+        c.addImage({{0.01, 20, 0.3, 0.5}, {0.03, 22, 0.4, 0.6}});
+        const auto curve = c.atTargets({0.025});
+        QCOMPARE(curve.size(), std::size_t(1));
+        QCOMPARE(curve[0].psnr, (12.0 + 20.0) / 2);
+        QCOMPARE(curve[0].ssim, (0.6 + 0.3) / 2);
+        QCOMPARE(curve[0].msSsim, (0.8 + 0.5) / 2);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestLadderCurve)
