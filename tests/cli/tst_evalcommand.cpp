@@ -79,6 +79,7 @@ private slots:
             QVERIFY(t.back()["bpp"].get<double>() <= 0.08);
         }
         QVERIFY(j["bd_0.01_0.05"].contains("semantic at target bpp"));
+        QVERIFY(j["bd_0.01_0.05"]["semantic at target bpp"]["webp-downscale"].contains("bd_rate_ms_ssim_percent"));
         QFile c(csv);
         QVERIFY(c.open(QIODevice::ReadOnly));
         const std::string text = c.readAll().toStdString();
