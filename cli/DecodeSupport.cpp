@@ -42,8 +42,9 @@ void DecodeSupport::addOptions(QCommandLineParser& parser)
         {"guidance", "Classifier-free guidance 0..30 of sampled decodes (1 = none).", "G"},
         {"seed", "Noise seed 0..4294967295.", "S"},
         {"device", "auto, cpu or cuda (default auto).", "D", "auto"},
-        {"strength", "Sampled decodes: 1 redraws from pure noise; less starts from the fidelity decode and redraws that "
-                     "share of the steps (less detail, closer to the fidelity decode, faster).", "F"},
+        {"strength", "Sampled decodes: 1 redraws from pure noise; less starts from the first step's prediction (the "
+                     "fidelity decode at guidance 1) and redraws that share of the steps: closer to the fidelity "
+                     "decode, less mottled, faster (default: as recorded, else 0.35).", "F"},
         {"fidelity", "One-step x0 decode, unguided: maximum PSNR, less detail."},
         {"force", "Decode even if the file was made for another model."},
         {"preview-dir", "Write the predicted image every K steps into this folder.", "D"},
@@ -73,10 +74,8 @@ DecodeRequest DecodeSupport::request(const QCommandLineParser& p)
         r.guidance = static_cast<float>(Options::toDouble(p, "guidance", 0, 30));
     if (p.isSet("seed"))
         r.seed = static_cast<std::uint32_t>(Options::toInt(p, "seed", 0, 4294967295LL));
-    if (p.isSet("strength")) {
-        const double s = Options::toDouble(p, "strength", 0.01, 1);
-        r.strength = static_cast<float>(s);
-    }
+    if (p.isSet("strength"))
+        r.strength = static_cast<float>(Options::toDouble(p, "strength", 0.01, 1));
     r.fidelity = p.isSet("fidelity");
     r.force = p.isSet("force");
     r.previewEvery = static_cast<int>(Options::toInt(p, "preview-every", 1, 1000));

@@ -4,15 +4,19 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <functional>
 #include <map>
+#include <numeric>
 #include <nlohmann/json.hpp>
 #include <opencv2/imgproc.hpp>
+#include <optional>
 #include <ostream>
 #include <sstream>
 
 #include "cli/Options.h"
 #include "cli/eval/BdMetrics.h"
 #include "cli/eval/EvalImages.h"
+#include "cli/eval/ImageCurves.h"
 #include "cli/eval/LadderCurve.h"
 #include "cli/eval/RdPlotImage.h"
 #include "cli/eval/SharpnessStats.h"
@@ -50,6 +54,8 @@ int EvalCommand::run(const QStringList& args, Io& io)
                                   "decoder's default, " + QString::number(Decoder::kDefaultStrengthPercent / 100.0) + ").",
                       "F", QString::number(Decoder::kDefaultStrengthPercent / 100.0)});
     parser.addOption({"baselines", "Comma-separated baseline codecs (default: all available).", "LIST"});
+    parser.addOption({"bootstrap", "Resamples of the images for the 95 % intervals of the rate-target BD-PSNRs "
+                                   "(default 1000, 0 = none).", "N", "1000"});
     parser.addOption({"json", "Write the full results as JSON.", "FILE"});
     parser.addOption({"csv", "Write per-image results as CSV.", "FILE"});
     parser.addOption({"plot", "Write the bpp-PSNR plot (PNG).", "FILE"});
@@ -72,6 +78,7 @@ int EvalCommand::run(const QStringList& args, Io& io)
     const int sampledImages = static_cast<int>(Options::toInt(parser, "sampled", 0, 1000000));
     const int steps = static_cast<int>(Options::toInt(parser, "steps", 1, 1000));
     const auto strength = static_cast<float>(Options::toDouble(parser, "strength", 0.01, 1));
+    const int resamples = static_cast<int>(Options::toInt(parser, "bootstrap", 0, 100000));
     std::vector<BaselineCodec> codecs;
     if (parser.isSet("baselines")) {
         for (const QString& n : parser.value("baselines").split(',', Qt::SkipEmptyParts)) {
@@ -139,6 +146,7 @@ int EvalCommand::run(const QStringList& args, Io& io)
             hintOnly.push_back({p.hint, p.hintQuality});
     }
     LadderCurve ladderCaption, ladderNoCaption, ladderHintOnly;
+    std::map<std::string, ImageCurves> baselineCurves;  // per image, for the bootstrap intervals
 
     DecodeRequest fidelity;
     fidelity.fidelity = true;
@@ -272,13 +280,16 @@ int EvalCommand::run(const QStringList& args, Io& io)
         }
         for (const BaselineCodec c : codecs) {
             const auto results = Baselines::atTargetBpps(im.bgr, c, targets);
+            std::vector<std::optional<BdPoint>> reached(targets.size());
             for (std::size_t k = 0; k < results.size(); ++k) {
                 if (!results[k].reached)
                     continue;  // even the lowest setting is above the target: not on this curve
                 const BdPoint q = quality(results[k].decoded, results[k].bpp);
                 add(Baselines::name(c), k, targets.size(), q);
                 record("baseline", Baselines::name(c) + "@" + Report::fixed(targets[k], 3), q);
+                reached[k] = q;
             }
+            baselineCurves[Baselines::name(c)].addImage(std::move(reached));
         }
         perImage.push_back(rec);
         io.err << "[" << (i + 1) << "/" << images.size() << "] " << im.name << "  "
@@ -362,6 +373,35 @@ int EvalCommand::run(const QStringList& args, Io& io)
                    << (std::isfinite(rm) ? Report::fixed(rm, 1) : "n/a") << " |\n";
         }
     }
+    // How far the rate-target BD-PSNRs could move with another sample of images: a paired bootstrap
+    // (the same resampled images on both curves).
+    nlohmann::json intervals = nlohmann::json::object();
+    if (resamples > 0 && !images.empty()) {
+        io.out << "\n## BD-PSNR of the semantic codec at target bpp, 0.01-0.05 bpp: 95 % intervals (" << resamples
+               << " bootstrap resamples of the images, paired)\n\n"
+               << "| reference | BD-PSNR (dB) | 95 % interval (dB) |\n|---|---|---|\n";
+        std::vector<std::pair<std::string, std::function<std::vector<BdPoint>(const std::vector<std::size_t>&)>>> refs;
+        refs.emplace_back("hint only at target bpp",
+                          [&](const std::vector<std::size_t>& idx) { return ladderHintOnly.atTargets(targets, idx); });
+        for (const auto& [name, perImageCurves] : baselineCurves) {
+            const ImageCurves* c = &perImageCurves;
+            refs.emplace_back(name, [c](const std::vector<std::size_t>& idx) { return c->mean(idx); });
+        }
+        std::vector<std::size_t> all(images.size());
+        std::iota(all.begin(), all.end(), std::size_t{0});
+        for (const auto& [name, reference] : refs) {
+            const auto statistic = [&, ref = reference](const std::vector<std::size_t>& idx) {
+                return bdPsnr(ref(idx), ladderNoCaption.atTargets(targets, idx), 0.01, 0.05);
+            };
+            const double value = statistic(all);
+            const Interval ci = bootstrapInterval(images.size(), resamples, 20261122, statistic);
+            if (!std::isfinite(value) || ci.valid == 0)
+                continue;
+            intervals[name] = {{"bd_psnr_db", value}, {"lo", ci.lo}, {"hi", ci.hi}, {"resamples", ci.valid}};
+            io.out << "| " << name << " | " << Report::fixed(value, 2) << " | " << Report::fixed(ci.lo, 2) << " to "
+                   << Report::fixed(ci.hi, 2) << " |\n";
+        }
+    }
     io.out << "\n## Ablations (edges 1/4, hint 1/16 where present; fidelity decode, guidance 1)\n\n"
            << "| conditions | mean bpp | mean PSNR (dB) | images | captioned images: bpp | PSNR (dB) |\n"
            << "|---|---|---|---|---|---|\n";
@@ -413,7 +453,7 @@ int EvalCommand::run(const QStringList& args, Io& io)
                    PlotMetric::MsSsim);
     if (parser.isSet("json")) {
         const nlohmann::json j = {{"images", images.size()}, {"model_id", decoder.modelId()}, {"curves", curves},
-                                  {"bd_0.01_0.05", bd}, {"ablations", abl},
+                                  {"bd_0.01_0.05", bd}, {"bd_intervals_at_target", intervals}, {"ablations", abl},
                                   {"sampled", sampledJson}, {"seconds", seconds}, {"per_image", perImage}};
         const std::string text = j.dump(1) + "\n";
         writeFileAtomic(parser.value("json").toStdString(), std::vector<std::uint8_t>(text.begin(), text.end()));

@@ -1,5 +1,7 @@
 #include "cli/eval/LadderCurve.h"
 
+#include <numeric>
+
 #include "core/pipeline/RateLadder.h"
 
 namespace sem::cli {
@@ -11,13 +13,22 @@ void LadderCurve::addImage(std::vector<BdPoint> settings)
 
 std::vector<BdPoint> LadderCurve::atTargets(const std::vector<double>& targets) const
 {
+    std::vector<std::size_t> all(images_.size());
+    std::iota(all.begin(), all.end(), std::size_t{0});
+    return atTargets(targets, all);
+}
+
+std::vector<BdPoint> LadderCurve::atTargets(const std::vector<double>& targets,
+                                            const std::vector<std::size_t>& images) const
+{
     std::vector<BdPoint> curve;
-    if (images_.empty())
+    if (images.empty())
         return curve;
     for (const double target : targets) {
         BdPoint sum;
         bool reached = true;
-        for (const std::vector<BdPoint>& settings : images_) {
+        for (const std::size_t i : images) {
+            const std::vector<BdPoint>& settings = images_.at(i);
             std::vector<double> bpps;
             for (const BdPoint& p : settings)
                 bpps.push_back(p.bpp);
@@ -32,7 +43,7 @@ std::vector<BdPoint> LadderCurve::atTargets(const std::vector<double>& targets) 
             sum.ssim += p.ssim;
             sum.msSsim += p.msSsim;
         }
-        const auto n = static_cast<double>(images_.size());
+        const auto n = static_cast<double>(images.size());
         if (reached)
             curve.push_back({sum.bpp / n, sum.psnr / n, sum.ssim / n, sum.msSsim / n});
     }

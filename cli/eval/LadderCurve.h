@@ -1,4 +1,5 @@
 #pragma once
+#include <cstddef>
 #include <vector>
 
 #include "cli/eval/BdMetrics.h"
@@ -12,7 +13,10 @@ namespace sem::cli {
 class LadderCurve {
 public:
     void addImage(std::vector<BdPoint> settings);
+    std::size_t imageCount() const { return images_.size(); }
     std::vector<BdPoint> atTargets(const std::vector<double>& targets) const;
+    // The same over the images at these indices (repeats allowed: a bootstrap resample).
+    std::vector<BdPoint> atTargets(const std::vector<double>& targets, const std::vector<std::size_t>& images) const;
 
 private:
     std::vector<std::vector<BdPoint>> images_;

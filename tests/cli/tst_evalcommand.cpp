@@ -80,6 +80,8 @@ private slots:
         }
         QVERIFY(j["bd_0.01_0.05"].contains("semantic at target bpp"));
         QVERIFY(j["bd_0.01_0.05"]["semantic at target bpp"]["webp-downscale"].contains("bd_rate_ms_ssim_percent"));
+        for (const auto& [name, ci] : j["bd_intervals_at_target"].items())
+            QVERIFY2(ci["lo"].get<double>() <= ci["hi"].get<double>(), name.c_str());
         QFile c(csv);
         QVERIFY(c.open(QIODevice::ReadOnly));
         const std::string text = c.readAll().toStdString();

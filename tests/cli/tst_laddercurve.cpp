@@ -34,6 +34,10 @@ private slots:
         QCOMPARE(curve[0].psnr, (12.0 + 20.0) / 2);
         QCOMPARE(curve[0].ssim, (0.6 + 0.3) / 2);
         QCOMPARE(curve[0].msSsim, (0.8 + 0.5) / 2);
+        // A bootstrap resample: the first image twice.
+        const auto resampled = c.atTargets({0.025}, {0, 0});
+        QCOMPARE(resampled[0].psnr, 12.0);
+        QCOMPARE(c.imageCount(), std::size_t(2));
     }
 };
 

@@ -1,0 +1,78 @@
+#include "cli/eval/ImageCurves.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numeric>
+#include <random>
+
+namespace sem::cli {
+
+void ImageCurves::addImage(std::vector<std::optional<BdPoint>> points)
+{
+    images_.push_back(std::move(points));
+}
+
+std::vector<BdPoint> ImageCurves::mean(const std::vector<std::size_t>& images) const
+{
+    std::size_t settings = 0;
+    for (const auto& image : images_)
+        settings = std::max(settings, image.size());
+    std::vector<BdPoint> curve;
+    for (std::size_t k = 0; k < settings; ++k) {
+        BdPoint sum;
+        int n = 0;
+        for (const std::size_t i : images) {
+            const auto& image = images_.at(i);
+            if (k >= image.size() || !image[k])
+                continue;
+            sum.bpp += image[k]->bpp;
+            sum.psnr += image[k]->psnr;
+            sum.ssim += image[k]->ssim;
+            sum.msSsim += image[k]->msSsim;
+            ++n;
+        }
+        if (n > 0)
+            curve.push_back({sum.bpp / n, sum.psnr / n, sum.ssim / n, sum.msSsim / n});
+    }
+    return curve;
+}
+
+std::vector<BdPoint> ImageCurves::mean() const
+{
+    std::vector<std::size_t> all(images_.size());
+    std::iota(all.begin(), all.end(), std::size_t{0});
+    return mean(all);
+}
+
+Interval bootstrapInterval(std::size_t n, int resamples, std::uint64_t seed,
+                           const std::function<double(const std::vector<std::size_t>& images)>& statistic)
+{
+    constexpr double kNan = std::numeric_limits<double>::quiet_NaN();
+    Interval out{kNan, kNan, 0};
+    if (n == 0 || resamples < 1)
+        return out;
+    std::mt19937_64 rng(seed);
+    std::uniform_int_distribution<std::size_t> pick(0, n - 1);
+    std::vector<double> values;
+    std::vector<std::size_t> images(n);
+    for (int r = 0; r < resamples; ++r) {
+        for (std::size_t& i : images)
+            i = pick(rng);
+        const double v = statistic(images);
+        if (std::isfinite(v))
+            values.push_back(v);
+    }
+    if (values.empty())
+        return out;
+    std::sort(values.begin(), values.end());
+    auto quantile = [&](double q) {
+        const double pos = q * static_cast<double>(values.size() - 1);
+        const auto lo = static_cast<std::size_t>(std::floor(pos));
+        const std::size_t hi = std::min(lo + 1, values.size() - 1);
+        return values[lo] + (values[hi] - values[lo]) * (pos - static_cast<double>(lo));
+    };
+    return {quantile(0.025), quantile(0.975), static_cast<int>(values.size())};
+}
+
+}  // namespace sem::cli
