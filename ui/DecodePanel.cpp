@@ -83,9 +83,10 @@ DecodePanel::DecodePanel(QWidget* parent) : QWidget(parent)
     m_strength->setSingleStep(0.05);
     m_strength->setDecimals(2);
     m_strength->setValue(Decoder::kDefaultStrengthPercent / 100.0);
-    m_strength->setToolTip(tr("Sampled decodes: 1 redraws the image from pure noise; less starts from the fidelity "
-                              "decode and redraws only that share of the steps: finer detail than the fidelity "
-                              "decode, closer to it than a decode from noise, and faster."));
+    m_strength->setToolTip(tr("Sampled decodes: 1 redraws the image from pure noise; less starts from the first "
+                              "step's prediction (the fidelity decode at guidance 1) and redraws only that share of "
+                              "the steps: sharper than the fidelity decode, less mottled than a decode from noise, "
+                              "and faster."));
     form->addRow(tr("Strength"), m_strength);
 
     m_fidelity = new QCheckBox(tr("Fidelity: one-step x0 decode (maximum PSNR)"), this);
@@ -160,7 +161,7 @@ DecodeSettings DecodePanel::settings() const
     s.guidanceTenths = std::uint32_t(std::lround(m_guidance->value() * 10.0));
     s.seed = std::uint32_t(m_seed->value());
     s.fidelity = m_fidelity->isChecked();
-    s.strengthPercent = std::uint32_t(std::clamp(std::lround(m_strength->value() * 100.0), 1L, 100L));
+    s.strengthPercent = DecodeSettings::toStrengthPercent(m_strength->value());
     return s;
 }
 

@@ -2,6 +2,8 @@
 
 #include <zlib.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstring>
 
 #include "core/common/AtomicFile.h"
@@ -49,6 +51,11 @@ bool DecodeSettings::operator==(const DecodeSettings& o) const
     return present == o.present && sampler == o.sampler && fidelity == o.fidelity && steps == o.steps
         && guidanceTenths == o.guidanceTenths && etaHundredths == o.etaHundredths && seed == o.seed
         && strengthPercent == o.strengthPercent;
+}
+
+std::uint32_t DecodeSettings::toStrengthPercent(double strength)
+{
+    return static_cast<std::uint32_t>(std::clamp(std::lround(strength * 100.0), 1L, 100L));
 }
 
 std::vector<std::uint8_t> SemFile::serialize() const

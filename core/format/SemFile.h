@@ -18,10 +18,12 @@ struct DecodeSettings {
     std::uint32_t guidanceTenths = 30; // guidance scale x10, 0..300
     std::uint32_t etaHundredths = 0;   // DDIM eta x100, 0..100
     std::uint32_t seed = 0;
-    // Sampled decodes: 100 = from pure noise; 1..99 = start from the fidelity decode and redraw
-    // that share of the sampler's steps (see diffusion::SamplerSettings::strength).
+    // Sampled decodes: 100 = from pure noise; 1..99 = start from the first step's prediction and
+    // redraw that share of the sampler's steps (see diffusion::SamplerSettings::strength).
     std::uint32_t strengthPercent = 100;
     bool operator==(const DecodeSettings& o) const;
+    // A strength in (0, 1] as whole percent, 1..100.
+    static std::uint32_t toStrengthPercent(double strength);
 };
 
 // The chunk types of the container; see docs/FORMAT.md. Bit 7 set = optional (skippable).

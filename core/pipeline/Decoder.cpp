@@ -3,7 +3,6 @@
 #include <QCoreApplication>
 #include <QDir>
 #include <QFileInfo>
-#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <opencv2/imgproc.hpp>
@@ -88,7 +87,7 @@ DecodeSettings Decoder::resolve(const DecodeSettings& recorded, const DecodeRequ
     if (r.strength) {
         if (!(*r.strength > 0.0f && *r.strength <= 1.0f))
             throw Error("decode: strength must be greater than 0 and at most 1");
-        s.strengthPercent = static_cast<std::uint32_t>(std::clamp(std::lround(*r.strength * 100.0f), 1L, 100L));
+        s.strengthPercent = DecodeSettings::toStrengthPercent(*r.strength);
     }
     if (r.fidelity)
         s.fidelity = true;

@@ -25,7 +25,7 @@ struct DecodeRequest {
     std::optional<float> eta;
     std::optional<float> guidance;
     std::optional<std::uint32_t> seed;
-    std::optional<float> strength;  // (0, 1]: 1 = from pure noise, less = from the fidelity decode
+    std::optional<float> strength;  // (0, 1]: 1 = from pure noise, less = from the first step's prediction
     bool fidelity = false;  // one-step x0 decode (maximum PSNR), overrides the sampler
     bool force = false;     // decode even if the file names another model
     int previewEvery = 5;
