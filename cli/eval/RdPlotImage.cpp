@@ -33,6 +33,11 @@ void drawRdPlot(const std::vector<Series>& series, const std::string& path, cons
     xMax = std::ceil(xMax * 100.0 + 0.5) / 100.0;
     yMin = std::floor(yMin / unit - 0.5) * unit;
     yMax = std::ceil(yMax / unit + 0.5) * unit;
+    const double yStep = (yMax - yMin) > 12 * unit ? (db ? 2.0 : 0.05) : unit;
+    if (!db) {  // ticks on multiples of the step
+        yMin = std::floor(yMin / yStep + 1e-9) * yStep;
+        yMax = std::ceil(yMax / yStep - 1e-9) * yStep;
+    }
     auto px = [&](double x) { return left + static_cast<int>((x / xMax) * (w - left - right)); };
     auto py = [&](double y) { return h - bottom - static_cast<int>((y - yMin) / (yMax - yMin) * (h - top - bottom)); };
     const cv::Scalar black(0, 0, 0), grid(225, 225, 225);
@@ -43,7 +48,6 @@ void drawRdPlot(const std::vector<Series>& series, const std::string& path, cons
         cv::line(img, {px(x), h - bottom}, {px(x), h - bottom + 5}, black);
         cv::putText(img, Report::fixed(x, 2), {px(x) - 16, h - bottom + 22}, font, 0.45, black, 1, cv::LINE_AA);
     }
-    const double yStep = (yMax - yMin) > 12 * unit ? (db ? 2.0 : 0.05) : unit;
     for (double y = yMin; y <= yMax + 1e-9; y += yStep) {
         cv::line(img, {left, py(y)}, {w - right, py(y)}, grid);
         cv::line(img, {left - 5, py(y)}, {left, py(y)}, black);
