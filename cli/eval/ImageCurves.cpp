@@ -21,18 +21,20 @@ std::vector<BdPoint> ImageCurves::mean(const std::vector<std::size_t>& images) c
     std::vector<BdPoint> curve;
     for (std::size_t k = 0; k < settings; ++k) {
         BdPoint sum;
-        int n = 0;
+        bool everyImage = !images.empty();
         for (const std::size_t i : images) {
             const auto& image = images_.at(i);
-            if (k >= image.size() || !image[k])
-                continue;
+            if (k >= image.size() || !image[k]) {
+                everyImage = false;
+                break;
+            }
             sum.bpp += image[k]->bpp;
             sum.psnr += image[k]->psnr;
             sum.ssim += image[k]->ssim;
             sum.msSsim += image[k]->msSsim;
-            ++n;
         }
-        if (n > 0)
+        const auto n = static_cast<double>(images.size());
+        if (everyImage)
             curve.push_back({sum.bpp / n, sum.psnr / n, sum.ssim / n, sum.msSsim / n});
     }
     return curve;

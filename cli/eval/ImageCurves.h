@@ -10,13 +10,14 @@
 namespace sem::cli {
 
 // Per image, the points of one codec at a fixed list of settings (a baseline at each target bpp),
-// where an image may lack a point (a target it cannot reach). The curve is the mean per setting over
-// the images that have it, for all images or for a bootstrap resample of them.
+// where an image may lack a point (a target it cannot reach). The curve is the mean per setting, for
+// all images or for a bootstrap resample of them; a setting that one of them lacks is left out (the
+// mean over the others would describe easier images, not the set), as in `semc eval`'s curves.
 class ImageCurves {
 public:
     void addImage(std::vector<std::optional<BdPoint>> points);
     std::size_t imageCount() const { return images_.size(); }
-    // Means over `images` (indices, repeats allowed); a setting none of them has is left out.
+    // Means over `images` (indices, repeats allowed); a setting any of them lacks is left out.
     std::vector<BdPoint> mean(const std::vector<std::size_t>& images) const;
     std::vector<BdPoint> mean() const;
 

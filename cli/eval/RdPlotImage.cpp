@@ -62,9 +62,13 @@ void drawRdPlot(const std::vector<Series>& series, const std::string& path, cons
     const cv::Scalar colours[] = {{40, 40, 220}, {200, 120, 0}, {0, 160, 0}, {160, 0, 160}, {0, 140, 220},
                                   {120, 120, 120}, {0, 0, 0}, {200, 200, 0}, {90, 60, 20},
                                   {0, 90, 255}, {140, 200, 140}};
-    for (std::size_t i = 0; i < series.size(); ++i) {
+    std::size_t drawn = 0;  // series without points get no legend entry
+    for (const Series& s : series) {
+        if (s.points.empty())
+            continue;
+        const std::size_t i = drawn++;
         const cv::Scalar c = colours[i % (sizeof colours / sizeof colours[0])];
-        std::vector<BdPoint> pts = series[i].points;
+        std::vector<BdPoint> pts = s.points;
         std::sort(pts.begin(), pts.end(), [](const BdPoint& a, const BdPoint& b) { return a.bpp < b.bpp; });
         for (std::size_t k = 0; k < pts.size(); ++k) {
             const cv::Point p(px(pts[k].bpp), py(value(pts[k])));
@@ -75,7 +79,7 @@ void drawRdPlot(const std::vector<Series>& series, const std::string& path, cons
         const int ly = top + 20 + static_cast<int>(i) * 24;
         cv::line(img, {w - right + 15, ly - 4}, {w - right + 45, ly - 4}, c, 2, cv::LINE_AA);
         cv::circle(img, {w - right + 30, ly - 4}, 4, c, cv::FILLED, cv::LINE_AA);
-        cv::putText(img, series[i].name, {w - right + 52, ly}, font, 0.45, black, 1, cv::LINE_AA);
+        cv::putText(img, s.name, {w - right + 52, ly}, font, 0.45, black, 1, cv::LINE_AA);
     }
     ImageIO::save(path, img);  // atomic; throws sem::Error with the path
 }

@@ -11,22 +11,24 @@ using namespace sem::cli;
 class TestImageCurves : public QObject {
     Q_OBJECT
 private slots:
-    // The mean per setting over the images that reached it; resamples may repeat images.
-    void meanSkipsMissingPoints() {
+    // The mean per setting over the chosen images, only where every one of them reached it;
+    // resamples may repeat images.
+    void meanLeavesOutSettingsNotEveryImageReaches() {
         ImageCurves c;
         c.addImage({BdPoint{0.01, 18, 0.5, 0.7}, BdPoint{0.02, 20, 0.6, 0.8}});
         c.addImage({std::nullopt, BdPoint{0.018, 22, 0.7, 0.9}});
         QCOMPARE(c.imageCount(), std::size_t(2));
         const auto all = c.mean();
-        QCOMPARE(all.size(), std::size_t(2));
-        QCOMPARE(all[0].psnr, 18.0);  // only the first image reached the first target
-        QCOMPARE(all[1].bpp, (0.02 + 0.018) / 2);
-        QCOMPARE(all[1].msSsim, (0.8 + 0.9) / 2);
-        const auto second = c.mean({1, 1});
-        QCOMPARE(second.size(), std::size_t(1));  // no chosen image has the first point
-        QCOMPARE(second[0].psnr, 22.0);
+        QCOMPARE(all.size(), std::size_t(1));  // the second image cannot reach the first target
+        QCOMPARE(all[0].bpp, (0.02 + 0.018) / 2);
+        QCOMPARE(all[0].msSsim, (0.8 + 0.9) / 2);
+        const auto first = c.mean({0, 0});
+        QCOMPARE(first.size(), std::size_t(2));
+        QCOMPARE(first[0].psnr, 18.0);
         const auto weighted = c.mean({0, 1, 1});
-        QCOMPARE(weighted[1].psnr, (20.0 + 22.0 + 22.0) / 3);
+        QCOMPARE(weighted.size(), std::size_t(1));
+        QCOMPARE(weighted[0].psnr, (20.0 + 22.0 + 22.0) / 3);
+        QVERIFY(c.mean({}).empty());
     }
 
     // A percentile interval of the statistic over resamples: deterministic for a seed, around the
