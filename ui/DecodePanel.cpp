@@ -175,7 +175,8 @@ void DecodePanel::setSettings(const DecodeSettings& s)
     m_guidance->setValue(s.guidanceTenths / 10.0);
     m_randomSeed->setChecked(false);  // the recorded seed decodes the same
     m_seed->setValue(int(std::min<std::uint32_t>(s.seed, 2147483647u)));
-    m_strength->setValue(s.strengthPercent / 100.0);
+    if (!s.fidelity)  // a fidelity record carries no strength: keep the control's
+        m_strength->setValue(s.strengthPercent / 100.0);
     m_fidelity->setChecked(s.fidelity);
 }
 

@@ -91,6 +91,8 @@ DecodeSettings Decoder::resolve(const DecodeSettings& recorded, const DecodeRequ
     }
     if (r.fidelity)
         s.fidelity = true;
+    if (s.fidelity)
+        s.strengthPercent = 100;  // unused by a fidelity decode: its record spends no byte on it
     if (s.steps < 1 || s.steps > 1000)
         throw Error("decode: steps must be 1..1000");
     if (s.guidanceTenths > 300)

@@ -168,6 +168,14 @@ private slots:
         QVERIFY(panel->guidanceSpin()->isEnabled());
         QVERIFY(panel->strengthSpin()->isEnabled());
         QVERIFY(panel->stepsSpin()->isEnabled());
+        // A fidelity record carries no strength: opening one keeps the control's value.
+        panel->strengthSpin()->setValue(0.4);
+        DecodeSettings fidelityRecord;
+        fidelityRecord.present = true;
+        fidelityRecord.fidelity = true;
+        panel->setSettings(fidelityRecord);
+        QCOMPARE(panel->strengthSpin()->value(), 0.4);
+        QVERIFY(panel->fidelityCheck()->isChecked());
     }
 
     void stopKeepsThePreviousReconstruction()

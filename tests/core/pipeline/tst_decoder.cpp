@@ -110,6 +110,9 @@ private slots:
         QCOMPARE(d.decode(f, {}).settings.strengthPercent, 100u);
         r.strength = 0.5f;
         QCOMPARE(d.decode(f, r).settings.strengthPercent, 50u);
+        r.fidelity = true;  // a fidelity decode records no strength (no byte in the file)
+        QCOMPARE(d.decode(f, r).settings.strengthPercent, 100u);
+        r.fidelity = false;
         for (const float bad : {0.0f, 1.5f, std::nanf("")}) {
             r.strength = bad;
             QVERIFY_THROWS_EXCEPTION(Error, d.decode(f, r));
