@@ -50,8 +50,8 @@ int EvalCommand::run(const QStringList& args, Io& io)
     parser.addOption({"sampled", "Images that also get sampled decodes, from noise and at --strength, each with the "
                                  "file's guidance and with none (default 3).", "N", "3"});
     parser.addOption({"steps", "Sampler steps of the sampled decodes (default 20).", "N", "20"});
-    parser.addOption({"strength", "Strength of the sampled decodes that start from the fidelity decode (default: the "
-                                  "decoder's default, " + QString::number(Decoder::kDefaultStrengthPercent / 100.0) + ").",
+    parser.addOption({"strength", "Strength of the sampled decodes that start from the first step's prediction "
+                                  "(default: the decoder's default, " + QString::number(Decoder::kDefaultStrengthPercent / 100.0) + ").",
                       "F", QString::number(Decoder::kDefaultStrengthPercent / 100.0)});
     parser.addOption({"baselines", "Comma-separated baseline codecs (default: all available).", "LIST"});
     parser.addOption({"bootstrap", "Resamples of the images for the 95 % intervals of the rate-target BD-PSNRs "
@@ -105,20 +105,15 @@ int EvalCommand::run(const QStringList& args, Io& io)
     const std::vector<std::string> ablations = {"edges only", "edges+caption", "edges+hint", "edges+caption+hint",
                                                 "caption only", "hint only (bicubic)"};
 
-    std::map<std::string, std::vector<BdPoint>> perSeries;  // series -> per point sums (bpp, psnr)
-    std::map<std::string, std::vector<int>> perCount;
+    // Per series, every image's points (a baseline target an image cannot reach stays empty): the
+    // mean curves, the targets not every image reaches, and the bootstrap resamples come from them.
+    std::map<std::string, ImageCurves> perImageCurves;
+    std::map<std::string, std::vector<std::optional<BdPoint>>> imagePoints;  // the current image's
     auto add = [&](const std::string& series, std::size_t point, std::size_t pointsInSeries, const BdPoint& q) {
-        auto& v = perSeries[series];
-        auto& n = perCount[series];
-        if (v.size() < pointsInSeries) {
+        auto& v = imagePoints[series];
+        if (v.size() < pointsInSeries)
             v.resize(pointsInSeries);
-            n.resize(pointsInSeries, 0);
-        }
-        v[point].bpp += q.bpp;
-        v[point].psnr += q.psnr;
-        v[point].ssim += q.ssim;
-        v[point].msSsim += q.msSsim;
-        ++n[point];
+        v[point] = q;
     };
     std::map<std::string, std::pair<double, double>> ablationSum;  // name -> (bpp, psnr) sums
     std::map<std::string, std::pair<double, double>> captionedSum;  // the same over captioned images
@@ -146,7 +141,6 @@ int EvalCommand::run(const QStringList& args, Io& io)
             hintOnly.push_back({p.hint, p.hintQuality});
     }
     LadderCurve ladderCaption, ladderNoCaption, ladderHintOnly;
-    std::map<std::string, ImageCurves> baselineCurves;  // per image, for the bootstrap intervals
 
     DecodeRequest fidelity;
     fidelity.fidelity = true;
@@ -279,18 +273,19 @@ int EvalCommand::run(const QStringList& args, Io& io)
             }
         }
         for (const BaselineCodec c : codecs) {
+            imagePoints[Baselines::name(c)].resize(targets.size());  // this image counts even if it reaches none
             const auto results = Baselines::atTargetBpps(im.bgr, c, targets);
-            std::vector<std::optional<BdPoint>> reached(targets.size());
             for (std::size_t k = 0; k < results.size(); ++k) {
                 if (!results[k].reached)
                     continue;  // even the lowest setting is above the target: not on this curve
                 const BdPoint q = quality(results[k].decoded, results[k].bpp);
                 add(Baselines::name(c), k, targets.size(), q);
                 record("baseline", Baselines::name(c) + "@" + Report::fixed(targets[k], 3), q);
-                reached[k] = q;
             }
-            baselineCurves[Baselines::name(c)].addImage(std::move(reached));
         }
+        for (auto& [name, ofImage] : imagePoints)
+            perImageCurves[name].addImage(std::move(ofImage));
+        imagePoints.clear();
         perImage.push_back(rec);
         io.err << "[" << (i + 1) << "/" << images.size() << "] " << im.name << "  "
                << Report::fixed(std::chrono::duration<double>(Clock::now() - started).count(), 0) << " s\n";
@@ -303,25 +298,17 @@ int EvalCommand::run(const QStringList& args, Io& io)
     nlohmann::json curves = nlohmann::json::object();
     nlohmann::json partial = nlohmann::json::object();
     std::ostringstream partialText;
-    for (auto& [name, sums] : perSeries) {
-        Series s{name, {}};
-        for (std::size_t k = 0; k < sums.size(); ++k) {
-            const int n = perCount[name][k];
-            if (n == 0)
-                continue;
-            const BdPoint mean{sums[k].bpp / n, sums[k].psnr / n, sums[k].ssim / n, sums[k].msSsim / n};
-            if (n == static_cast<int>(images.size())) {
-                s.points.push_back(mean);
-                continue;
-            }
-            const double target = k < targets.size() ? targets[k] : 0.0;
-            partial[name].push_back({{"target_bpp", target}, {"images", n}, {"bpp", mean.bpp}, {"psnr", mean.psnr},
-                                     {"ssim", mean.ssim}, {"ms_ssim", mean.msSsim}});
-            partialText << "| " << name << " | " << Report::fixed(target, 3) << " | " << n << " of " << images.size()
-                        << " | " << Report::fixed(mean.bpp, 4) << " | " << Report::fixed(mean.psnr, 2) << " | "
-                        << Report::fixed(mean.ssim, 4) << " | " << Report::fixed(mean.msSsim, 4) << " |\n";
+    for (const auto& [name, ofImages] : perImageCurves) {
+        series.push_back({name, ofImages.mean()});
+        for (const ImageCurves::Partial& p : ofImages.partial()) {
+            const double target = p.setting < targets.size() ? targets[p.setting] : 0.0;
+            const BdPoint& m = p.mean;
+            partial[name].push_back({{"target_bpp", target}, {"images", p.images}, {"bpp", m.bpp}, {"psnr", m.psnr},
+                                     {"ssim", m.ssim}, {"ms_ssim", m.msSsim}});
+            partialText << "| " << name << " | " << Report::fixed(target, 3) << " | " << p.images << " of "
+                        << images.size() << " | " << Report::fixed(m.bpp, 4) << " | " << Report::fixed(m.psnr, 2)
+                        << " | " << Report::fixed(m.ssim, 4) << " | " << Report::fixed(m.msSsim, 4) << " |\n";
         }
-        series.push_back(s);
     }
     {
         // The user picks the setting per rate: the best of every operating point, with or without caption.
@@ -403,8 +390,10 @@ int EvalCommand::run(const QStringList& args, Io& io)
         std::vector<std::pair<std::string, std::function<std::vector<BdPoint>(const std::vector<std::size_t>&)>>> refs;
         refs.emplace_back("hint only at target bpp",
                           [&](const std::vector<std::size_t>& idx) { return ladderHintOnly.atTargets(targets, idx); });
-        for (const auto& [name, perImageCurves] : baselineCurves) {
-            const ImageCurves* c = &perImageCurves;
+        for (const auto& [name, ofImages] : perImageCurves) {
+            if (std::none_of(codecs.begin(), codecs.end(), [&](BaselineCodec c) { return Baselines::name(c) == name; }))
+                continue;  // the baselines only
+            const ImageCurves* c = &ofImages;
             refs.emplace_back(name, [c](const std::vector<std::size_t>& idx) { return c->mean(idx); });
         }
         std::vector<std::size_t> all(images.size());

@@ -13,13 +13,18 @@ void ImageCurves::addImage(std::vector<std::optional<BdPoint>> points)
     images_.push_back(std::move(points));
 }
 
+std::size_t ImageCurves::settings() const
+{
+    std::size_t n = 0;
+    for (const auto& image : images_)
+        n = std::max(n, image.size());
+    return n;
+}
+
 std::vector<BdPoint> ImageCurves::mean(const std::vector<std::size_t>& images) const
 {
-    std::size_t settings = 0;
-    for (const auto& image : images_)
-        settings = std::max(settings, image.size());
     std::vector<BdPoint> curve;
-    for (std::size_t k = 0; k < settings; ++k) {
+    for (std::size_t k = 0; k < settings(); ++k) {
         BdPoint sum;
         bool everyImage = !images.empty();
         for (const std::size_t i : images) {
@@ -45,6 +50,29 @@ std::vector<BdPoint> ImageCurves::mean() const
     std::vector<std::size_t> all(images_.size());
     std::iota(all.begin(), all.end(), std::size_t{0});
     return mean(all);
+}
+
+std::vector<ImageCurves::Partial> ImageCurves::partial() const
+{
+    std::vector<Partial> out;
+    for (std::size_t k = 0; k < settings(); ++k) {
+        Partial p{k, 0, {}};
+        for (const auto& image : images_) {
+            if (k >= image.size() || !image[k])
+                continue;
+            p.mean.bpp += image[k]->bpp;
+            p.mean.psnr += image[k]->psnr;
+            p.mean.ssim += image[k]->ssim;
+            p.mean.msSsim += image[k]->msSsim;
+            ++p.images;
+        }
+        if (p.images == 0 || p.images == static_cast<int>(images_.size()))
+            continue;
+        const int n = p.images;
+        p.mean = {p.mean.bpp / n, p.mean.psnr / n, p.mean.ssim / n, p.mean.msSsim / n};
+        out.push_back(p);
+    }
+    return out;
 }
 
 Interval bootstrapInterval(std::size_t n, int resamples, std::uint64_t seed,

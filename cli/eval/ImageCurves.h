@@ -20,8 +20,16 @@ public:
     // Means over `images` (indices, repeats allowed); a setting any of them lacks is left out.
     std::vector<BdPoint> mean(const std::vector<std::size_t>& images) const;
     std::vector<BdPoint> mean() const;
+    // The settings that some images have and others lack, each with the mean over those that have it.
+    struct Partial {
+        std::size_t setting = 0;
+        int images = 0;
+        BdPoint mean;
+    };
+    std::vector<Partial> partial() const;
 
 private:
+    std::size_t settings() const;
     std::vector<std::vector<std::optional<BdPoint>>> images_;
 };
 
