@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <opencv2/imgproc.hpp>
 
 #include "cli/Report.h"
@@ -21,8 +22,17 @@ void drawRdPlot(const std::vector<Series>& series, const std::string& path, cons
     // PSNR in dB on whole-dB ticks; SSIM and MS-SSIM (0..1) on ticks of 0.02 or 0.05.
     const bool db = metric == PlotMetric::Psnr;
     const double unit = db ? 1.0 : 0.02;
+    // The finite points of each series, by rising bpp (a lossless decode has an infinite PSNR).
+    std::vector<Series> shown;
+    for (const Series& s : series) {
+        Series f{s.name, {}};
+        std::copy_if(s.points.begin(), s.points.end(), std::back_inserter(f.points),
+                     [&](const BdPoint& p) { return std::isfinite(p.bpp) && std::isfinite(value(p)); });
+        std::sort(f.points.begin(), f.points.end(), [](const BdPoint& a, const BdPoint& b) { return a.bpp < b.bpp; });
+        shown.push_back(std::move(f));
+    }
     double xMax = 0, yMin = 1e9, yMax = -1e9;
-    for (const Series& s : series)
+    for (const Series& s : shown)
         for (const BdPoint& p : s.points) {
             xMax = std::max(xMax, p.bpp);
             yMin = std::min(yMin, value(p));
@@ -63,13 +73,12 @@ void drawRdPlot(const std::vector<Series>& series, const std::string& path, cons
                                   {120, 120, 120}, {0, 0, 0}, {200, 200, 0}, {90, 60, 20},
                                   {0, 90, 255}, {140, 200, 140}};
     std::size_t drawn = 0;  // series without points get no legend entry
-    for (const Series& s : series) {
+    for (const Series& s : shown) {
         if (s.points.empty())
             continue;
         const std::size_t i = drawn++;
         const cv::Scalar c = colours[i % (sizeof colours / sizeof colours[0])];
-        std::vector<BdPoint> pts = s.points;
-        std::sort(pts.begin(), pts.end(), [](const BdPoint& a, const BdPoint& b) { return a.bpp < b.bpp; });
+        const std::vector<BdPoint>& pts = s.points;
         for (std::size_t k = 0; k < pts.size(); ++k) {
             const cv::Point p(px(pts[k].bpp), py(value(pts[k])));
             cv::circle(img, p, 4, c, cv::FILLED, cv::LINE_AA);

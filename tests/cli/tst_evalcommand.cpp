@@ -114,6 +114,28 @@ private slots:
         QVERIFY(!j["curves"].contains("webp") || j["curves"]["webp"].empty());
         QVERIFY(r.out.find("## Baseline targets not every image reaches") != std::string::npos);
     }
+
+    // A baseline that codes an image losslessly has an infinite PSNR there (and so on the mean
+    // curve): the plot leaves such values out instead of running its axis to infinity.
+    void losslessBaselineIsLeftOutOfThePlot()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        QDir().mkpath(dir.filePath("images"));
+        QVERIFY(cv::imwrite(dir.filePath("images/flat.png").toStdString(),
+                            cv::Mat(200, 300, CV_8UC3, cv::Scalar(120, 130, 140))));
+        const QString json = dir.filePath("eval.json"), plot = dir.filePath("rd.png"), ssim = dir.filePath("ssim.png");
+        const auto r = semc({"eval", dir.filePath("images"), "--model", SEM_SOURCE_DIR "/models/default", "--device",
+                             "cpu", "--sampled", "0", "--baselines", "jp2", "--points", "8:16", "--bootstrap", "0",
+                             "--json", json, "--plot", plot, "--plot-ssim", ssim});
+        QVERIFY2(r.code == 0, r.err.c_str());
+        std::ifstream in(json.toStdString());
+        const nlohmann::json j = nlohmann::json::parse(in);
+        QVERIFY(!j["curves"]["jp2"].empty());
+        QVERIFY(j["curves"]["jp2"][0]["psnr"].is_null());  // JSON has no infinity
+        for (const QString& p : {plot, ssim})
+            QCOMPARE(cv::imread(p.toStdString()).cols, 1060);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestEvalCommand)

@@ -29,6 +29,12 @@ private slots:
         QCOMPARE(weighted.size(), std::size_t(1));
         QCOMPARE(weighted[0].psnr, (20.0 + 22.0 + 22.0) / 3);
         QVERIFY(c.mean({}).empty());
+        // What the curve leaves out is listed apart: the first setting, reached by one image of two.
+        const auto partial = c.partial();
+        QCOMPARE(partial.size(), std::size_t(1));
+        QCOMPARE(partial[0].setting, std::size_t(0));
+        QCOMPARE(partial[0].images, 1);
+        QCOMPARE(partial[0].mean.psnr, 18.0);
     }
 
     // A percentile interval of the statistic over resamples: deterministic for a seed, around the
