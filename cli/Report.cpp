@@ -47,13 +47,16 @@ nlohmann::json Report::semJson(const SemFile& f)
          {{"container", chunk(b.container)}, {"edges", chunk(b.edges)}, {"caption", chunk(b.caption)},
           {"hint", chunk(b.hint)}, {"metadata", chunk(b.metadata)}, {"other", chunk(b.other)}}},
     };
-    if (f.decode.present) {
-        j["decode"] = {{"sampler", samplerName(f.decode.sampler)}, {"fidelity", f.decode.fidelity},
-                       {"steps", f.decode.steps}, {"guidance", f.decode.guidanceTenths / 10.0},
-                       {"eta", f.decode.etaHundredths / 100.0}, {"seed", f.decode.seed},
-                       {"strength", f.decode.strengthPercent / 100.0}};
-    }
+    if (f.decode.present)
+        j["decode"] = decodeSettingsJson(f.decode);
     return j;
+}
+
+nlohmann::json Report::decodeSettingsJson(const DecodeSettings& s)
+{
+    return {{"sampler", samplerName(s.sampler)}, {"fidelity", s.fidelity}, {"steps", s.steps},
+            {"guidance", s.guidanceTenths / 10.0}, {"eta", s.etaHundredths / 100.0}, {"seed", s.seed},
+            {"strength", s.strengthPercent / 100.0}};
 }
 
 void Report::printSem(const SemFile& f, std::ostream& out)

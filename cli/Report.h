@@ -15,6 +15,8 @@ public:
     static nlohmann::json semJson(const SemFile& file);
     static void printSem(const SemFile& file, std::ostream& out);
     static std::string samplerName(DecodeSettings::Sampler s);
+    // The decode settings as JSON: sampler, fidelity, steps, guidance, eta, seed, strength.
+    static nlohmann::json decodeSettingsJson(const DecodeSettings& s);
     // Formats a PSNR that may be infinite ("inf" in text, null in JSON is avoided: a large number).
     static std::string fixed(double v, int decimals);
     static std::string modelIdHex(std::uint32_t id);

@@ -17,13 +17,6 @@
 namespace sem::cli {
 namespace {
 
-nlohmann::json settingsJson(const DecodeSettings& s)
-{
-    return {{"sampler", Report::samplerName(s.sampler)}, {"fidelity", s.fidelity}, {"steps", s.steps},
-            {"guidance", s.guidanceTenths / 10.0}, {"eta", s.etaHundredths / 100.0}, {"seed", s.seed},
-            {"strength", s.strengthPercent / 100.0}};
-}
-
 void printWarnings(const std::string& command, const DecodeOutcome& o, Io& io)
 {
     for (const std::string& w : o.warnings)
@@ -72,7 +65,7 @@ int DecodeCommand::run(const QStringList& args, Io& io)
         if (parser.isSet("json")) {
             nlohmann::json j = {{"width", file.width}, {"height", file.height}, {"bytes", file.serialize().size()},
                                 {"bpp", file.bpp()}, {"seconds", o.seconds}, {"device", decoder.deviceName()},
-                                {"model_id", decoder.modelId()}, {"settings", settingsJson(o.settings)},
+                                {"model_id", decoder.modelId()}, {"settings", Report::decodeSettingsJson(o.settings)},
                                 {"output", out}};
             io.out << j.dump(2) << "\n";
         } else {
@@ -136,7 +129,7 @@ int RoundtripCommand::run(const QStringList& args, Io& io)
                                 {"encode_seconds", encodeSeconds}, {"decode_seconds", o.seconds},
                                 {"chunks", {{"edges", b.edges}, {"caption", b.caption}, {"hint", b.hint},
                                             {"container", b.container}}},
-                                {"device", decoder.deviceName()}, {"settings", settingsJson(o.settings)},
+                                {"device", decoder.deviceName()}, {"settings", Report::decodeSettingsJson(o.settings)},
                                 {"output", out}};
             io.out << j.dump(2) << "\n";
         } else {
@@ -183,7 +176,7 @@ int GenerateCommand::run(const QStringList& args, Io& io)
         ImageIO::save(out, o.image);
         if (parser.isSet("json"))
             io.out << nlohmann::json{{"width", w}, {"height", h}, {"seconds", o.seconds},
-                                     {"settings", settingsJson(o.settings)}, {"output", out}}
+                                     {"settings", Report::decodeSettingsJson(o.settings)}, {"output", out}}
                           .dump(2)
                    << "\n";
         else
