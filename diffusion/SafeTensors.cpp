@@ -1,8 +1,16 @@
 #include "diffusion/SafeTensors.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <cstring>
 #include <limits>
+
+#if defined(__unix__) || defined(__APPLE__)
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#endif
 
 #include <nlohmann/json.hpp>
 
@@ -17,6 +25,7 @@ using nlohmann::json;
 
 constexpr std::uint64_t kMaxHeaderBytes = 100ull << 20;  // the reference implementation's limit
 constexpr std::uint64_t kMaxFileBytes = 4ull << 30;
+constexpr std::uint64_t kMaxMappedBytes = 64ull << 30;
 
 [[noreturn]] void fail(const std::string& what) {
     throw Error("safetensors: " + what + ".");
@@ -99,25 +108,32 @@ std::int64_t TensorEntry::elementCount() const {
 }
 
 SafeTensors SafeTensors::parse(std::vector<std::uint8_t> fileBytes) {
+    auto owner = std::make_shared<const std::vector<std::uint8_t>>(std::move(fileBytes));
+    const std::uint8_t* data = owner->data();
+    const std::uint64_t size = owner->size();
+    return parseView(std::move(owner), data, size);
+}
+
+SafeTensors SafeTensors::parseView(std::shared_ptr<const void> owner, const std::uint8_t* data, std::uint64_t size) {
     SafeTensors st;
-    if (fileBytes.size() < 8)
+    if (size < 8)
         fail("the file is shorter than the 8-byte header length");
-    const std::uint64_t headerLen = readLe64(fileBytes.data());
+    const std::uint64_t headerLen = readLe64(data);
     if (headerLen > kMaxHeaderBytes)
         fail("the header length " + std::to_string(headerLen) + " exceeds the 100 MB limit");
-    if (headerLen > fileBytes.size() - 8)
+    if (headerLen > size - 8)
         fail("the header length " + std::to_string(headerLen) + " runs past the end of the file (" +
-             std::to_string(fileBytes.size()) + " bytes)");
+             std::to_string(size) + " bytes)");
     json header;
     try {
-        header = json::parse(fileBytes.begin() + 8, fileBytes.begin() + 8 + static_cast<std::ptrdiff_t>(headerLen));
+        header = json::parse(data + 8, data + 8 + headerLen);
     } catch (const json::exception&) {
         fail("the header is not well-formed JSON");
     }
     if (!header.is_object())
         fail("the header is not a JSON object");
     st.dataStart_ = 8 + headerLen;
-    const std::uint64_t dataSize = fileBytes.size() - st.dataStart_;
+    const std::uint64_t dataSize = size - st.dataStart_;
 
     std::vector<std::pair<std::uint64_t, std::uint64_t>> spans;
     for (auto it = header.begin(); it != header.end(); ++it) {
@@ -183,7 +199,9 @@ SafeTensors SafeTensors::parse(std::vector<std::uint8_t> fileBytes) {
     if (cursor != dataSize)
         fail("the data region is " + std::to_string(dataSize) + " bytes but the tensors cover " +
              std::to_string(cursor));
-    st.bytes_ = std::move(fileBytes);
+    st.owner_ = std::move(owner);
+    st.data_ = data;
+    st.size_ = size;
     return st;
 }
 
@@ -191,12 +209,44 @@ SafeTensors SafeTensors::read(const std::string& path) {
     return parse(readWholeFile(path, kMaxFileBytes, "safetensors"));
 }
 
+SafeTensors SafeTensors::map(const std::string& path) {
+#if defined(__unix__) || defined(__APPLE__)
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        fail("cannot open '" + path + "' (" + std::strerror(errno) + ")");
+    struct stat info {};
+    if (::fstat(fd, &info) != 0 || !S_ISREG(info.st_mode)) {
+        ::close(fd);
+        fail("'" + path + "' is not a regular file");
+    }
+    const auto size = static_cast<std::uint64_t>(info.st_size);
+    if (size > kMaxMappedBytes) {
+        ::close(fd);
+        fail("'" + path + "' is too large (" + std::to_string(size) + " bytes, limit 64 GiB)");
+    }
+    if (size < 8) {
+        ::close(fd);
+        fail("the file is shorter than the 8-byte header length");
+    }
+    void* mapping = ::mmap(nullptr, static_cast<std::size_t>(size), PROT_READ, MAP_PRIVATE, fd, 0);
+    ::close(fd);  // the mapping keeps the file open
+    if (mapping == MAP_FAILED)
+        fail("cannot map '" + path + "' into memory (" + std::strerror(errno) + ")");
+    std::shared_ptr<const void> owner(mapping, [size](const void* p) {
+        ::munmap(const_cast<void*>(p), static_cast<std::size_t>(size));
+    });
+    return parseView(std::move(owner), static_cast<const std::uint8_t*>(mapping), size);
+#else
+    return read(path);
+#endif
+}
+
 std::vector<float> SafeTensors::toFloat(const std::string& name) const {
     const auto it = entries_.find(name);
     if (it == entries_.end())
         fail("no tensor named '" + name + "'");
     const TensorEntry& e = it->second;
-    const std::uint8_t* p = bytes_.data() + dataStart_ + e.begin;
+    const std::uint8_t* p = data_ + dataStart_ + e.begin;
     const auto n = static_cast<std::size_t>(e.elementCount());
     std::vector<float> out(n);
     for (std::size_t i = 0; i < n; ++i) {
@@ -214,7 +264,7 @@ std::vector<float> SafeTensors::toFloat(const std::string& name) const {
 }
 
 std::uint64_t SafeTensors::dataHash() const {
-    return fnv1a64(bytes_.data() + dataStart_, bytes_.size() - static_cast<std::size_t>(dataStart_));
+    return fnv1a64(data_ + dataStart_, static_cast<std::size_t>(size_ - dataStart_));
 }
 
 std::vector<std::uint8_t> SafeTensors::serialize(const std::map<std::string, Tensor>& tensors,

@@ -1,6 +1,7 @@
 #pragma once
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -24,7 +25,12 @@ class SafeTensors {
 public:
     // Parses and validates a whole file image; throws Error("safetensors: ...").
     static SafeTensors parse(std::vector<std::uint8_t> fileBytes);
+    // Reads the whole file into memory (up to 4 GiB).
     static SafeTensors read(const std::string& path);
+    // Maps the file into memory read-only (POSIX mmap; a plain read where there is none) so that a
+    // multi-gigabyte checkpoint is never copied whole: each tensor is converted when it is asked for,
+    // straight from the page cache. Same validation as parse(); files up to 64 GiB.
+    static SafeTensors map(const std::string& path);
 
     const std::map<std::string, TensorEntry>& entries() const { return entries_; }
     const std::map<std::string, std::string>& metadata() const { return metadata_; }
@@ -45,7 +51,11 @@ public:
                       const std::map<std::string, std::string>& metadata = {});
 
 private:
-    std::vector<std::uint8_t> bytes_;
+    static SafeTensors parseView(std::shared_ptr<const void> owner, const std::uint8_t* data, std::uint64_t size);
+
+    std::shared_ptr<const void> owner_;  // keeps the bytes alive: a vector or a mapping
+    const std::uint8_t* data_ = nullptr;
+    std::uint64_t size_ = 0;
     std::uint64_t dataStart_ = 0;
     std::map<std::string, TensorEntry> entries_;
     std::map<std::string, std::string> metadata_;

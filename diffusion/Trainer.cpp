@@ -1,6 +1,6 @@
 #include "diffusion/Trainer.h"
 
-#include "diffusion/Device.h"
+#include "diffusion/common/Device.h"
 
 #include <ATen/CPUGeneratorImpl.h>
 #include <algorithm>
@@ -9,11 +9,12 @@
 
 #include <torch/torch.h>
 
-#include "diffusion/Network.h"
-#include "diffusion/NoiseSchedule.h"
+#include "diffusion/builtin/Network.h"
+#include "diffusion/builtin/NoiseSchedule.h"
+#include "diffusion/common/GaussianNoise.h"
 #include "diffusion/SafeTensors.h"
-#include "diffusion/Sampler.h"
-#include "diffusion/Tokenizer.h"
+#include "diffusion/builtin/Sampler.h"
+#include "diffusion/builtin/Tokenizer.h"
 
 namespace sem::diffusion {
 

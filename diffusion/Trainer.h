@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "diffusion/DiffusionError.h"
-#include "diffusion/ModelConfig.h"
+#include "diffusion/builtin/ModelConfig.h"
 #include "diffusion/TrainingBatch.h"
 
 namespace sem::diffusion {
@@ -66,7 +66,7 @@ public:
     // Model, EMA, optimizer state, step and generator state, written to <path>.tmp then renamed.
     void saveCheckpoint(const std::string& path) const;
     void loadCheckpoint(const std::string& path);
-    // model.safetensors + model.json (EMA weights by default), loadable by Engine::load.
+    // model.safetensors + model.json (EMA weights by default), loadable by BuiltinEngine::load.
     void exportModel(const std::string& directory, const TrainingInfo& info, bool ema = true) const;
 
     std::int64_t steps() const;

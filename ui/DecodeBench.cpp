@@ -12,7 +12,7 @@
 #include <algorithm>
 #include <iomanip>
 
-#include "diffusion/Engine.h"
+#include "diffusion/builtin/BuiltinEngine.h"
 #include "ui/DecodePanel.h"
 #include "ui/MainWindow.h"
 #include "ui/SliderBench.h"
@@ -25,7 +25,7 @@ QString writeRandomModel(const QString& directory, bool tiny)
     card.name = "semcompress-random-untrained";
     card.config = tiny ? diffusion::tinyModelConfig() : diffusion::defaultModelConfig();
     card.vocabulary = {"a", "the", "red", "blue", "green", "on", "in", "with", "bike", "sign", "sky", "street"};
-    diffusion::Engine engine;
+    diffusion::BuiltinEngine engine;
     engine.createRandom(card, 1, "cpu");
     const QString path = QDir(directory).absoluteFilePath(QStringLiteral("random-model"));
     engine.save(QFile::encodeName(path).toStdString());

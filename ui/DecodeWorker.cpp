@@ -2,7 +2,7 @@
 
 #include <exception>
 
-#include "diffusion/DiffusionError.h"
+#include "core/common/Cancelled.h"
 #include "ui/ImageConversion.h"
 
 namespace sem::ui {
@@ -48,7 +48,7 @@ void DecodeWorker::run(const DecodeJob& job)
         for (const std::string& w : out.warnings)
             result.warnings << QString::fromStdString(w);
         emit finished(result);
-    } catch (const diffusion::Cancelled&) {
+    } catch (const Cancelled&) {
         emit cancelled(job.id);
     } catch (const std::exception& e) {
         emit failed(job.id, QString::fromUtf8(e.what()));

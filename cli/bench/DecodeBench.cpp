@@ -4,7 +4,7 @@
 #include <exception>
 #include <thread>
 
-#include "diffusion/Engine.h"
+#include "diffusion/builtin/BuiltinEngine.h"
 
 #if defined(__unix__) || defined(__APPLE__)
 #include <sys/resource.h>
@@ -91,7 +91,7 @@ struct Timing {
 
 // The fastest of `repeats` decodes (the machine this runs on is often shared: the minimum is the
 // least disturbed run).
-Timing timeDecode(Engine& engine, int width, int height, const SamplerSettings& settings, int repeats) {
+Timing timeDecode(BuiltinEngine& engine, int width, int height, const SamplerSettings& settings, int repeats) {
     const Conditions conditions = syntheticConditions(width, height);
     Timing best;
     for (int r = 0; r < repeats; ++r) {
@@ -108,7 +108,7 @@ Timing timeDecode(Engine& engine, int width, int height, const SamplerSettings& 
 
 int runDecodeBench(const std::string& modelPath, const std::string& device, std::ostream& out) {
     try {
-        Engine engine;
+        BuiltinEngine engine;
         if (modelPath.empty()) {
             ModelCard card;
             card.config = defaultModelConfig();

@@ -8,11 +8,11 @@
 #include "cli/DecodeSupport.h"
 #include "cli/Options.h"
 #include "cli/Report.h"
+#include "core/common/Cancelled.h"
 #include "core/common/Error.h"
 #include "core/image/ImageIO.h"
 #include "core/metrics/Metrics.h"
 #include "core/pipeline/Decoder.h"
-#include "diffusion/DiffusionError.h"
 
 namespace sem::cli {
 namespace {
@@ -30,7 +30,7 @@ int interruptible(const std::string& command, Io& io, F&& body)
     DecodeSupport::InterruptGuard guard;
     try {
         return body(guard.flag());
-    } catch (const diffusion::Cancelled&) {
+    } catch (const Cancelled&) {
         io.err << "\nsemc " << command << ": interrupted; no output file was written\n";
         return kInterrupted;
     }

@@ -20,7 +20,7 @@
 #include "core/training/BatchSource.h"
 #include "core/training/ShardReader.h"
 #include "core/training/ShardWriter.h"
-#include "diffusion/Tokenizer.h"
+#include "diffusion/builtin/Tokenizer.h"
 #include "diffusion/Trainer.h"
 
 namespace sem::cli {

@@ -2,7 +2,7 @@
 #include <string>
 #include <vector>
 
-#include "diffusion/CaptionPrior.h"
+#include "diffusion/builtin/CaptionPrior.h"
 
 namespace sem::training {
 struct ShardRecord;
@@ -10,7 +10,7 @@ struct ShardRecord;
 
 namespace sem::cli {
 
-// `semc train --caption-prior G`: fits the caption prior (diffusion/CaptionPrior.h) of an existing
+// `semc train --caption-prior G`: fits the caption prior (diffusion/builtin/CaptionPrior.h) of an existing
 // model on the training split of the prepared shards and writes the model with it.
 class CaptionPriorTraining {
 public:

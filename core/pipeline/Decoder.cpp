@@ -7,8 +7,9 @@
 #include <cstdlib>
 #include <opencv2/imgproc.hpp>
 
+#include "core/common/Cancelled.h"
 #include "core/common/Error.h"
-#include "diffusion/Engine.h"
+#include "diffusion/BackendFactory.h"
 
 namespace sem {
 namespace {
@@ -45,21 +46,24 @@ diffusion::ImageRgb toRgb(const cv::Mat& bgr)
 }  // namespace
 
 Decoder::Decoder(const std::string& modelPath, const std::string& device)
-    : engine_(std::make_unique<diffusion::Engine>())
+    : backend_(diffusion::openBackend(modelPath.empty() ? ModelLocator::defaultModelPath() : modelPath, device))
 {
-    engine_->load(modelPath.empty() ? ModelLocator::defaultModelPath() : modelPath, device);
 }
 
 Decoder::~Decoder() = default;
 
-std::string Decoder::modelId() const { return engine_->modelId(); }
+std::string Decoder::modelId() const { return backend_->modelId(); }
 
 std::uint32_t Decoder::modelId32() const
 {
-    return static_cast<std::uint32_t>(std::stoul(engine_->modelId().substr(0, 8), nullptr, 16));
+    return static_cast<std::uint32_t>(std::stoul(backend_->modelId().substr(0, 8), nullptr, 16));
 }
 
-std::string Decoder::deviceName() const { return engine_->deviceName(); }
+std::string Decoder::deviceName() const { return backend_->deviceName(); }
+
+std::string Decoder::family() const { return backend_->family(); }
+
+std::int64_t Decoder::parameterCount() const { return backend_->parameterCount(); }
 
 DecodeSettings Decoder::resolve(const DecodeSettings& recorded, const DecodeRequest& r)
 {
@@ -171,7 +175,12 @@ DecodeOutcome Decoder::run(const DecodedStreams& streams, int width, int height,
             progress(d);
         };
     const auto t0 = std::chrono::steady_clock::now();
-    const diffusion::ImageRgb img = engine_->decode(c, ss, cb, previewEvery, cancel);
+    diffusion::ImageRgb img;
+    try {
+        img = backend_->decode(c, ss, cb, previewEvery, cancel);
+    } catch (const diffusion::Cancelled&) {
+        throw Cancelled();
+    }
     DecodeOutcome out;
     out.image = toBgr(img);
     out.settings = s;

@@ -12,7 +12,7 @@
 #include "core/pipeline/Encoder.h"
 
 namespace sem::diffusion {
-class Engine;
+class Backend;
 }
 
 namespace sem {
@@ -45,7 +45,8 @@ struct DecodeOutcome {
     double seconds = 0;
 };
 
-// .sem -> image through the diffusion engine. One decode at a time per Decoder.
+// .sem -> image through the diffusion engine: a backend of the model family that the model path
+// holds (diffusion/BackendFactory.h). One decode at a time per Decoder.
 class Decoder {
 public:
     // `modelPath`: directory or .safetensors; empty = the default model (ModelLocator).
@@ -58,9 +59,11 @@ public:
     std::string modelId() const;      // 16 hex digits
     std::uint32_t modelId32() const;  // what a .sem records: the first 8 hex digits
     std::string deviceName() const;
+    std::string family() const;       // the model family: "built-in", "sd1"
+    std::int64_t parameterCount() const;
 
-    // Throws sem::Error on bad streams or a model mismatch without force; throws
-    // sem::diffusion::Cancelled when *cancel becomes true.
+    // Throws sem::Error on bad streams or a model mismatch without force; throws sem::Cancelled
+    // (core/common/Cancelled.h) when *cancel becomes true.
     DecodeOutcome decode(const SemFile& file, const DecodeRequest& request, const DecodeProgressFn& progress = {},
                          const std::atomic<bool>* cancel = nullptr);
     // Caption-only text-to-image decode (no edges, no hint).
@@ -74,7 +77,7 @@ public:
 private:
     DecodeOutcome run(const DecodedStreams& streams, int width, int height, const DecodeSettings& settings,
                       int previewEvery, const DecodeProgressFn& progress, const std::atomic<bool>* cancel);
-    std::unique_ptr<diffusion::Engine> engine_;
+    std::unique_ptr<diffusion::Backend> backend_;
 };
 
 // Where the default model is: $SEMCOMPRESS_MODEL, else <program dir>/../share/semcompress/models/default

@@ -10,7 +10,7 @@
 
 #include "cli/CliRun.h"
 #include "cli/Command.h"
-#include "diffusion/Engine.h"
+#include "diffusion/builtin/BuiltinEngine.h"
 
 #ifndef Q_OS_WIN
 #include <csignal>
@@ -33,7 +33,7 @@ private slots:
         sem::diffusion::ModelCard card;
         card.config = sem::diffusion::tinyModelConfig();
         card.vocabulary = {"a", "red", "box"};
-        sem::diffusion::Engine engine;
+        sem::diffusion::BuiltinEngine engine;
         engine.createRandom(card, 1, "cpu");
         model = path("model");
         engine.save(model.toStdString());
@@ -126,7 +126,7 @@ private slots:
     {
         sem::diffusion::ModelCard card;
         card.config = sem::diffusion::tinyModelConfig();
-        sem::diffusion::Engine other;
+        sem::diffusion::BuiltinEngine other;
         other.createRandom(card, 2, "cpu");
         other.save(path("other").toStdString());
         Run r = semc({"decode", path("rt.sem"), "-o", path("never.png"), "--model", path("other"), "--fidelity"});

@@ -6,10 +6,10 @@
 #include <cmath>
 #include <random>
 
-#include "diffusion/CaptionPrior.h"
-#include "diffusion/Engine.h"
+#include "diffusion/builtin/CaptionPrior.h"
+#include "diffusion/builtin/BuiltinEngine.h"
 #include "diffusion/SafeTensors.h"
-#include "diffusion/Tokenizer.h"
+#include "diffusion/builtin/Tokenizer.h"
 
 using namespace sem::diffusion;
 
@@ -110,7 +110,7 @@ private slots:
     void writtenModelColoursDecodesWithoutHint() {
         QTemporaryDir dir;
         const std::string plain = dir.filePath("plain").toStdString(), withPrior = dir.filePath("prior").toStdString();
-        Engine original;
+        BuiltinEngine original;
         original.createRandom(tinyCard(), 7, "cpu");
         original.save(plain);
         const CaptionPriorFit fit = fitCaptionPrior(tinyCard(), 2, colourSamples(200, 1), colourSamples(40, 2));
@@ -118,7 +118,7 @@ private slots:
         info.notes = "test prior";
         writeModelWithCaptionPrior(plain, withPrior, fit, info);
 
-        Engine engine;
+        BuiltinEngine engine;
         engine.load(withPrior, "cpu");
         QCOMPARE(engine.card().config.captionPriorGrid, 2);
         QCOMPARE(engine.card().training.notes, std::string("test prior"));
@@ -145,7 +145,7 @@ private slots:
         ImageRgb hint{c.width, c.height, std::vector<std::uint8_t>(static_cast<std::size_t>(c.width * c.height * 3), 128)};
         c.hint = hint;
         const ImageRgb hinted = engine.decode(c, fidelity);
-        Engine plainEngine;
+        BuiltinEngine plainEngine;
         plainEngine.load(plain, "cpu");
         QVERIFY(plainEngine.decode(c, fidelity).rgb == hinted.rgb);
     }
@@ -153,7 +153,7 @@ private slots:
     void priorTensorsMustMatchTheCard() {
         QTemporaryDir dir;
         const std::string plain = dir.filePath("plain").toStdString(), withPrior = dir.filePath("prior").toStdString();
-        Engine original;
+        BuiltinEngine original;
         original.createRandom(tinyCard(), 7, "cpu");
         original.save(plain);
         writeModelWithCaptionPrior(plain, withPrior, fitCaptionPrior(tinyCard(), 2, colourSamples(50, 1), colourSamples(10, 2)),
@@ -162,7 +162,7 @@ private slots:
         ModelCard card = ModelCard::load(withPrior + "/model.json");
         card.config.captionPriorGrid = 0;
         card.save(withPrior + "/model.json");
-        Engine engine;
+        BuiltinEngine engine;
         QVERIFY(errorOf([&] { engine.load(withPrior, "cpu"); }).contains("unexpected tensor 'prior."));
         // The card says a 3x3 prior, the weights hold a 2x2 one.
         card.config.captionPriorGrid = 3;

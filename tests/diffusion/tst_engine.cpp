@@ -6,7 +6,7 @@
 #include <cmath>
 #include <cstdlib>
 
-#include "diffusion/Engine.h"
+#include "diffusion/builtin/BuiltinEngine.h"
 #include "diffusion/SafeTensors.h"
 
 using namespace sem::diffusion;
@@ -79,7 +79,7 @@ QString errorOf(const std::function<void()>& f) {
 
 class TestEngine : public QObject {
     Q_OBJECT
-    Engine engine;
+    BuiltinEngine engine;
 
 private slots:
     void initTestCase() {
@@ -246,7 +246,7 @@ private slots:
         Conditions noEdges = c;
         noEdges.edges.clear();
         noEdges.mapWidth = noEdges.mapHeight = 0;
-        auto guidedAndNot = [](Engine& e, const Conditions& conditions) {
+        auto guidedAndNot = [](BuiltinEngine& e, const Conditions& conditions) {
             SamplerSettings s = fewSteps(2);
             s.guidance = 1.0f;
             const ImageRgb plain = e.decode(conditions, s);
@@ -255,7 +255,7 @@ private slots:
         };
         ModelCard card = tinyCard();
         card.config.hintResidual = true;
-        Engine residual;
+        BuiltinEngine residual;
         residual.createRandom(card, 7, "cpu");
         // Batched and single passes may differ in rounding, so "the same" is within 0.05 grey levels.
         auto same = [](const ImageRgb& a, const ImageRgb& b) {
@@ -266,7 +266,7 @@ private slots:
         auto [equal, why] = same(plain, guided);
         QVERIFY2(equal, qPrintable(why));  // both passes see the same edges and hint, no caption
         card.config.edgeGuidance = true;
-        Engine edgeGuided;
+        BuiltinEngine edgeGuided;
         edgeGuided.createRandom(card, 7, "cpu");
         QCOMPARE(edgeGuided.modelId(), residual.modelId());  // the same weights
         std::tie(plain, guided) = guidedAndNot(edgeGuided, c);
@@ -322,7 +322,7 @@ private slots:
         qInfo("interior mean |tiled - untiled| = %.2f, |seed A - seed B| = %.2f", tileError, seedDifference);
         QVERIFY2(tileError < 0.25 * seedDifference, qPrintable(QString::number(tileError)));
         // Automatic tiling kicks in under a small memory budget.
-        Engine small;
+        BuiltinEngine small;
         small.createRandom(tinyCard(), 42, "cpu");
         small.setMemoryBudgetBytes(1 << 20);
         small.decode(c, fewSteps(1));
@@ -333,13 +333,13 @@ private slots:
         QTemporaryDir dir;
         const std::string path = dir.path().toStdString();
         engine.save(path);
-        Engine loaded;
+        BuiltinEngine loaded;
         loaded.load(path, "cpu");
         QCOMPARE(loaded.modelId(), engine.modelId());
         QCOMPARE(loaded.parameterCount(), engine.parameterCount());
         const Conditions c = makeConditions(40, 24);
         QVERIFY(loaded.decode(c, fewSteps(2)).rgb == engine.decode(c, fewSteps(2)).rgb);
-        Engine byFile;
+        BuiltinEngine byFile;
         byFile.load(path + "/model.safetensors", "cpu");
         QCOMPARE(byFile.modelId(), engine.modelId());
     }
@@ -359,7 +359,7 @@ private slots:
         auto missing = tensors;
         missing.erase(victim);
         SafeTensors::write(weights, missing);
-        Engine e;
+        BuiltinEngine e;
         QString message = errorOf([&] { e.load(path, "cpu"); });
         QVERIFY2(message.contains("lacks") && message.contains(QString::fromStdString(victim)), qPrintable(message));
 
@@ -398,10 +398,18 @@ private slots:
             s.strength = bad;
             QVERIFY(errorOf([&] { engine.decode(c, s); }).contains("strength"));
         }
+        s = fewSteps(2);
+        for (const auto euler : {SamplerKind::Euler, SamplerKind::EulerAncestral}) {
+            s.sampler = euler;
+            QVERIFY(errorOf([&] { engine.decode(c, s); }).contains("Stable Diffusion family"));
+        }
+        Conditions withControl = makeConditions(32, 32);
+        withControl.controlImage = ImageRgb{32, 32, std::vector<std::uint8_t>(32 * 32 * 3, 0)};
+        QVERIFY(errorOf([&] { engine.decode(withControl, fewSteps(1)); }).contains("control image"));
         c.width = 0;
         QVERIFY(errorOf([&] { engine.decode(c, fewSteps(1)); }).contains("size"));
-        QVERIFY(errorOf([&] { Engine().decode(makeConditions(8, 8), fewSteps(1)); }).contains("no model"));
-        QVERIFY(errorOf([&] { Engine().load("/tmp", "tpu"); }).contains("unknown device"));
+        QVERIFY(errorOf([&] { BuiltinEngine().decode(makeConditions(8, 8), fewSteps(1)); }).contains("no model"));
+        QVERIFY(errorOf([&] { BuiltinEngine().load("/tmp", "tpu"); }).contains("unknown device"));
     }
 };
 

@@ -6,9 +6,10 @@
 #include <cmath>
 
 #include "diffusion/DiffusionError.h"
-#include "diffusion/ModelConfig.h"
-#include "diffusion/NoiseSchedule.h"
-#include "diffusion/Tokenizer.h"
+#include "diffusion/builtin/ModelConfig.h"
+#include "diffusion/builtin/NoiseSchedule.h"
+#include "diffusion/common/GaussianNoise.h"
+#include "diffusion/builtin/Tokenizer.h"
 
 using namespace sem::diffusion;
 

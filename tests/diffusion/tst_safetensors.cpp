@@ -1,4 +1,5 @@
 // safetensors reader/writer: round trip, half-precision decoding, and refusal of malformed files.
+#include <QFile>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -136,6 +137,40 @@ private slots:
         const QString message = QString::fromStdString(refusal(bytes));
         QVERIFY2(message.startsWith("safetensors: "), qPrintable("no or wrong error: " + message));
         QVERIFY2(message.contains(expected), qPrintable(message));
+    }
+
+    void mappedFileReadsLikeAReadOne() {
+        std::map<std::string, SafeTensors::Tensor> tensors;
+        tensors["w"] = {{2, 2}, {1.0f, -2.0f, 3.5f, 1e-30f}};
+        tensors["b"] = {{3}, {0.25f, 0.5f, 0.75f}};
+        QTemporaryDir dir;
+        const std::string path = dir.filePath("m.safetensors").toStdString();
+        SafeTensors::write(path, tensors, {{"format", "pt"}});
+        const SafeTensors read = SafeTensors::read(path);
+        SafeTensors mapped = SafeTensors::map(path);
+        QCOMPARE(mapped.entries().size(), std::size_t(2));
+        QCOMPARE(mapped.metadata().at("format"), std::string("pt"));
+        QCOMPARE(mapped.dataHash(), read.dataHash());
+        for (const auto& [name, t] : tensors)
+            QVERIFY(mapped.toFloat(name) == t.values);
+        // A copy shares the mapping and outlives the original.
+        const SafeTensors copy = mapped;
+        mapped = SafeTensors();
+        QVERIFY(copy.toFloat("w") == tensors["w"].values);
+        // Malformed and missing files are refused as by read().
+        QFile::resize(dir.filePath("m.safetensors"), 20);
+        try {
+            SafeTensors::map(path);
+            QFAIL("no exception");
+        } catch (const sem::Error& e) {
+            QVERIFY2(QString(e.what()).startsWith("safetensors: "), e.what());
+        }
+        try {
+            SafeTensors::map("/nonexistent/dir/model.safetensors");
+            QFAIL("no exception");
+        } catch (const sem::Error& e) {
+            QVERIFY2(QString(e.what()).contains("cannot open"), e.what());
+        }
     }
 
     void missingFileIsReported() {

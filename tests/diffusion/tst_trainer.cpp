@@ -6,7 +6,7 @@
 #include <cmath>
 #include <cstdlib>
 
-#include "diffusion/Engine.h"
+#include "diffusion/builtin/BuiltinEngine.h"
 #include "diffusion/Trainer.h"
 
 using namespace sem::diffusion;
@@ -134,7 +134,7 @@ private slots:
         info.command = "test";
         info.metrics["steps"] = 3;
         trainer.exportModel(dir.path().toStdString(), info);
-        Engine engine;
+        BuiltinEngine engine;
         engine.load(dir.path().toStdString(), "cpu");
         QCOMPARE(engine.parameterCount(), trainer.parameterCount());
         QCOMPARE(engine.card().training.command, std::string("test"));
@@ -155,7 +155,7 @@ private slots:
         o.zeroOutputLayer = true;
         Trainer trainer(o);
         trainer.exportModel(dir.path().toStdString(), TrainingInfo{});
-        Engine engine;
+        BuiltinEngine engine;
         engine.load(dir.path().toStdString(), "cpu");
         QVERIFY(engine.card().config.hintResidual);
         Conditions c;
@@ -183,7 +183,7 @@ private slots:
         QTemporaryDir plainDir;
         Trainer plain(o);
         plain.exportModel(plainDir.path().toStdString(), TrainingInfo{});
-        Engine plainEngine;
+        BuiltinEngine plainEngine;
         plainEngine.load(plainDir.path().toStdString(), "cpu");
         const ImageRgb plainOut = plainEngine.decode(c, s);
         int plainWorst = 0;
@@ -205,7 +205,7 @@ private slots:
         o.initWeights = first.path().toStdString();
         Trainer c(o);
         c.exportModel(second.path().toStdString(), TrainingInfo{}, false);
-        Engine ea, ec;
+        BuiltinEngine ea, ec;
         ea.load(first.path().toStdString(), "cpu");
         ec.load(second.path().toStdString(), "cpu");
         QCOMPARE(ec.modelId(), ea.modelId());
@@ -228,7 +228,7 @@ private slots:
         QVERIFY2(after < 0.5 * before, qPrintable(QString("loss %1 -> %2").arg(before).arg(after)));
         QTemporaryDir dir;
         trainer.exportModel(dir.path().toStdString(), TrainingInfo{});
-        Engine engine;
+        BuiltinEngine engine;
         engine.load(dir.path().toStdString(), "cpu");
         QVERIFY(engine.card().config.prediction == Prediction::X0);
         Conditions c;

@@ -8,7 +8,7 @@
 #include <string>
 
 #include "diffusion/DiffusionError.h"
-#include "diffusion/ModelConfig.h"
+#include "diffusion/builtin/ModelConfig.h"
 
 using sem::diffusion::ModelCard;
 

@@ -18,7 +18,7 @@
 #include "core/image/ImageIO.h"
 #include "core/pipeline/Encoder.h"
 #include "core/text/TextCodec.h"
-#include "diffusion/ModelConfig.h"
+#include "diffusion/builtin/ModelConfig.h"
 #include "diffusion/SafeTensors.h"
 #include "fuzz/FuzzInput.h"
 

@@ -14,7 +14,7 @@
 #include <opencv2/imgcodecs.hpp>
 
 #include "core/format/SemFile.h"
-#include "diffusion/Engine.h"
+#include "diffusion/builtin/BuiltinEngine.h"
 #include "ui/DecodePanel.h"
 #include "ui/EdgePanel.h"
 #include "ui/ImageView.h"
@@ -56,7 +56,7 @@ private slots:
         diffusion::ModelCard card;
         card.config = diffusion::tinyModelConfig();
         card.vocabulary = {"a", "red", "box", "on", "blue"};
-        diffusion::Engine engine;
+        diffusion::BuiltinEngine engine;
         engine.createRandom(card, 42, "cpu");
         m_model = m_dir.filePath("tiny");
         engine.save(m_model.toStdString());

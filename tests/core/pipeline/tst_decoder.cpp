@@ -1,5 +1,6 @@
 // The .sem -> image path through the real engine, with a tiny randomly initialised model made in
 // the test (no download, no shipped weights needed).
+#include <QDir>
 #include <QTemporaryDir>
 #include <QtTest>
 #include <cmath>
@@ -7,8 +8,8 @@
 
 #include "core/common/Error.h"
 #include "core/pipeline/Decoder.h"
-#include "diffusion/DiffusionError.h"
-#include "diffusion/Engine.h"
+#include "core/common/Cancelled.h"
+#include "diffusion/builtin/BuiltinEngine.h"
 
 using namespace sem;
 
@@ -35,7 +36,7 @@ private slots:
         diffusion::ModelCard card;
         card.config = diffusion::tinyModelConfig();
         card.vocabulary = {"a", "red", "box", "on", "blue"};
-        diffusion::Engine engine;
+        diffusion::BuiltinEngine engine;
         engine.createRandom(card, 42, "cpu");
         model = dir.filePath("tiny").toStdString();
         engine.save(model);
@@ -145,12 +146,27 @@ private slots:
         DecodeRequest r;
         r.steps = 10;
         int last = 0;
-        QVERIFY_THROWS_EXCEPTION(diffusion::Cancelled, d.decode(file, r, [&](const DecodeProgress& p) {
+        QVERIFY_THROWS_EXCEPTION(sem::Cancelled, d.decode(file, r, [&](const DecodeProgress& p) {
             last = p.step;
             if (p.step == 2)
                 cancel = true;
         }, &cancel));
         QCOMPARE(last, 2);
+    }
+    void backendOfTheModelsFamily()
+    {
+        Decoder d(model, "cpu");
+        QCOMPARE(d.family(), std::string("built-in"));
+        QVERIFY(d.parameterCount() > 0);
+        // A Stable Diffusion folder is recognised as such and refused by name, not misread as a
+        // built-in model without its card.
+        QVERIFY(QDir(dir.path()).mkpath("sd15/unet"));
+        try {
+            Decoder sd(dir.filePath("sd15").toStdString(), "cpu");
+            QFAIL("no exception");
+        } catch (const Error& e) {
+            QVERIFY2(QString(e.what()).contains("Stable Diffusion 1.x"), e.what());
+        }
     }
     void missingModelIsAClearError()
     {

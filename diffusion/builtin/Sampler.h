@@ -4,8 +4,9 @@
 
 #include <torch/torch.h>
 
-#include "diffusion/Engine.h"
-#include "diffusion/NoiseSchedule.h"
+#include "diffusion/DecodeTypes.h"
+#include "diffusion/builtin/ModelConfig.h"
+#include "diffusion/builtin/NoiseSchedule.h"
 
 namespace sem::diffusion {
 

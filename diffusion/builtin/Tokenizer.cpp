@@ -1,4 +1,4 @@
-#include "diffusion/Tokenizer.h"
+#include "diffusion/builtin/Tokenizer.h"
 
 #include "diffusion/DiffusionError.h"
 

@@ -1,4 +1,4 @@
-#include "diffusion/CaptionPrior.h"
+#include "diffusion/builtin/CaptionPrior.h"
 
 #include <cmath>
 #include <filesystem>
@@ -8,7 +8,7 @@
 
 #include "diffusion/DiffusionError.h"
 #include "diffusion/SafeTensors.h"
-#include "diffusion/Tokenizer.h"
+#include "diffusion/builtin/Tokenizer.h"
 
 namespace sem::diffusion {
 

@@ -2,7 +2,7 @@
 #include <string>
 #include <vector>
 
-#include "diffusion/ModelConfig.h"
+#include "diffusion/builtin/ModelConfig.h"
 
 namespace sem::diffusion {
 

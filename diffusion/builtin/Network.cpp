@@ -1,10 +1,10 @@
-#include "diffusion/Network.h"
+#include "diffusion/builtin/Network.h"
 
 #include <algorithm>
 #include <cmath>
 
 #include "diffusion/DiffusionError.h"
-#include "diffusion/Tokenizer.h"
+#include "diffusion/builtin/Tokenizer.h"
 
 namespace sem::diffusion::net {
 

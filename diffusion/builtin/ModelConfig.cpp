@@ -1,4 +1,4 @@
-#include "diffusion/ModelConfig.h"
+#include "diffusion/builtin/ModelConfig.h"
 
 #include <cstdint>
 #include <limits>

@@ -1,14 +1,12 @@
 #pragma once
-#include <atomic>
+// The plain-C++ types of the decoder engine, shared by every model family (no torch, no Qt here):
+// what a decode is given (Conditions, SamplerSettings), what it reports while it runs (Progress,
+// previews) and after (DecodeStats).
 #include <cstdint>
 #include <functional>
-#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include "diffusion/DiffusionError.h"
-#include "diffusion/ModelConfig.h"
 
 namespace sem::diffusion {
 
@@ -25,9 +23,26 @@ struct Conditions {
     std::vector<std::uint8_t> edges;
     std::optional<ImageRgb> hint;  // already upsampled to width x height, or none
     std::string caption;           // may be empty
+    // Stable Diffusion family: a ControlNet control image used as given (white lines on black, any
+    // size: resized to the working size), instead of the one prepared from `edges`.
+    std::optional<ImageRgb> controlImage;
 };
 
-enum class SamplerKind { Ddpm, Ddim, DpmPp2M };
+// Every family refuses the samplers it does not have: the built-in one has DDPM, DDIM and DPM++ 2M;
+// Stable Diffusion has DDIM, Euler, Euler ancestral and DPM++ 2M.
+enum class SamplerKind { Ddpm, Ddim, DpmPp2M, Euler, EulerAncestral };
+
+// Settings of the Stable Diffusion family (ignored by the built-in one).
+struct SdSettings {
+    float controlScale = 1.0f;   // ControlNet residual scale
+    std::string negativePrompt;  // the unconditional caption of classifier-free guidance
+    int workSize = 768;          // the longest side of the working size (multiple of 8 after rounding)
+    bool karras = true;          // DPM++ 2M and Euler: Karras sigmas
+    bool colourFix = true;       // the output's low frequencies from the colour hint (when there is one)
+    // The starting latent noise [1, 4, H/8, W/8] at the working size (row-major), e.g. from
+    // --latents FILE.safetensors; empty = drawn from the seed.
+    std::vector<float> initialLatents;
+};
 
 struct SamplerSettings {
     SamplerKind sampler = SamplerKind::DpmPp2M;
@@ -48,6 +63,7 @@ struct SamplerSettings {
     // budget); > 0 = tile side in pixels (rounded up to the network's downsampling factor).
     int tileSize = 0;
     int tileOverlap = 64;    // pixels shared by neighbouring tiles, blended linearly
+    SdSettings sd;
 };
 
 struct Progress {
@@ -64,48 +80,6 @@ struct DecodeStats {
     int networkEvaluations = 0;  // U-Net forward calls over the whole image (guidance is batched)
     int tiles = 1;               // tiles per evaluation
     double seconds = 0;
-};
-
-class EngineImpl;
-
-// The decoder engine: a conditional pixel-space diffusion U-Net plus text encoder (LibTorch inside,
-// nothing of it in this header). Not thread-safe: one decode at a time per Engine.
-class Engine {
-public:
-    Engine();
-    ~Engine();
-    Engine(Engine&&) noexcept;
-    Engine& operator=(Engine&&) noexcept;
-    Engine(const Engine&) = delete;
-    Engine& operator=(const Engine&) = delete;
-
-    // `path`: a directory holding model.safetensors + model.json, or a .safetensors file with the
-    // .json of the same stem beside it. `device`: "auto" (CUDA if available), "cpu" or "cuda".
-    void load(const std::string& path, const std::string& device = "auto");
-    // A model with random weights (deterministic for a seed): for tests, benchmarks and training.
-    void createRandom(const ModelCard& card, std::uint64_t seed, const std::string& device = "auto");
-    // Writes <directory>/model.safetensors and <directory>/model.json (directory is created).
-    void save(const std::string& directory) const;
-
-    bool isLoaded() const;
-    // 16 hex digits: FNV-1a 64 over the safetensors data region (float32 tensors in name order
-    // for a model created in memory, which equals the hash of the file save() writes).
-    std::string modelId() const;
-    std::string deviceName() const;   // "cpu" or "cuda:0"
-    const ModelCard& card() const;
-    std::int64_t parameterCount() const;
-    // Peak memory budget for automatic tiling (default 1.5 GB).
-    void setMemoryBudgetBytes(std::uint64_t bytes);
-
-    // Throws Error on invalid conditions/settings, Cancelled when *cancel becomes true (checked
-    // before every network evaluation, so within one step).
-    ImageRgb decode(const Conditions& conditions, const SamplerSettings& settings,
-                    const PreviewCallback& callback = {}, int previewEvery = 5,
-                    const std::atomic<bool>* cancel = nullptr);
-    DecodeStats lastStats() const;
-
-private:
-    std::unique_ptr<EngineImpl> impl_;
 };
 
 }  // namespace sem::diffusion

@@ -4,7 +4,7 @@
 #include <string>
 #include <torch/torch.h>
 
-#include "diffusion/ModelConfig.h"
+#include "diffusion/builtin/ModelConfig.h"
 #include "diffusion/SafeTensors.h"
 
 namespace sem::diffusion::net {

@@ -1,6 +1,6 @@
-#include "diffusion/Engine.h"
+#include "diffusion/builtin/BuiltinEngine.h"
 
-#include "diffusion/Device.h"
+#include "diffusion/common/Device.h"
 
 #include <algorithm>
 #include <chrono>
@@ -14,11 +14,13 @@
 
 #include <torch/torch.h>
 
-#include "diffusion/Network.h"
-#include "diffusion/NoiseSchedule.h"
+#include "diffusion/builtin/Network.h"
+#include "diffusion/common/GaussianNoise.h"
+#include "diffusion/common/Tiling.h"
+#include "diffusion/builtin/NoiseSchedule.h"
 #include "diffusion/SafeTensors.h"
-#include "diffusion/Sampler.h"
-#include "diffusion/Tokenizer.h"
+#include "diffusion/builtin/Sampler.h"
+#include "diffusion/builtin/Tokenizer.h"
 
 namespace sem::diffusion {
 
@@ -84,35 +86,6 @@ void install(EngineImpl& impl, ModelCard card, net::DecoderModel model, torch::D
     impl.modelId = std::move(id);
 }
 
-struct TileGrid {
-    std::vector<std::int64_t> ys, xs;
-    std::int64_t tileH = 0, tileW = 0, overlap = 0;
-};
-
-std::vector<std::int64_t> tileStarts(std::int64_t length, std::int64_t tile, std::int64_t overlap) {
-    if (tile >= length)
-        return {0};
-    std::vector<std::int64_t> starts;
-    for (std::int64_t s = 0; s + tile < length; s += tile - overlap)
-        starts.push_back(s);
-    starts.push_back(length - tile);
-    return starts;
-}
-
-// Linear ramp over `overlap` pixels on the sides that touch another tile; 1 on image borders.
-torch::Tensor ramp(std::int64_t start, std::int64_t size, std::int64_t length, std::int64_t overlap) {
-    std::vector<float> w(static_cast<std::size_t>(size), 1.0f);
-    for (std::int64_t i = 0; i < size; ++i) {
-        float v = 1.0f;
-        if (start > 0)
-            v = std::min(v, static_cast<float>(i + 1) / static_cast<float>(overlap + 1));
-        if (start + size < length)
-            v = std::min(v, static_cast<float>(size - i) / static_cast<float>(overlap + 1));
-        w[static_cast<std::size_t>(i)] = v;
-    }
-    return torch::tensor(w);
-}
-
 ImageRgb toImage(const torch::Tensor& x, int width, int height) {
     const torch::Tensor pixels = ((x.narrow(2, 0, height).narrow(3, 0, width)[0].to(torch::kCPU, torch::kFloat) + 1.0) * 127.5)
                                      .round()
@@ -147,6 +120,12 @@ void validate(const Conditions& c, const SamplerSettings& s, int timesteps) {
         if (c.hint->rgb.size() != static_cast<std::size_t>(c.width) * static_cast<std::size_t>(c.height) * 3)
             throw Error("conditions: the hint has the wrong number of bytes.");
     }
+    if (s.sampler == SamplerKind::Euler || s.sampler == SamplerKind::EulerAncestral)
+        throw Error("sampler: the built-in model samples with DDPM, DDIM or DPM++ 2M; Euler and Euler ancestral are "
+                    "the Stable Diffusion family's.");
+    if (c.controlImage)
+        throw Error("conditions: a control image is for a Stable Diffusion model's ControlNet; the built-in model "
+                    "takes the edge map.");
     if (!s.fidelity && (s.steps < 1 || s.steps > timesteps))
         throw Error("sampler: steps must be in 1.." + std::to_string(timesteps) + ".");
     if (!std::isfinite(s.guidance) || s.guidance < 0.0f || s.guidance > 50.0f)
@@ -161,35 +140,10 @@ void validate(const Conditions& c, const SamplerSettings& s, int timesteps) {
 
 }  // namespace
 
-int defaultCpuThreads() {
-    if (const char* env = std::getenv("OMP_NUM_THREADS")) {
-        char* end = nullptr;
-        const long n = std::strtol(env, &end, 10);
-        if (end != env && *end == '\0' && n > 0 && n <= 1024)
-            return static_cast<int>(n);
-    }
-    return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-}
+BuiltinEngine::BuiltinEngine() : impl_(std::make_unique<EngineImpl>()) {}
+BuiltinEngine::~BuiltinEngine() = default;
 
-torch::Device resolveDevice(const std::string& name) {
-    if (name == "cpu")
-        return torch::Device(torch::kCPU);
-    if (name == "cuda" || name == "auto") {
-        if (torch::cuda::is_available())
-            return torch::Device(torch::kCUDA, 0);
-        if (name == "cuda")
-            throw Error("device: CUDA was requested but no CUDA device is available.");
-        return torch::Device(torch::kCPU);
-    }
-    throw Error("device: unknown device '" + name + "' (use auto, cpu or cuda).");
-}
-
-Engine::Engine() : impl_(std::make_unique<EngineImpl>()) {}
-Engine::~Engine() = default;
-Engine::Engine(Engine&&) noexcept = default;
-Engine& Engine::operator=(Engine&&) noexcept = default;
-
-void Engine::load(const std::string& path, const std::string& deviceName) {
+void BuiltinEngine::load(const std::string& path, const std::string& deviceName) {
     const torch::Device device = resolveDevice(deviceName);
     fs::path weights(path), cardPath(path);
     if (fs::is_directory(weights)) {
@@ -210,7 +164,7 @@ void Engine::load(const std::string& path, const std::string& deviceName) {
     install(*impl_, std::move(card), std::move(model), device, hex64(file.dataHash()));
 }
 
-void Engine::createRandom(const ModelCard& card, std::uint64_t seed, const std::string& deviceName) {
+void BuiltinEngine::createRandom(const ModelCard& card, std::uint64_t seed, const std::string& deviceName) {
     const torch::Device device = resolveDevice(deviceName);
     card.config.validate();
     const Tokenizer tokenizer(card.vocabulary, card.config.maxTokens);
@@ -220,7 +174,7 @@ void Engine::createRandom(const ModelCard& card, std::uint64_t seed, const std::
     install(*impl_, card, std::move(model), device, hex64(hash));
 }
 
-void Engine::save(const std::string& directory) const {
+void BuiltinEngine::save(const std::string& directory) const {
     if (!isLoaded())
         throw Error("model: there is no model to save.");
     std::error_code ec;
@@ -232,23 +186,23 @@ void Engine::save(const std::string& directory) const {
     impl_->card.save((fs::path(directory) / "model.json").string());
 }
 
-bool Engine::isLoaded() const {
+bool BuiltinEngine::isLoaded() const {
     return !impl_->model.is_empty();
 }
 
-std::string Engine::modelId() const {
+std::string BuiltinEngine::modelId() const {
     return impl_->modelId;
 }
 
-std::string Engine::deviceName() const {
+std::string BuiltinEngine::deviceName() const {
     return impl_->device.str();
 }
 
-const ModelCard& Engine::card() const {
+const ModelCard& BuiltinEngine::card() const {
     return impl_->card;
 }
 
-std::int64_t Engine::parameterCount() const {
+std::int64_t BuiltinEngine::parameterCount() const {
     if (!isLoaded())
         return 0;
     std::int64_t n = 0;
@@ -257,15 +211,15 @@ std::int64_t Engine::parameterCount() const {
     return n;
 }
 
-void Engine::setMemoryBudgetBytes(std::uint64_t bytes) {
+void BuiltinEngine::setMemoryBudgetBytes(std::uint64_t bytes) {
     impl_->memoryBudget = bytes;
 }
 
-DecodeStats Engine::lastStats() const {
+DecodeStats BuiltinEngine::lastStats() const {
     return impl_->stats;
 }
 
-ImageRgb Engine::decode(const Conditions& conditions, const SamplerSettings& settings,
+ImageRgb BuiltinEngine::decode(const Conditions& conditions, const SamplerSettings& settings,
                         const PreviewCallback& callback, int previewEvery, const std::atomic<bool>* cancel) {
     if (!isLoaded())
         throw Error("model: no model is loaded.");

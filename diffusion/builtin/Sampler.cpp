@@ -1,4 +1,4 @@
-#include "diffusion/Sampler.h"
+#include "diffusion/builtin/Sampler.h"
 
 #include <algorithm>
 #include <cmath>
