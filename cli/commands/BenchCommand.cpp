@@ -7,6 +7,7 @@
 #include "cli/Options.h"
 #include "cli/bench/BaselineBench.h"
 #include "cli/bench/CaptionBench.h"
+#include "cli/bench/ControlBench.h"
 #include "cli/bench/EdgeBench.h"
 #include "cli/bench/EdgeContextFit.h"
 #include "cli/bench/EncodeBench.h"
@@ -48,7 +49,7 @@ int BenchCommand::run(const QStringList& args, Io& io)
 {
     QCommandLineParser parser;
     Options::init(parser, "bench [IMAGES...] [--runs N] | --edges DIR | --edge-speed [IMG] | --fit-edge-contexts DATA | --text CSV | --hint DIR"
-                          " | --baselines IMAGES... | --caption | --decode",
+                          " | --baselines IMAGES... | --control IMAGES... | --caption | --decode",
                   "Benchmarks, printed as markdown for docs/BENCHMARKS.md (with the machine).\n"
                   "With images and no mode: the encode path (768x512 encode vs OpenCV WebP, live slider at 12 MP).");
     parser.addOptions({
@@ -64,6 +65,9 @@ int BenchCommand::run(const QStringList& args, Io& io)
         {"hint", "Hint codecs: bytes vs PSNR per factor and quality over the images of DIR.", "DIR"},
         {"baselines", "Classical codecs at target bpps over the given IMAGES."},
         {"caption", "Caption client overhead per request against a local fake server."},
+        {"control", "ControlNet control image preparations of reduced edge maps vs Canny at the working size,\n"
+                    "over the given IMAGES."},
+        {"work-size", "With --control: the working size's longest side (default 768).", "PX", "768"},
         {"decode", "Decoder seconds per step and peak memory (random default-architecture weights unless --model)."},
         {"model", "Model for --decode.", "DIR"},
         {"device", "Device for --decode: auto, cpu or cuda.", "D", "auto"},
@@ -95,6 +99,12 @@ int BenchCommand::run(const QStringList& args, Io& io)
         if (positional.empty())
             throw Error("--baselines needs images (e.g. the first five of bsds500/val)");
         return bench::runBaselineBench(positional, io.out);
+    }
+    if (parser.isSet("control")) {
+        if (positional.empty())
+            throw Error("--control needs images (e.g. resources/samples/*.jpg)");
+        return bench::runControlPreparationBench(positional, static_cast<int>(Options::toInt(parser, "work-size", 64, 2048)),
+                                                 io.out);
     }
     if (parser.isSet("caption")) {
         printCaptionBench(runCaptionBench(50, captionBenchImage()), io.out);

@@ -10,6 +10,7 @@
 #include "core/common/Cancelled.h"
 #include "core/common/Error.h"
 #include "diffusion/BackendFactory.h"
+#include "diffusion/DiffusionError.h"
 
 namespace sem {
 namespace {

@@ -89,6 +89,12 @@ ControlImage linked(const std::vector<std::uint8_t>& edges, int mapWidth, int ma
 
 }  // namespace
 
+std::pair<int, int> workingSize(int width, int height, int workSize) {
+    const double scale = static_cast<double>(workSize) / std::max(1, std::max(width, height));
+    auto side = [&](int v) { return std::max(64, static_cast<int>(std::lround(v * scale / 8.0)) * 8); };
+    return {side(width), side(height)};
+}
+
 bool controlPreparationFromName(const std::string& name, ControlPreparation& preparation) {
     if (name == "nearest")
         preparation = ControlPreparation::Nearest;

@@ -1,6 +1,7 @@
 #pragma once
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace sem::diffusion::sd {
@@ -32,5 +33,9 @@ ControlImage prepareControlImage(const std::vector<std::uint8_t>& edges, int map
 
 // Zhang-Suen thinning of a 0/255 image in place (1-pixel-wide 8-connected skeletons).
 void thinZhangSuen(ControlImage& image);
+
+// The size Stable Diffusion decodes an output of width x height at: the longest side brought to
+// `workSize` (up or down), both sides rounded to multiples of 8, at least 64.
+std::pair<int, int> workingSize(int width, int height, int workSize);
 
 }  // namespace sem::diffusion::sd

@@ -110,6 +110,13 @@ private slots:
         for (const auto prep : {ControlPreparation::Nearest, ControlPreparation::Linked})
             QVERIFY(prepareControlImage(m.pixels, 5, 5, 5, 5, prep).pixels == m.pixels);
     }
+    void workingSizes() {
+        QCOMPARE(workingSize(768, 512, 768), std::make_pair(768, 512));
+        QCOMPARE(workingSize(640, 427, 768), std::make_pair(768, 512));   // 512.4 -> 512
+        QCOMPARE(workingSize(4000, 3000, 768), std::make_pair(768, 576));
+        QCOMPARE(workingSize(100, 2000, 512), std::make_pair(64, 512));   // at least 64
+        QCOMPARE(workingSize(333, 333, 512), std::make_pair(512, 512));
+    }
     void badSizesAreRefused() {
         const std::vector<std::uint8_t> pixels(12, 0);
         QVERIFY_THROWS_EXCEPTION(sem::diffusion::Error,
