@@ -20,6 +20,7 @@
 #include "core/text/TextCodec.h"
 #include "diffusion/builtin/ModelConfig.h"
 #include "diffusion/SafeTensors.h"
+#include "diffusion/sd/SchedulerConfig.h"
 #include "fuzz/FuzzInput.h"
 
 namespace fs = std::filesystem;
@@ -219,6 +220,26 @@ void modelCardSeeds()
     write(t, "not_an_object", std::string("[1,2,3]"));
 }
 
+void schedulerConfigSeeds()
+{
+    using sem::diffusion::sd::SchedulerConfig;
+    const char* t = "fuzz_schedulerconfig";
+    // stable-diffusion-v1-5/scheduler/scheduler_config.json
+    write(t, "sd15", std::string(R"({"_class_name": "PNDMScheduler", "_diffusers_version": "0.6.0", )"
+                                 R"("beta_end": 0.012, "beta_schedule": "scaled_linear", "beta_start": 0.00085, )"
+                                 R"("num_train_timesteps": 1000, "set_alpha_to_one": false, "skip_prk_steps": true, )"
+                                 R"("steps_offset": 1, "trained_betas": null, "clip_sample": false})"));
+    SchedulerConfig v;  // an SD 2.x-like v-prediction file with every key we write
+    v.className = "DDIMScheduler";
+    v.predictionType = sem::diffusion::sd::PredictionType::VPrediction;
+    v.timestepSpacing = sem::diffusion::sd::TimestepSpacing::Trailing;
+    v.useKarrasSigmas = true;
+    write(t, "vpred_trailing_all_keys", v.toJson());
+    write(t, "cosine_minimal", std::string(R"({"beta_schedule": "squaredcos_cap_v2", "num_train_timesteps": 500})"));
+    write(t, "empty_object", std::string("{}"));
+    write(t, "beta_end_below_start", std::string(R"({"beta_start": 0.00085, "beta_end": 0.0001})"));
+}
+
 }  // namespace
 
 int main(int argc, char** argv)
@@ -235,6 +256,7 @@ int main(int argc, char** argv)
         hintSeeds();
         safetensorsSeeds();
         modelCardSeeds();
+        schedulerConfigSeeds();
         imageSeeds();
         captionResponseSeeds();
     } catch (const std::exception& e) {
