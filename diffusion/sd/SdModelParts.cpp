@@ -17,7 +17,7 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr std::uint64_t kMaxModelSetBytes = 1u << 20;
-const char* const kKeys[] = {"family", "name", "base", "controlnet", "vae", "tokenizer", "scheduler"};
+const char* const kKeys[] = {"family", "name", "base", "controlnet", "vae", "tokenizer", "scheduler", "config"};
 
 std::string absolute(const std::string& path, const std::string& directory) {
     fs::path p(path);
@@ -126,6 +126,7 @@ SdModelParts SdModelParts::parseModelSet(const std::string& text, const std::str
     parts.vae = get("vae");
     parts.tokenizer = get("tokenizer");
     parts.scheduler = get("scheduler");
+    parts.config = get("config");
     parts.name = json.contains("name") ? json["name"].get<std::string>() : std::string();
     return parts;
 }
@@ -168,6 +169,12 @@ SdModelParts SdModelParts::locate(const std::string& path, const std::string& co
         requireExists(parts.tokenizer, "tokenizer");
     if (!parts.scheduler.empty())
         requireExists(parts.scheduler, "scheduler config");
+    if (!parts.config.empty()) {
+        if (parts.baseIsFolder)
+            throw Error("model set: 'config' is for a single-file base; a diffusers folder has its own configs.");
+        if (!fs::is_directory(parts.config, ec))
+            throw Error("model: the config folder '" + parts.config + "' does not exist.");
+    }
     return parts;
 }
 
@@ -179,6 +186,12 @@ std::vector<std::string> SdModelParts::files() const {
     } else {
         out.push_back(base);
     }
+    std::error_code ec;
+    if (!config.empty())
+        for (const char* sub : {"unet", "vae", "text_encoder", "controlnet", "scheduler"})
+            for (const char* file : {"config.json", "scheduler_config.json"})
+                if (fs::is_regular_file(fs::path(config) / sub / file, ec))
+                    out.push_back((fs::path(config) / sub / file).string());
     for (const std::string* part : {&controlnet, &vae, &tokenizer, &scheduler})
         if (!part->empty())
             addFolderFiles(*part, out);

@@ -17,12 +17,16 @@ struct SdModelParts {
     // VAE; tokenizer: a folder with vocab.json + merges.txt or a bpe_simple_vocab_16e6.txt.gz;
     // scheduler: a scheduler_config.json.
     std::string controlnet, vae, tokenizer, scheduler;
+    // For a single-file base: a diffusers folder whose unet/, vae/, text_encoder/ (and controlnet/)
+    // config.json describe the checkpoint's architecture (as diffusers' from_single_file(config=)
+    // takes one); empty = the published SD 1.5 / ControlNet v1.1 configurations.
+    std::string config;
 
     // The parts of the model at `path`: a diffusers folder, a single-file checkpoint, or a model set
     // (a small JSON file naming the parts; paths in it are relative to the file):
     //   {"family": "sd1", "name": "SD 1.5 + Canny", "base": "v1-5-pruned-emaonly.safetensors",
     //    "controlnet": "control_v11p_sd15_canny.safetensors", "vae": "...", "tokenizer": "...",
-    //    "scheduler": "..."}
+    //    "scheduler": "...", "config": "..."}
     // A diffusers folder's own controlnet/ subfolder is taken when there is one. `controlnet`, when
     // not empty, replaces the ControlNet (the --controlnet option). Every named path must exist.
     // Throws Error("model set: ...") or Error("model: ...") naming the problem.
