@@ -8,8 +8,9 @@ Every table is measured from the reference's own behaviour, not from the Unicode
   - whitespace from `regex`'s \\s (whitespace_clean) and from str.isspace (str.strip),
   - lowercase, cased and case-ignorable (Final_Sigma) from str.lower(),
   - NFC data from unicodedata, ftfy's width map, html.entities and html.unescape's tables.
-Run with the interpreter and `regex` module of the reference (Debian 12: python3 3.11, Unicode 14.0):
-    python3 tests/diffusion/sd/reference/gen_unicode_tables.py
+Run with the interpreter and `regex` module of the reference (Debian 12's /usr/bin/python3 3.11 with
+python3-regex 2.5.123, unicodedata 14.0; another `regex` release classifies newer code points otherwise):
+    . /work/refenv/env.sh && $PY tests/diffusion/sd/reference/gen_unicode_tables.py
 """
 import html, html.entities, os, sys, unicodedata
 import regex
