@@ -398,9 +398,10 @@ std::string encodeUtf8(const std::u32string& text) {
 bool pyIsSpace(char32_t cp) { return inRanges(t::kPySpace, t::kPySpaceSize, cp); }
 
 std::u32string nfc(const std::u32string& text) {
+    // quick check: a text of characters that are NFC_Quick_Check=Yes with combining class 0 is NFC
     bool quick = true;
     for (char32_t c : text)
-        if (c >= t::kNfcQuickFirst) {
+        if (c >= t::kNfcQuickFirst && inRanges(t::kNfcUnsafe, t::kNfcUnsafeSize, c)) {
             quick = false;
             break;
         }

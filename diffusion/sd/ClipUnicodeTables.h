@@ -68,6 +68,8 @@ extern const std::size_t kCombiningSize;
 extern const Composition kCompositions[];
 extern const std::size_t kCompositionsSize;
 extern const char32_t kNfcQuickFirst;
+extern const CodeRange kNfcUnsafe[];
+extern const std::size_t kNfcUnsafeSize;
 extern const Replacement kWidth[];
 extern const std::size_t kWidthSize;
 extern const char32_t kC1[32];

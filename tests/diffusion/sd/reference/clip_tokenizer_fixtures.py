@@ -72,7 +72,7 @@ CAPTIONS = [
     "math ∑∫√∞ ≠ ≤ ≥", "arrows ←↑→↓ and boxes ■□▲", "Ⅻ roman Ⅻ numerals ⅻ", "①②③ circled",
     "\u200b", "Hello, World! 2024-01-01 12:34:56", 'a "quoted" phrase',
     "&#59; &#x3b; semicolons and &#0; &#128; &#xD800; &#99999999; &#12ab; &#x; &bogus; &AMP;",
-    "a\ufffdb\ufffd\ufffdc", "line\u2028sep\u2029para\x0bvt\x0cff\x1cfs",
+    "a\ufffdb\ufffd\ufffdc", "\u1100\u1161\u11a8 \uac00\u11a8 jamo compose", "line\u2028sep\u2029para\x0bvt\x0cff\x1cfs",
 ]
 PAD0 = ["hello!", "wow ! great", "!!!", "a!b", "stop!\x85next", "<|endoftext|>!", "! leading and trailing !"]
 

@@ -121,9 +121,14 @@ for cp, ch in chars():
 compose = sorted((p[0], p[1], cp) for cp, p in decomp
                  if len(p) == 2 and unicodedata.normalize("NFC", chr(cp)) == chr(cp))
 # the first code point NFC can change or compose with (quick check: text below it is already NFC)
-seconds = {b for a, b, c in compose}
+seconds = {b for a, b, c in compose} | set(range(0x1161, 0x1176)) | set(range(0x11A8, 0x11C3))  # + Hangul V, T
 nfc_first = min(cp for cp, ch in chars()
                 if unicodedata.normalize("NFC", ch) != ch or unicodedata.combining(ch) or cp in seconds)
+
+# characters NFC may change or compose with something before them (NFC_Quick_Check No or Maybe) or
+# reorder (non-zero combining class): a text without any is already NFC
+nfc_unsafe = ranges(lambda cp, ch: unicodedata.normalize("NFC", ch) != ch or unicodedata.combining(ch) != 0
+                    or cp in seconds)
 
 # --- ftfy's width map (fix_character_width) and Latin ligatures (fix_latin_ligatures)
 width = [(0x3000, " ")]
@@ -212,7 +217,9 @@ for a, b, c in compose:
     out.append(f"    {{0x{a:X}, 0x{b:X}, 0x{c:X}}},")
 out.append("};")
 out.append("const std::size_t kCompositionsSize = sizeof(kCompositions) / sizeof(kCompositions[0]);")
-out.append(f"const char32_t kNfcQuickFirst = 0x{nfc_first:X};\n")
+out.append(f"const char32_t kNfcQuickFirst = 0x{nfc_first:X};")
+out.append("// Characters that NFC may change, compose with what precedes them, or reorder.")
+out.append(emit_ranges("kNfcUnsafe", nfc_unsafe) + "\n")
 out.append("// ftfy fix_character_width.")
 out.append("const Replacement kWidth[] = {")
 for cp, s in width:
@@ -267,4 +274,4 @@ e.append("}  // namespace sem::diffusion::sd::clip_tables")
 open(os.path.join(ROOT, "diffusion/sd/ClipHtmlEntities.cpp"), "w").write("\n".join(e) + "\n")
 print("class runs", len(cat_runs), "lower runs", len(runs), "multi", multi, "ignorable", len(ignorable),
       "cased", len(cased), "decomp", len(decomp), "ccc", len(ccc), "compose", len(compose),
-      "nfc_first", hex(nfc_first), "width", len(width), "entities", len(ents), "digits", len(digits))
+      "nfc_first", hex(nfc_first), "nfc_unsafe", len(nfc_unsafe), "width", len(width), "entities", len(ents), "digits", len(digits))
