@@ -1,4 +1,5 @@
 #pragma once
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 
@@ -79,5 +80,12 @@ extern const InvalidCharref kInvalidCharrefs[];
 extern const std::size_t kInvalidCharrefsSize;
 extern const CodeRange kInvalidCodepoints[];
 extern const std::size_t kInvalidCodepointsSize;
+
+// Whether cp lies in one of the sorted ranges.
+inline bool inRanges(const CodeRange* ranges, std::size_t size, char32_t cp) {
+    const CodeRange* end = ranges + size;
+    const CodeRange* it = std::upper_bound(ranges, end, cp, [](char32_t c, const CodeRange& r) { return c < r.first; });
+    return it != ranges && cp <= (it - 1)->last;
+}
 
 }  // namespace sem::diffusion::sd::clip_tables
