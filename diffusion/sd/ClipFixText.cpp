@@ -223,7 +223,18 @@ bool isRemovedControl(char32_t c) {
            c == 0xFEFF || (c >= 0xFFF9 && c <= 0xFFFC);
 }
 
+// Whether any fixer below may change a text holding c (most captions hold none: no work, no copies).
+bool mayChange(char32_t c, bool unescape) {
+    if (c < 0x80)
+        return (c == '&' && unescape) || c == '\r' || c == 0x1B || isRemovedControl(c);
+    return c <= 0x9F || (c >= 0x0132 && c <= 0x01F3) || c == 0x02BC || (c >= 0x2018 && c <= 0x201F) ||
+           c == 0x2028 || c == 0x2029 || c == 0x3000 || (c >= 0xFB00 && c <= 0xFB06) || (c >= 0xFF01 && c <= 0xFFEF) ||
+           isRemovedControl(c) || (c >= t::kNfcQuickFirst && inRanges(t::kNfcUnsafe, t::kNfcUnsafeSize, c));
+}
+
 std::u32string fixSegment(std::u32string text, bool unescape) {
+    if (std::none_of(text.begin(), text.end(), [&](char32_t c) { return mayChange(c, unescape); }))
+        return text;
     for (;;) {
         const std::u32string orig = text;
         if (unescape)
