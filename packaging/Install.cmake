@@ -7,7 +7,8 @@ set(SEM_DATA_DIR "${CMAKE_INSTALL_DATADIR}/semcompress")
 install(DIRECTORY "${PROJECT_SOURCE_DIR}/resources/samples/" DESTINATION "${SEM_DATA_DIR}/samples")
 if(EXISTS "${PROJECT_SOURCE_DIR}/models")
   install(DIRECTORY "${PROJECT_SOURCE_DIR}/models/" DESTINATION "${SEM_DATA_DIR}/models"
-          FILES_MATCHING PATTERN "*.safetensors" PATTERN "*.json" PATTERN "*.md")
+          FILES_MATCHING PATTERN "*.safetensors" PATTERN "*.json" PATTERN "*.md"
+                         PATTERN "*.txt.gz" PATTERN "LICENSE")  # models/clip: CLIP's vocabulary, MIT
 endif()
 
 if(UNIX AND NOT APPLE)
