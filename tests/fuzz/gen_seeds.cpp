@@ -21,6 +21,8 @@
 #include "diffusion/builtin/ModelConfig.h"
 #include "diffusion/SafeTensors.h"
 #include "diffusion/sd/SchedulerConfig.h"
+#include "diffusion/sd/ClipTextConfig.h"
+#include "diffusion/sd/VaeConfig.h"
 #include "fuzz/FuzzInput.h"
 
 namespace fs = std::filesystem;
@@ -240,6 +242,24 @@ void schedulerConfigSeeds()
     write(t, "beta_end_below_start", std::string(R"({"beta_start": 0.00085, "beta_end": 0.0001})"));
 }
 
+// fuzz_sdconfig: 'c' + a text encoder config.json, 'v' + a VAE config.json, else single-file names.
+void sdConfigSeeds()
+{
+    const char* t = "fuzz_sdconfig";
+    write(t, "clip_sd15", "c" + sem::diffusion::sd::ClipTextConfig().toJson());
+    write(t, "clip_whole_clipconfig", std::string(R"(c{"model_type":"clip","text_config":{"hidden_size":64,)"
+                                                  R"("num_attention_heads":2,"hidden_act":"gelu"}})"));
+    write(t, "vae_sd15", "v" + sem::diffusion::sd::VaeConfig().toJson());
+    write(t, "vae_tiny", std::string(R"(v{"block_out_channels":[8,16,16],"norm_num_groups":4,)"
+                                     R"("mid_block_add_attention":false,"down_block_types":["DownEncoderBlock2D",)"
+                                     R"("DownEncoderBlock2D","DownEncoderBlock2D"]})"));
+    write(t, "keys_sd15", std::string("\x03" "encoder.down.0.block.1.nin_shortcut.weight\n"
+                                      "decoder.up.3.upsample.conv.bias\nencoder.mid.attn_1.proj_out.weight\n"
+                                      "decoder.mid.block_2.norm1.bias\ntext_model.encoder.layers.11.mlp.fc2.bias\n"
+                                      "decoder.mid_block.attentions.0.query.weight\nquant_conv.weight\n"
+                                      "decoder.norm_out.weight\nembeddings.position_ids"));
+}
+
 }  // namespace
 
 int main(int argc, char** argv)
@@ -259,6 +279,7 @@ int main(int argc, char** argv)
         schedulerConfigSeeds();
         imageSeeds();
         captionResponseSeeds();
+        sdConfigSeeds();
     } catch (const std::exception& e) {
         std::fprintf(stderr, "sem_fuzz_seeds: %s\n", e.what());
         return 1;
