@@ -6,9 +6,6 @@ namespace sem::diffusion::sd {
 
 namespace {
 
-// Scores of at most this many elements ([heads, N, M] floats) are computed at once: 64 Mi floats = 256 MiB.
-constexpr std::int64_t kMaxScoreElements = std::int64_t{1} << 26;
-
 // A parameterless holder so that a child is named "<list index>.<name>" (downsamplers.0.conv, net.0.proj).
 std::shared_ptr<torch::nn::Module> holder(const std::string& name, const std::shared_ptr<torch::nn::Module>& child) {
     auto h = std::make_shared<torch::nn::Module>();
@@ -30,6 +27,12 @@ torch::Tensor timestepFeatures(const torch::Tensor& timesteps, int dim, bool fli
     if (dim % 2 == 1)
         emb = torch::constant_pad_nd(emb, {0, 1, 0, 0});
     return emb;
+}
+
+void setAttentionScoreBudget(torch::nn::Module& module, std::int64_t elements) {
+    for (const auto& m : module.modules())
+        if (auto* a = m->as<AttentionImpl>())
+            a->scoreBudget = elements;
 }
 
 TimestepEmbeddingImpl::TimestepEmbeddingImpl(int in, int out, Weights w) {
@@ -80,7 +83,7 @@ torch::Tensor AttentionImpl::forward(const torch::Tensor& x, const torch::Tensor
     const torch::Tensor k = split(to_k(ctx), m);
     const torch::Tensor v = split(to_v(ctx), m);
     const std::int64_t total = b * heads_;
-    const std::int64_t group = std::max<std::int64_t>(1, std::min<std::int64_t>(total, kMaxScoreElements / std::max<std::int64_t>(1, n * m)));
+    const std::int64_t group = std::max<std::int64_t>(1, std::min<std::int64_t>(total, scoreBudget / std::max<std::int64_t>(1, n * m)));
     torch::Tensor h;
     if (group >= total) {
         torch::Tensor scores = torch::baddbmm(torch::empty({total, n, m}, q.options()), q, k.transpose(1, 2), 0.0, scale_);

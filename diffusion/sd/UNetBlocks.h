@@ -13,6 +13,10 @@ namespace sem::diffusion::sd {
 // Sinusoidal timestep features [B, dim] (diffusers get_timestep_embedding, max period 10000).
 torch::Tensor timestepFeatures(const torch::Tensor& timesteps, int dim, bool flipSinToCos, double freqShift);
 
+// Sets AttentionImpl::scoreBudget of every attention in `module` (tests use a tiny budget to run the
+// one-group-at-a-time path on tiny inputs).
+void setAttentionScoreBudget(torch::nn::Module& module, std::int64_t elements);
+
 // linear_1 -> silu -> linear_2.
 class TimestepEmbeddingImpl : public torch::nn::Module {
 public:
@@ -41,6 +45,9 @@ public:
     torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& context);
     Linear to_q{nullptr}, to_k{nullptr}, to_v{nullptr}, out{nullptr};
     torch::nn::ModuleList to_out;
+    // At most this many score elements ([heads, N, M] floats) at once: 64 Mi floats = 256 MiB. One head is
+    // always done whole (at 96x64 latents its [6144, 6144] scores are 151 MB).
+    std::int64_t scoreBudget = std::int64_t{1} << 26;
 
 private:
     int heads_;

@@ -73,6 +73,15 @@ double unetError(const std::string& dir, const std::string& model, Layout layout
     return relative(out, d.at(key));
 }
 
+double chunkedAttentionError(const std::string& dir, long long scoreBudget) {
+    torch::NoGradGuard noGrad;
+    const StateDict d = io(dir);
+    auto net = unet(dir, "unet_tiny", Layout::Diffusers);
+    setAttentionScoreBudget(*net, scoreBudget);
+    const torch::Tensor out = net(d.at("sample"), d.at("t0"), d.at("encoder_hidden_states"));
+    return relative(out, d.at("unet_t0"));
+}
+
 double unetWithResidualsError(const std::string& dir, Layout layout, const std::string& t, double perturb) {
     torch::NoGradGuard noGrad;
     const StateDict d = io(dir);

@@ -14,6 +14,10 @@ enum class Layout { Diffusers, SingleFile };
 double unetError(const std::string& dir, const std::string& model, Layout layout, const std::string& t, bool odd,
                  double perturb = 0);
 
+// unetError of "unet_tiny" (diffusers layout, t0) with the attention scores computed for at most
+// `scoreBudget` elements at a time (1: one batch entry and head at a time).
+double chunkedAttentionError(const std::string& dir, long long scoreBudget);
+
 // The UNet given the reference ControlNet residuals, against the reference UNet + ControlNet output;
 // `perturb` is added to every value of the last down residual.
 double unetWithResidualsError(const std::string& dir, Layout layout, const std::string& t, double perturb = 0);

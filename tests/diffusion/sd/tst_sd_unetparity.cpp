@@ -46,6 +46,16 @@ private slots:
             }
     }
 
+    // The attention computed a group of heads at a time (as at large latents) gives the same output:
+    // one batch entry and head at a time, and groups of 3 of the 4 (batch 2 x 2 heads) with a short last group.
+    void chunkedAttentionMatchesReference() {
+        for (const long long budget : {1LL, 3LL * 256 * 256}) {
+            const double err = chunkedAttentionError(dir, budget);
+            qInfo("score budget %lld: max relative error %.3g", budget, err);
+            QVERIFY2(err < kTolerance, qPrintable(QString::number(err)));
+        }
+    }
+
     // The checks can fail: a changed input moves the output far past the tolerance.
     void perturbedInputFails() {
         QVERIFY(unetError(dir, "unet_tiny", Layout::Diffusers, "t0", false, 0.5) > 100 * kTolerance);
