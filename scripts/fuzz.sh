@@ -19,7 +19,7 @@ BUILD="${SEM_FUZZ_BUILD:-$ROOT/build-fuzz}"
 JOBS="${SEM_FUZZ_JOBS:-2}"
 ALL_TARGETS="fuzz_semfile fuzz_edgecodec fuzz_textcodec fuzz_hintcodec fuzz_image fuzz_captionresponse
   fuzz_safetensors fuzz_modelcard fuzz_modelset fuzz_schedulerconfig
-  fuzz_cliptokenizer fuzz_sdconfig"
+  fuzz_cliptokenizer fuzz_sdconfig fuzz_unetconfig"
 TARGETS="${SEM_FUZZ_TARGETS:-$ALL_TARGETS}"
 
 if [[ ! -f "$BUILD/CMakeCache.txt" ]]; then
