@@ -17,8 +17,7 @@ torch::Tensor uniform(at::IntArrayRef shape, std::int64_t fanIn, Weights w) {
     torch::Tensor t = torch::empty(shape, options(w));
     if (w == Weights::Initialised) {
         const double bound = 1.0 / std::sqrt(static_cast<double>(fanIn));
-        torch::NoGradGuard noGrad;
-        t.uniform_(-bound, bound);
+        torch::nn::init::uniform_(t, -bound, bound);  // (not Tensor::uniform_: its inlined optional<Generator> warns under ASan)
     }
     return t;
 }
