@@ -7,9 +7,17 @@
 
 namespace sem::diffusion {
 
+struct BackendOptions {
+    // Stable Diffusion: a ControlNet (diffusers folder or single file) that replaces the model's own.
+    std::string controlnet;
+    // Stable Diffusion: the program's bpe_simple_vocab_16e6.txt.gz, for models without a tokenizer.
+    std::string clipVocabulary;
+};
+
 // Opens the model at `path` with the family its files name (detectModelFamily) on `device`
 // ("auto": CUDA when available, "cpu" or "cuda"). Throws Error naming the problem; never returns a
 // half-loaded model.
-std::unique_ptr<Backend> openBackend(const std::string& path, const std::string& device = "auto");
+std::unique_ptr<Backend> openBackend(const std::string& path, const std::string& device = "auto",
+                                     const BackendOptions& options = {});
 
 }  // namespace sem::diffusion

@@ -46,9 +46,12 @@ diffusion::ImageRgb toRgb(const cv::Mat& bgr)
 
 }  // namespace
 
-Decoder::Decoder(const std::string& modelPath, const std::string& device)
-    : backend_(diffusion::openBackend(modelPath.empty() ? ModelLocator::defaultModelPath() : modelPath, device))
+Decoder::Decoder(const std::string& modelPath, const std::string& device, const std::string& controlnet)
 {
+    diffusion::BackendOptions options;
+    options.controlnet = controlnet;
+    options.clipVocabulary = ModelLocator::clipVocabularyPath();
+    backend_ = diffusion::openBackend(modelPath.empty() ? ModelLocator::defaultModelPath() : modelPath, device, options);
 }
 
 Decoder::~Decoder() = default;
@@ -199,6 +202,15 @@ std::string ModelLocator::defaultModelPath()
         return QDir::cleanPath(installed).toStdString();
     throw Error("no default decoder model found (looked in " + QDir::cleanPath(installed).toStdString()
                 + " and $SEMCOMPRESS_MODEL); pass --model DIR");
+}
+
+std::string ModelLocator::clipVocabularyPath()
+{
+    if (const char* env = std::getenv("SEMCOMPRESS_CLIP_VOCAB"); env && *env)
+        return env;
+    const QString dir = QCoreApplication::instance() ? QCoreApplication::applicationDirPath() : QDir::currentPath();
+    const QString installed = QDir(dir).absoluteFilePath("../share/semcompress/models/clip/bpe_simple_vocab_16e6.txt.gz");
+    return QFileInfo::exists(installed) ? QDir::cleanPath(installed).toStdString() : std::string();
 }
 
 }  // namespace sem

@@ -49,9 +49,11 @@ struct DecodeOutcome {
 // holds (diffusion/BackendFactory.h). One decode at a time per Decoder.
 class Decoder {
 public:
-    // `modelPath`: directory or .safetensors; empty = the default model (ModelLocator).
-    // `device`: auto, cpu or cuda. Throws sem::Error.
-    Decoder(const std::string& modelPath, const std::string& device);
+    // `modelPath`: a built-in model (directory or .safetensors), a Stable Diffusion 1.x model (a
+    // diffusers folder, a single-file checkpoint or a model set .json); empty = the default model
+    // (ModelLocator). `device`: auto, cpu or cuda. `controlnet`: a Canny ControlNet for a Stable
+    // Diffusion model (replacing the model set's or folder's own). Throws sem::Error.
+    Decoder(const std::string& modelPath, const std::string& device, const std::string& controlnet = {});
     ~Decoder();
     Decoder(const Decoder&) = delete;
     Decoder& operator=(const Decoder&) = delete;
@@ -85,6 +87,10 @@ private:
 class ModelLocator {
 public:
     static std::string defaultModelPath();
+    // The shipped CLIP vocabulary (bpe_simple_vocab_16e6.txt.gz, models/clip) for Stable Diffusion
+    // models without a tokenizer of their own: $SEMCOMPRESS_CLIP_VOCAB, else
+    // <program dir>/../share/semcompress/models/clip/; empty when it is not there.
+    static std::string clipVocabularyPath();
 };
 
 }  // namespace sem
