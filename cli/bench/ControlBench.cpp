@@ -28,7 +28,7 @@ double matched(const cv::Mat& from, const cv::Mat& to)
     int hits = 0;
     for (int y = 0; y < from.rows; ++y)
         for (int x = 0; x < from.cols; ++x)
-            if (from.at<std::uint8_t>(y, x) && distance.at<float>(y, x) <= kTolerance)
+            if (from.at<std::uint8_t>(y, x) && static_cast<double>(distance.at<float>(y, x)) <= kTolerance)
                 ++hits;
     return static_cast<double>(hits) / n;
 }

@@ -158,15 +158,17 @@ private slots:
         Decoder d(model, "cpu");
         QCOMPARE(d.family(), std::string("built-in"));
         QVERIFY(d.parameterCount() > 0);
-        // A Stable Diffusion folder is recognised as such and refused by name, not misread as a
-        // built-in model without its card.
+        // A Stable Diffusion folder is opened as one (not misread as a built-in model without its
+        // card): an incomplete one is refused naming the part it lacks.
         QVERIFY(QDir(dir.path()).mkpath("sd15/unet"));
         try {
             Decoder sd(dir.filePath("sd15").toStdString(), "cpu");
             QFAIL("no exception");
         } catch (const Error& e) {
-            QVERIFY2(QString(e.what()).contains("Stable Diffusion 1.x"), e.what());
+            QVERIFY2(QString(e.what()).contains("has no vae/ folder"), e.what());
         }
+        // A ControlNet goes with a Stable Diffusion model only.
+        QVERIFY_THROWS_EXCEPTION(Error, Decoder(model, "cpu", dir.filePath("sd15").toStdString()));
     }
     void missingModelIsAClearError()
     {
