@@ -12,6 +12,7 @@
 #include <unistd.h>  // isatty
 #endif
 
+#include "cli/LatentsFile.h"
 #include "cli/Options.h"
 #include "cli/Report.h"
 #include "core/common/Error.h"
@@ -34,10 +35,25 @@ extern "C" void onInterrupt(int)
 void DecodeSupport::addOptions(QCommandLineParser& parser)
 {
     parser.addOptions({
-        {"model", "Decoder model: a directory with model.safetensors + model.json (default: the installed model).",
-         "DIR"},
+        {"model", "Decoder model: the built-in model's directory (model.safetensors + model.json; default: the "
+                  "installed model), or a Stable Diffusion 1.x model: a diffusers folder, a single-file checkpoint "
+                  "(.safetensors) or a model set (.json naming base, controlnet, vae, tokenizer, scheduler).",
+         "PATH"},
+        {"controlnet", "Stable Diffusion: a Canny ControlNet (diffusers folder or single file, e.g. "
+                       "control_v11p_sd15_canny.safetensors) that the edge map drives.", "PATH"},
+        {"control-scale", "Stable Diffusion: ControlNet scale 0..5 (default: as recorded, else 1).", "F"},
+        {"negative", "Stable Diffusion: the negative prompt of guidance (default empty; not recorded).", "TEXT"},
+        {"work-size", "Stable Diffusion: the longest side of the size the model decodes at, 64..2048 (default: as "
+                      "recorded, else 768); the result is resized to the image's size.", "PX"},
+        {"colour-fix", "Stable Diffusion: on or off: take the output's low frequencies (colours) from the colour "
+                       "hint (default: as recorded, else on).", "on|off"},
+        {"karras", "Stable Diffusion: on or off: Karras sigmas for dpmpp2m and euler (default: as recorded, else on).",
+         "on|off"},
+        {"latents", "Stable Diffusion: the starting latent noise, a .safetensors file with one tensor "
+                    "1x4xH/8xW/8 at the working size (to reproduce a decode of another implementation).", "FILE"},
         {"steps", "Sampler steps 1..1000 (default: as recorded in the file, else 20).", "N"},
-        {"sampler", "ddpm, ddim or dpmpp2m (default: as recorded, else dpmpp2m).", "S"},
+        {"sampler", "ddpm, ddim, dpmpp2m (built-in model), ddim, euler, euler_a, dpmpp2m (Stable Diffusion) "
+                    "(default: as recorded, else dpmpp2m).", "S"},
         {"eta", "DDIM eta 0..1.", "E"},
         {"guidance", "Classifier-free guidance 0..30 of sampled decodes (1 = none).", "G"},
         {"seed", "Noise seed 0..4294967295.", "S"},
@@ -65,9 +81,31 @@ DecodeRequest DecodeSupport::request(const QCommandLineParser& p)
             r.sampler = DecodeSettings::Ddim;
         else if (s == "dpmpp2m")
             r.sampler = DecodeSettings::DpmPp2M;
+        else if (s == "euler")
+            r.sampler = DecodeSettings::Euler;
+        else if (s == "euler_a")
+            r.sampler = DecodeSettings::EulerAncestral;
         else
-            throw Error("invalid value for --sampler: '" + s.toStdString() + "' (expected ddpm, ddim or dpmpp2m)");
+            throw Error("invalid value for --sampler: '" + s.toStdString() +
+                        "' (expected ddpm, ddim, dpmpp2m, euler or euler_a)");
     }
+    auto onOff = [&](const char* name) {
+        const QString v = p.value(name);
+        if (v != "on" && v != "off")
+            throw Error(std::string("invalid value for --") + name + ": '" + v.toStdString() + "' (expected on or off)");
+        return v == "on";
+    };
+    if (p.isSet("control-scale"))
+        r.controlScale = static_cast<float>(Options::toDouble(p, "control-scale", 0, 5));
+    if (p.isSet("work-size"))
+        r.workSize = static_cast<int>(Options::toInt(p, "work-size", 64, 2048));
+    if (p.isSet("colour-fix"))
+        r.colourFix = onOff("colour-fix");
+    if (p.isSet("karras"))
+        r.karras = onOff("karras");
+    r.negativePrompt = p.value("negative").toStdString();
+    if (p.isSet("latents"))
+        r.initialLatents = LatentsFile::read(p.value("latents").toStdString());
     if (p.isSet("eta"))
         r.eta = static_cast<float>(Options::toDouble(p, "eta", 0, 1));
     if (p.isSet("guidance"))
@@ -85,6 +123,11 @@ DecodeRequest DecodeSupport::request(const QCommandLineParser& p)
 std::string DecodeSupport::modelPath(const QCommandLineParser& p)
 {
     return p.value("model").toStdString();
+}
+
+std::string DecodeSupport::controlnetPath(const QCommandLineParser& p)
+{
+    return p.value("controlnet").toStdString();
 }
 
 std::string DecodeSupport::device(const QCommandLineParser& p)

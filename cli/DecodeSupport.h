@@ -14,6 +14,7 @@ public:
     static void addOptions(QCommandLineParser& parser);
     static DecodeRequest request(const QCommandLineParser& parser);
     static std::string modelPath(const QCommandLineParser& parser);
+    static std::string controlnetPath(const QCommandLineParser& parser);
     static std::string device(const QCommandLineParser& parser);
 
     // A progress callback that draws "step i/N, elapsed, estimate" on stderr and writes previews

@@ -12,6 +12,8 @@ std::string Report::samplerName(DecodeSettings::Sampler s)
     case DecodeSettings::Ddpm: return "ddpm";
     case DecodeSettings::Ddim: return "ddim";
     case DecodeSettings::DpmPp2M: return "dpmpp2m";
+    case DecodeSettings::Euler: return "euler";
+    case DecodeSettings::EulerAncestral: return "euler_a";
     }
     return "unknown";
 }
@@ -54,9 +56,17 @@ nlohmann::json Report::semJson(const SemFile& f)
 
 nlohmann::json Report::decodeSettingsJson(const DecodeSettings& s)
 {
-    return {{"sampler", samplerName(s.sampler)}, {"fidelity", s.fidelity}, {"steps", s.steps},
-            {"guidance", s.guidanceTenths / 10.0}, {"eta", s.etaHundredths / 100.0}, {"seed", s.seed},
-            {"strength", s.strengthPercent / 100.0}};
+    nlohmann::json j = {{"sampler", samplerName(s.sampler)}, {"fidelity", s.fidelity}, {"steps", s.steps},
+                        {"guidance", s.guidanceTenths / 10.0}, {"eta", s.etaHundredths / 100.0}, {"seed", s.seed},
+                        {"strength", s.strengthPercent / 100.0}};
+    if (s.family == DecodeSettings::StableDiffusion1) {
+        j["family"] = "sd1";
+        j["control_scale"] = s.controlScaleHundredths / 100.0;
+        j["work_size"] = s.workSize;
+        j["colour_fix"] = s.colourFix;
+        j["karras"] = s.karras;
+    }
+    return j;
 }
 
 void Report::printSem(const SemFile& f, std::ostream& out)
@@ -82,6 +92,11 @@ void Report::printSem(const SemFile& f, std::ostream& out)
             << f.decode.steps << " steps, guidance " << fixed(f.decode.guidanceTenths / 10.0, 1) << ", eta "
             << fixed(f.decode.etaHundredths / 100.0, 2) << ", seed " << f.decode.seed
             << (f.decode.strengthPercent < 100 ? ", strength " + fixed(f.decode.strengthPercent / 100.0, 2) : std::string())
+            << (f.decode.family == DecodeSettings::StableDiffusion1
+                    ? "; Stable Diffusion 1.x: control scale " + fixed(f.decode.controlScaleHundredths / 100.0, 2)
+                          + ", working size " + std::to_string(f.decode.workSize) + ", colour fix "
+                          + (f.decode.colourFix ? "on" : "off") + ", Karras " + (f.decode.karras ? "on" : "off")
+                    : std::string())
             << "\n";
     else
         out << "decode     decoder defaults\n";

@@ -32,17 +32,25 @@ constexpr std::uint64_t kMaxMappedBytes = 64ull << 30;
 }
 
 std::uint64_t dtypeSize(DType d) {
-    return d == DType::F32 ? 4 : 2;
+    return dtypeBytes(d);
 }
 
 DType parseDType(const std::string& name, const std::string& tensor) {
-    if (name == "F32")
-        return DType::F32;
-    if (name == "F16")
-        return DType::F16;
-    if (name == "BF16")
-        return DType::BF16;
-    fail("tensor '" + tensor + "' has unsupported dtype '" + name + "' (only F32, F16, BF16)");
+    static const std::pair<const char*, DType> kNames[] = {
+        {"F32", DType::F32}, {"F16", DType::F16}, {"BF16", DType::BF16}, {"F64", DType::F64},
+        {"I64", DType::I64}, {"I32", DType::I32}, {"I16", DType::I16},   {"I8", DType::I8},
+        {"U8", DType::U8},   {"BOOL", DType::Bool}};
+    for (const auto& [text, dtype] : kNames)
+        if (name == text)
+            return dtype;
+    fail("tensor '" + tensor + "' has unsupported dtype '" + name + "' (F32, F16, BF16, F64, I64, I32, I16, I8, U8, BOOL)");
+}
+
+std::uint64_t readLe(const std::uint8_t* p, int bytes) {
+    std::uint64_t v = 0;
+    for (int i = bytes - 1; i >= 0; --i)
+        v = (v << 8) | p[i];
+    return v;
 }
 
 std::uint64_t readLe64(const std::uint8_t* p) {
@@ -65,6 +73,22 @@ float bitsFloat(std::uint32_t u) {
 }
 
 }  // namespace
+
+std::uint64_t dtypeBytes(DType dtype) {
+    switch (dtype) {
+    case DType::F64:
+    case DType::I64: return 8;
+    case DType::F32:
+    case DType::I32: return 4;
+    case DType::F16:
+    case DType::BF16:
+    case DType::I16: return 2;
+    case DType::I8:
+    case DType::U8:
+    case DType::Bool: return 1;
+    }
+    return 1;
+}
 
 std::uint64_t fnv1a64(const std::uint8_t* data, std::size_t size, std::uint64_t hash) {
     for (std::size_t i = 0; i < size; ++i) {
@@ -249,15 +273,32 @@ std::vector<float> SafeTensors::toFloat(const std::string& name) const {
     const std::uint8_t* p = data_ + dataStart_ + e.begin;
     const auto n = static_cast<std::size_t>(e.elementCount());
     std::vector<float> out(n);
+    const auto width = static_cast<int>(dtypeBytes(e.dtype));
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    if (e.dtype == DType::F32) {  // the common case, as stored
+        if (n > 0)
+            std::memcpy(out.data(), p, n * 4);
+        return out;
+    }
+#endif
     for (std::size_t i = 0; i < n; ++i) {
-        if (e.dtype == DType::F32) {
-            const std::uint32_t u = static_cast<std::uint32_t>(p[4 * i]) | (static_cast<std::uint32_t>(p[4 * i + 1]) << 8) |
-                                    (static_cast<std::uint32_t>(p[4 * i + 2]) << 16) |
-                                    (static_cast<std::uint32_t>(p[4 * i + 3]) << 24);
-            out[i] = bitsFloat(u);
-        } else {
-            const auto h = static_cast<std::uint16_t>(p[2 * i] | (p[2 * i + 1] << 8));
-            out[i] = e.dtype == DType::F16 ? halfToFloat(h) : bfloat16ToFloat(h);
+        const std::uint64_t v = readLe(p + width * i, width);
+        switch (e.dtype) {
+        case DType::F32: out[i] = bitsFloat(static_cast<std::uint32_t>(v)); break;
+        case DType::F16: out[i] = halfToFloat(static_cast<std::uint16_t>(v)); break;
+        case DType::BF16: out[i] = bfloat16ToFloat(static_cast<std::uint16_t>(v)); break;
+        case DType::F64: {
+            double d;
+            std::memcpy(&d, &v, 8);
+            out[i] = static_cast<float>(d);
+            break;
+        }
+        case DType::I64: out[i] = static_cast<float>(static_cast<std::int64_t>(v)); break;
+        case DType::I32: out[i] = static_cast<float>(static_cast<std::int32_t>(static_cast<std::uint32_t>(v))); break;
+        case DType::I16: out[i] = static_cast<float>(static_cast<std::int16_t>(static_cast<std::uint16_t>(v))); break;
+        case DType::I8: out[i] = static_cast<float>(static_cast<std::int8_t>(static_cast<std::uint8_t>(v))); break;
+        case DType::U8: out[i] = static_cast<float>(v); break;
+        case DType::Bool: out[i] = v != 0 ? 1.0f : 0.0f; break;
         }
     }
     return out;

@@ -10,8 +10,14 @@ namespace sem::diffusion {
 // Reader/writer for the safetensors format (https://github.com/huggingface/safetensors):
 // 8-byte little-endian header length N, N bytes of JSON {name: {dtype, shape, data_offsets}} with
 // an optional "__metadata__" string map, then the data region, fully covered by the tensors.
-// Only F32, F16 and BF16 are accepted. Everything is validated before any tensor is allocated.
-enum class DType { F32, F16, BF16 };
+// Floating tensors (F32, F16, BF16, F64) and the integer and boolean ones real checkpoints also
+// hold (I64 position_ids, I32/I16/I8/U8, BOOL) are accepted; every one converts to float32. Other
+// dtypes (complex, 8-bit floats, ...) are refused. Everything is validated before any tensor is
+// allocated.
+enum class DType { F32, F16, BF16, F64, I64, I32, I16, I8, U8, Bool };
+
+// Bytes per element of a dtype.
+std::uint64_t dtypeBytes(DType dtype);
 
 struct TensorEntry {
     DType dtype = DType::F32;

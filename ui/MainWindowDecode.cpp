@@ -79,6 +79,8 @@ QString samplerName(DecodeSettings::Sampler s)
     case DecodeSettings::Ddpm: return QStringLiteral("ddpm");
     case DecodeSettings::Ddim: return QStringLiteral("ddim");
     case DecodeSettings::DpmPp2M: return QStringLiteral("dpm++2m");
+    case DecodeSettings::Euler: return QStringLiteral("euler");
+    case DecodeSettings::EulerAncestral: return QStringLiteral("euler a");
     }
     return {};
 }

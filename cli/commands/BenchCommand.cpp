@@ -8,6 +8,9 @@
 #include "cli/bench/BaselineBench.h"
 #include "cli/bench/CaptionBench.h"
 #include "cli/bench/ControlBench.h"
+#ifdef SEM_HAVE_DIFFUSION
+#include "cli/bench/SdBench.h"
+#endif
 #include "cli/bench/EdgeBench.h"
 #include "cli/bench/EdgeContextFit.h"
 #include "cli/bench/EncodeBench.h"
@@ -70,6 +73,13 @@ int BenchCommand::run(const QStringList& args, Io& io)
         {"work-size", "With --control: the working size's longest side (default 768).", "PX", "768"},
         {"decode", "Decoder seconds per step and peak memory (random default-architecture weights unless --model)."},
         {"model", "Model for --decode.", "DIR"},
+        {"sd", "Stable Diffusion 1.5 + ControlNet at full size with random fp16 weights written from the tensor\n"
+               "manifests: load time, seconds per guided step at 512x512 and 768x512, peak RSS."},
+        {"manifest", "With --sd: the manifest folder (default tests/diffusion/sd/fixtures/manifest).", "DIR",
+         "tests/diffusion/sd/fixtures/manifest"},
+        {"work-dir", "With --sd: where the random checkpoints are written (about 2.8 GB; removed after).", "DIR",
+         "/tmp/semc-sd-bench"},
+        {"sd-steps", "With --sd: steps per decode (default 3).", "N", "3"},
         {"device", "Device for --decode: auto, cpu or cuda.", "D", "auto"},
     });
     if (!Options::parse(parser, "bench", args, io))
@@ -109,6 +119,15 @@ int BenchCommand::run(const QStringList& args, Io& io)
     if (parser.isSet("caption")) {
         printCaptionBench(runCaptionBench(50, captionBenchImage()), io.out);
         return kOk;
+    }
+    if (parser.isSet("sd")) {
+#ifdef SEM_HAVE_DIFFUSION
+        return bench::runSdBench(parser.value("manifest").toStdString(), parser.value("work-dir").toStdString(),
+                                 parser.value("device").toStdString(), static_cast<int>(Options::toInt(parser, "sd-steps", 2, 100)),
+                                 io.out);
+#else
+        throw Error("this build has no diffusion decoder (SEM_BUILD_DIFFUSION=OFF)");
+#endif
     }
     if (parser.isSet("decode")) {
 #ifdef SEM_HAVE_DIFFUSION

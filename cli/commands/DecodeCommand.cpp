@@ -56,7 +56,7 @@ int DecodeCommand::run(const QStringList& args, Io& io)
     const std::string out = parser.value("output").toStdString();
     const DecodeRequest request = DecodeSupport::request(parser);
     const SemFile file = SemFile::load(in);
-    Decoder decoder(DecodeSupport::modelPath(parser), DecodeSupport::device(parser));
+    Decoder decoder(DecodeSupport::modelPath(parser), DecodeSupport::device(parser), DecodeSupport::controlnetPath(parser));
     const auto progress = DecodeSupport::progressPrinter(parser, io);
     return interruptible(name(), io, [&](const std::atomic<bool>* cancel) {
         const DecodeOutcome o = decoder.decode(file, request, progress, cancel);
@@ -105,7 +105,7 @@ int RoundtripCommand::run(const QStringList& args, Io& io)
     const LoadedImage image = ImageIO::load(in);
     for (const std::string& w : image.warnings)
         io.err << "semc roundtrip: warning: " << in << ": " << w << "\n";
-    Decoder decoder(DecodeSupport::modelPath(parser), DecodeSupport::device(parser));
+    Decoder decoder(DecodeSupport::modelPath(parser), DecodeSupport::device(parser), DecodeSupport::controlnetPath(parser));
     eo.modelId = decoder.modelId32();
     eo.decode = Decoder::resolve(DecodeSettings{}, request);
 
@@ -152,6 +152,9 @@ int GenerateCommand::run(const QStringList& args, Io& io)
                   "Decodes from the caption alone (no edges, no hint): text to image with the same model.");
     parser.addOption({{"o", "output"}, "Output image (.png, ...).", "OUT"});
     parser.addOption({"size", "Image size WxH (default 512x512).", "WxH", "512x512"});
+    parser.addOption({"control-image", "Stable Diffusion with a ControlNet: a control image used as given (white lines "
+                                       "on black, as diffusers' ControlNet pipeline takes it; resized to the working "
+                                       "size).", "EDGES.png"});
     Options::addCaptionOptions(parser);
     DecodeSupport::addOptions(parser);
     parser.addOption({"json", "Print the result as JSON."});
@@ -168,8 +171,10 @@ int GenerateCommand::run(const QStringList& args, Io& io)
         throw Error("invalid value for --size: '" + parser.value("size").toStdString() + "' (expected WxH, e.g. 512x512)");
     const int w = m.captured(1).toInt(), h = m.captured(2).toInt();
     const std::string out = parser.value("output").toStdString();
-    const DecodeRequest request = DecodeSupport::request(parser);
-    Decoder decoder(DecodeSupport::modelPath(parser), DecodeSupport::device(parser));
+    DecodeRequest request = DecodeSupport::request(parser);
+    if (parser.isSet("control-image"))
+        request.controlImage = ImageIO::load(parser.value("control-image").toStdString()).bgr;
+    Decoder decoder(DecodeSupport::modelPath(parser), DecodeSupport::device(parser), DecodeSupport::controlnetPath(parser));
     const auto progress = DecodeSupport::progressPrinter(parser, io);
     return interruptible(name(), io, [&](const std::atomic<bool>* cancel) {
         const DecodeOutcome o = decoder.generate(caption, w, h, request, progress, cancel);

@@ -50,7 +50,10 @@ bool DecodeSettings::operator==(const DecodeSettings& o) const
 {
     return present == o.present && sampler == o.sampler && fidelity == o.fidelity && steps == o.steps
         && guidanceTenths == o.guidanceTenths && etaHundredths == o.etaHundredths && seed == o.seed
-        && strengthPercent == o.strengthPercent;
+        && strengthPercent == o.strengthPercent && family == o.family
+        && (family == BuiltIn
+            || (controlScaleHundredths == o.controlScaleHundredths && workSize == o.workSize && colourFix == o.colourFix
+                && karras == o.karras));
 }
 
 std::uint32_t DecodeSettings::toStrengthPercent(double strength)
@@ -74,13 +77,24 @@ std::vector<std::uint8_t> SemFile::serialize() const
         if (decode.strengthPercent < 1 || decode.strengthPercent > 100)
             throw Error(".sem: cannot write a decode strength of " + std::to_string(decode.strengthPercent) + " %");
         const bool partial = decode.strengthPercent < 100;
-        w.u8(static_cast<std::uint8_t>(decode.sampler | (decode.fidelity ? 0x10 : 0) | (partial ? 0x20 : 0)));
+        const bool sd = decode.family == DecodeSettings::StableDiffusion1;
+        if (sd && (decode.controlScaleHundredths > 500 || decode.workSize < 64 || decode.workSize > 2048
+                   || decode.workSize % 8 != 0))
+            throw Error(".sem: cannot write Stable Diffusion settings out of range");
+        w.u8(static_cast<std::uint8_t>(decode.sampler | (decode.fidelity ? 0x10 : 0) | (partial ? 0x20 : 0)
+                                       | (sd ? 0x40 : 0)));
         w.varint(decode.steps);
         w.varint(decode.guidanceTenths);
         w.varint(decode.etaHundredths);
         w.varint(decode.seed);
         if (partial)
             w.varint(decode.strengthPercent);
+        if (sd) {
+            w.u8(DecodeSettings::StableDiffusion1);
+            w.varint(decode.controlScaleHundredths);
+            w.varint(decode.workSize / 8);
+            w.u8(static_cast<std::uint8_t>((decode.colourFix ? 0x01 : 0) | (decode.karras ? 0x02 : 0)));
+        }
     }
     auto put = [&](ChunkType t, const std::optional<std::vector<std::uint8_t>>& p) {
         if (p) {
@@ -130,7 +144,7 @@ SemFile SemFile::parse(const std::uint8_t* data, std::size_t size)
     if (flags & kFlagDecodeSettings) {
         f.decode.present = true;
         const std::uint8_t s = r.u8();
-        if ((s & 0x0F) > DecodeSettings::DpmPp2M || (s & 0xC0))
+        if ((s & 0x0F) > DecodeSettings::EulerAncestral || (s & 0x80))
             r.fail("unknown sampler code " + std::to_string(s));
         f.decode.sampler = static_cast<DecodeSettings::Sampler>(s & 0x0F);
         f.decode.fidelity = (s & 0x10) != 0;
@@ -140,6 +154,22 @@ SemFile SemFile::parse(const std::uint8_t* data, std::size_t size)
         f.decode.seed = static_cast<std::uint32_t>(r.varintInRange(0, 0xFFFFFFFFu, "seed"));
         if (s & 0x20)
             f.decode.strengthPercent = static_cast<std::uint32_t>(r.varintInRange(1, 99, "decode strength"));
+        if (s & 0x40) {
+            if (r.u8() != DecodeSettings::StableDiffusion1)
+                r.fail("unknown model family");
+            f.decode.family = DecodeSettings::StableDiffusion1;
+            f.decode.controlScaleHundredths = static_cast<std::uint32_t>(r.varintInRange(0, 500, "control scale"));
+            f.decode.workSize = static_cast<std::uint32_t>(r.varintInRange(8, 256, "working size")) * 8;
+            const std::uint8_t options = r.u8();
+            if (options & ~0x03)
+                r.fail("unknown Stable Diffusion options");
+            f.decode.colourFix = (options & 0x01) != 0;
+            f.decode.karras = (options & 0x02) != 0;
+        }
+        const bool sd = f.decode.family == DecodeSettings::StableDiffusion1;
+        if (sd ? (f.decode.sampler == DecodeSettings::Ddpm || f.decode.fidelity)
+               : f.decode.sampler >= DecodeSettings::Euler)
+            r.fail("sampler code " + std::to_string(s) + " is not one of the model family's");
     }
 
     // The CRC is checked before the chunks are read, so a bit flip anywhere is named as such.
@@ -207,7 +237,7 @@ SemBreakdown SemFile::breakdown() const
     return b;
 }
 
-std::size_t SemFile::decodeRecordRoom() const
+std::size_t SemFile::decodeRecordRoom(DecodeSettings::Family family) const
 {
     // The header alone (the chunks do not change), with this file's record and with the largest.
     auto headerBytes = [this](std::uint32_t id, const DecodeSettings& settings) {
@@ -225,6 +255,12 @@ std::size_t SemFile::decodeRecordRoom() const
     largest.etaHundredths = 100;
     largest.seed = 0xFFFFFFFFu;
     largest.strengthPercent = 99;
+    if (family == DecodeSettings::StableDiffusion1) {
+        largest.family = family;
+        largest.sampler = DecodeSettings::EulerAncestral;
+        largest.controlScaleHundredths = 500;
+        largest.workSize = 2048;
+    }
     const std::size_t now = headerBytes(modelId, decode), most = headerBytes(0xFFFFFFFFu, largest);
     return most > now ? most - now : 0;
 }

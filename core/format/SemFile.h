@@ -10,7 +10,9 @@ namespace sem {
 // Sampler settings recorded so that a decode is reproducible (filled by the decoder issue's encoder
 // options; `present == false` means "use the decoder's defaults").
 struct DecodeSettings {
-    enum Sampler : std::uint8_t { Ddpm = 0, Ddim = 1, DpmPp2M = 2 };
+    // Ddpm: the built-in family only; Euler and EulerAncestral: the Stable Diffusion family only.
+    enum Sampler : std::uint8_t { Ddpm = 0, Ddim = 1, DpmPp2M = 2, Euler = 3, EulerAncestral = 4 };
+    enum Family : std::uint8_t { BuiltIn = 0, StableDiffusion1 = 1 };
     bool present = false;
     Sampler sampler = DpmPp2M;
     bool fidelity = false;
@@ -21,6 +23,13 @@ struct DecodeSettings {
     // Sampled decodes: 100 = from pure noise; 1..99 = start from the first step's prediction and
     // redraw that share of the sampler's steps (see diffusion::SamplerSettings::strength).
     std::uint32_t strengthPercent = 100;
+    // The model family the settings are for, and the Stable Diffusion family's own settings
+    // (recorded only for that family; see docs/FORMAT.md).
+    Family family = BuiltIn;
+    std::uint32_t controlScaleHundredths = 100;  // ControlNet scale x100, 0..500
+    std::uint32_t workSize = 768;                // longest side of the working size, 64..2048, a multiple of 8
+    bool colourFix = true;                       // the output's low frequencies from the colour hint
+    bool karras = true;                          // Karras sigmas (DPM++ 2M, Euler)
     bool operator==(const DecodeSettings& o) const;
     // A strength in (0, 1] as whole percent, 1..100.
     static std::uint32_t toStrengthPercent(double strength);
@@ -73,7 +82,7 @@ public:
     double bpp() const;
     // How many bytes the header could grow by when a decode records its model id and sampler
     // settings in it (the largest such record, minus the one the file has now).
-    std::size_t decodeRecordRoom() const;
+    std::size_t decodeRecordRoom(DecodeSettings::Family family = DecodeSettings::BuiltIn) const;
 
     // Metadata as JSON text (compressed on set, decompressed with a size limit on get).
     void setMetadataJson(const std::string& json);

@@ -21,6 +21,8 @@ diffusion::SamplerKind toKind(DecodeSettings::Sampler s)
     case DecodeSettings::Ddpm: return diffusion::SamplerKind::Ddpm;
     case DecodeSettings::Ddim: return diffusion::SamplerKind::Ddim;
     case DecodeSettings::DpmPp2M: return diffusion::SamplerKind::DpmPp2M;
+    case DecodeSettings::Euler: return diffusion::SamplerKind::Euler;
+    case DecodeSettings::EulerAncestral: return diffusion::SamplerKind::EulerAncestral;
     }
     return diffusion::SamplerKind::DpmPp2M;
 }
@@ -69,18 +71,27 @@ std::string Decoder::family() const { return backend_->family(); }
 
 std::int64_t Decoder::parameterCount() const { return backend_->parameterCount(); }
 
-DecodeSettings Decoder::resolve(const DecodeSettings& recorded, const DecodeRequest& r)
+DecodeSettings::Family Decoder::settingsFamily() const
 {
-    DecodeSettings s = recorded.present ? recorded : DecodeSettings{};
+    return backend_->family() == "sd1" ? DecodeSettings::StableDiffusion1 : DecodeSettings::BuiltIn;
+}
+
+DecodeSettings Decoder::resolve(const DecodeSettings& recorded, const DecodeRequest& r, DecodeSettings::Family family)
+{
+    const bool sd = family == DecodeSettings::StableDiffusion1;
+    // A record for another family (a file decoded with --force by another model) is not used.
+    const bool useRecord = recorded.present && recorded.family == family;
+    DecodeSettings s = useRecord ? recorded : DecodeSettings{};
     s.present = true;
-    if (!recorded.present) {
+    s.family = family;
+    if (!useRecord) {
         s.sampler = DecodeSettings::DpmPp2M;
         s.steps = 20;
-        s.guidanceTenths = 20;
+        s.guidanceTenths = sd ? 75 : 20;
         s.etaHundredths = 0;
         s.seed = 0;
         s.fidelity = false;
-        s.strengthPercent = kDefaultStrengthPercent;
+        s.strengthPercent = sd ? kDefaultSdStrengthPercent : kDefaultStrengthPercent;
     }
     if (r.sampler)
         s.sampler = *r.sampler;
@@ -101,6 +112,34 @@ DecodeSettings Decoder::resolve(const DecodeSettings& recorded, const DecodeRequ
         s.fidelity = true;
     if (s.fidelity)
         s.strengthPercent = 100;  // unused by a fidelity decode: its record spends no byte on it
+    const bool sdOption = r.controlScale || r.workSize || r.colourFix || r.karras || !r.negativePrompt.empty()
+        || !r.initialLatents.empty() || !r.controlImage.empty();
+    if (!sd && sdOption)
+        throw Error("decode: the control scale, working size, colour fix, Karras, negative prompt, latents and "
+                    "control image options are for a Stable Diffusion model");
+    if (sd) {
+        if (s.fidelity)
+            throw Error("decode: the fidelity decode is the built-in model's; a Stable Diffusion decode is sampled");
+        if (s.sampler == DecodeSettings::Ddpm)
+            throw Error("decode: a Stable Diffusion model samples with ddim, euler, euler_a or dpmpp2m, not ddpm");
+        if (r.controlScale) {
+            if (!(*r.controlScale >= 0.0f && *r.controlScale <= 5.0f))
+                throw Error("decode: the control scale must be 0..5");
+            s.controlScaleHundredths = static_cast<std::uint32_t>(std::lround(*r.controlScale * 100.0f));
+        }
+        if (r.workSize) {
+            if (*r.workSize < 64 || *r.workSize > 2048)
+                throw Error("decode: the working size must be 64..2048");
+            s.workSize = static_cast<std::uint32_t>((*r.workSize + 4) / 8 * 8);
+        }
+        if (r.colourFix)
+            s.colourFix = *r.colourFix;
+        if (r.karras)
+            s.karras = *r.karras;
+    } else if (s.sampler == DecodeSettings::Euler || s.sampler == DecodeSettings::EulerAncestral) {
+        throw Error("decode: the built-in model samples with ddpm, ddim or dpmpp2m; euler and euler_a are for "
+                    "Stable Diffusion models");
+    }
     if (s.steps < 1 || s.steps > 1000)
         throw Error("decode: steps must be 1..1000");
     if (s.guidanceTenths > 300)
@@ -125,7 +164,7 @@ DecodeOutcome Decoder::decode(const SemFile& file, const DecodeRequest& request,
         warnings.push_back(msg);
     }
     const DecodedStreams streams = StreamDecoder::decode(file);
-    DecodeOutcome out = run(streams, file.width, file.height, resolve(file.decode, request), request.previewEvery,
+    DecodeOutcome out = run(streams, file.width, file.height, resolve(file.decode, request, settingsFamily()), request,
                             progress, cancel);
     out.warnings.insert(out.warnings.begin(), warnings.begin(), warnings.end());
     return out;
@@ -138,11 +177,12 @@ DecodeOutcome Decoder::generate(const std::string& caption, int width, int heigh
         throw Error("generate: size must be 8..16384 on each side");
     DecodedStreams streams;
     streams.caption = caption;
-    return run(streams, width, height, resolve(DecodeSettings{}, request), request.previewEvery, progress, cancel);
+    return run(streams, width, height, resolve(DecodeSettings{}, request, settingsFamily()), request, progress, cancel);
 }
 
 DecodeOutcome Decoder::run(const DecodedStreams& streams, int width, int height, const DecodeSettings& s,
-                           int previewEvery, const DecodeProgressFn& progress, const std::atomic<bool>* cancel)
+                           const DecodeRequest& request, const DecodeProgressFn& progress,
+                           const std::atomic<bool>* cancel)
 {
     diffusion::Conditions c;
     c.width = width;
@@ -166,6 +206,22 @@ DecodeOutcome Decoder::run(const DecodedStreams& streams, int width, int height,
     ss.seed = s.seed;
     ss.fidelity = s.fidelity;
     ss.strength = static_cast<float>(s.strengthPercent) / 100.0f;
+    ss.sd.controlScale = static_cast<float>(s.controlScaleHundredths) / 100.0f;
+    ss.sd.workSize = static_cast<int>(s.workSize);
+    ss.sd.colourFix = s.colourFix;
+    ss.sd.karras = s.karras;
+    ss.sd.negativePrompt = request.negativePrompt;
+    ss.sd.initialLatents = request.initialLatents;
+    if (!request.controlImage.empty()) {
+        const int channels = request.controlImage.channels();
+        if (request.controlImage.depth() != CV_8U || (channels != 1 && channels != 3 && channels != 4))
+            throw Error("decode: the control image must be an 8-bit gray, RGB or RGBA image");
+        cv::Mat rgb;
+        cv::cvtColor(request.controlImage, rgb,
+                     channels == 1 ? cv::COLOR_GRAY2RGB : channels == 3 ? cv::COLOR_BGR2RGB : cv::COLOR_BGRA2RGB);
+        c.controlImage = diffusion::ImageRgb{rgb.cols, rgb.rows, std::vector<std::uint8_t>(rgb.data, rgb.data + rgb.total() * 3)};
+    }
+    const int previewEvery = request.previewEvery;
 
     diffusion::PreviewCallback cb;
     if (progress)

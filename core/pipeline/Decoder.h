@@ -17,8 +17,11 @@ class Backend;
 
 namespace sem {
 
-// What the user asks for at decode time; unset fields come from the .sem file's recorded settings,
-// then from the decoder's defaults (DPM-Solver++(2M), 20 steps, guidance 2, seed 0).
+// What the user asks for at decode time; unset fields come from the .sem file's recorded settings
+// (when they are for the loaded model's family), then from the family's defaults: built-in
+// DPM-Solver++(2M), 20 steps, guidance 2, strength 0.35, seed 0; Stable Diffusion DPM++ 2M with Karras
+// sigmas, 20 steps, guidance 7.5, strength 0.7 (from the hint; from noise without one), control
+// scale 1, working size 768, colour fix on, seed 0.
 struct DecodeRequest {
     std::optional<DecodeSettings::Sampler> sampler;
     std::optional<int> steps;
@@ -29,6 +32,15 @@ struct DecodeRequest {
     bool fidelity = false;  // one-step x0 decode (maximum PSNR), overrides the sampler
     bool force = false;     // decode even if the file names another model
     int previewEvery = 5;
+    // Stable Diffusion family (refused by the built-in one when set).
+    std::optional<float> controlScale;  // 0..5
+    std::optional<int> workSize;        // 64..2048, rounded to a multiple of 8
+    std::optional<bool> colourFix;
+    std::optional<bool> karras;
+    std::string negativePrompt;         // not recorded in the .sem
+    std::vector<float> initialLatents;  // [1, 4, H/8, W/8] at the working size (--latents); not recorded
+    // generate: a ControlNet control image used as given (BGR or gray, white lines on black).
+    cv::Mat controlImage;
 };
 
 struct DecodeProgress {
@@ -74,11 +86,14 @@ public:
 
     // The strength of sampled decodes of files that record no decode settings.
     static constexpr std::uint32_t kDefaultStrengthPercent = 35;
-    static DecodeSettings resolve(const DecodeSettings& recorded, const DecodeRequest& request);
+    static constexpr std::uint32_t kDefaultSdStrengthPercent = 70;
+    static DecodeSettings resolve(const DecodeSettings& recorded, const DecodeRequest& request,
+                                  DecodeSettings::Family family = DecodeSettings::BuiltIn);
+    DecodeSettings::Family settingsFamily() const;
 
 private:
     DecodeOutcome run(const DecodedStreams& streams, int width, int height, const DecodeSettings& settings,
-                      int previewEvery, const DecodeProgressFn& progress, const std::atomic<bool>* cancel);
+                      const DecodeRequest& request, const DecodeProgressFn& progress, const std::atomic<bool>* cancel);
     std::unique_ptr<diffusion::Backend> backend_;
 };
 

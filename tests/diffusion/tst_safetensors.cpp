@@ -110,7 +110,7 @@ private slots:
         row("truncated data", truncated, "outside the data region");
         row("corrupt json", makeFile(R"({"t":{"dtype":"F32","shape":[2],"data_offsets":[0,8]})", eight), "JSON");
         row("not an object", makeFile("[1,2]", {}), "not a JSON object");
-        row("wrong dtype", makeFile(R"({"t":{"dtype":"I64","shape":[1],"data_offsets":[0,8]}})", eight), "unsupported dtype");
+        row("wrong dtype", makeFile(R"({"t":{"dtype":"C64","shape":[1],"data_offsets":[0,8]}})", eight), "unsupported dtype");
         row("shape mismatch", makeFile(R"({"t":{"dtype":"F32","shape":[3],"data_offsets":[0,8]}})", eight),
             "does not match");
         row("negative dim", makeFile(R"({"t":{"dtype":"F32","shape":[-2],"data_offsets":[0,8]}})", eight), "negative");
@@ -137,6 +137,25 @@ private slots:
         const QString message = QString::fromStdString(refusal(bytes));
         QVERIFY2(message.startsWith("safetensors: "), qPrintable("no or wrong error: " + message));
         QVERIFY2(message.contains(expected), qPrintable(message));
+    }
+
+    void integerTensorsConvert() {
+        // Real checkpoints hold I64 position_ids (and other integer or boolean buffers).
+        std::vector<std::uint8_t> data;
+        for (const std::int64_t v : {std::int64_t(0), std::int64_t(76), std::int64_t(-3)})
+            for (int i = 0; i < 8; ++i)
+                data.push_back(static_cast<std::uint8_t>(static_cast<std::uint64_t>(v) >> (8 * i)));
+        data.insert(data.end(), {0x01, 0x00, 0xff, 0x7f});  // BOOL true, false; I8 -1; U8 127
+        const auto bytes = makeFile(R"({"ids":{"dtype":"I64","shape":[3],"data_offsets":[0,24]},)"
+                                    R"("b":{"dtype":"BOOL","shape":[2],"data_offsets":[24,26]},)"
+                                    R"("i":{"dtype":"I8","shape":[1],"data_offsets":[26,27]},)"
+                                    R"("u":{"dtype":"U8","shape":[1],"data_offsets":[27,28]}})", data);
+        const SafeTensors st = SafeTensors::parse(bytes);
+        QCOMPARE(st.entries().at("ids").dtype, DType::I64);
+        QVERIFY(st.toFloat("ids") == (std::vector<float>{0.0f, 76.0f, -3.0f}));
+        QVERIFY(st.toFloat("b") == (std::vector<float>{1.0f, 0.0f}));
+        QVERIFY(st.toFloat("i") == (std::vector<float>{-1.0f}));
+        QVERIFY(st.toFloat("u") == (std::vector<float>{127.0f}));
     }
 
     void mappedFileReadsLikeAReadOne() {

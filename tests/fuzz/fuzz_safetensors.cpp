@@ -36,7 +36,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                 __builtin_trap();
             count *= static_cast<std::uint64_t>(d);
         }
-        const std::uint64_t width = entry.dtype == DType::F32 ? 4 : 2;
+        const std::uint64_t width = sem::diffusion::dtypeBytes(entry.dtype);
         if (entry.begin > entry.end || entry.end > dataSize || count * width != entry.end - entry.begin
             || entry.elementCount() < 0 || static_cast<std::uint64_t>(entry.elementCount()) != count)
             __builtin_trap();

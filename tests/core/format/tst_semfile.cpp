@@ -118,12 +118,65 @@ private slots:
         v[13] = 0;
         QVERIFY(errorOf(v).contains("decode strength"));
         v = bytes;
-        v[8] |= 0x40;
+        v[8] |= 0x80;
         QVERIFY(errorOf(v).contains("unknown sampler code"));
         for (const std::uint32_t bad : {0u, 101u}) {
             f.decode.strengthPercent = bad;
             QVERIFY_THROWS_EXCEPTION(Error, f.serialize());
         }
+    }
+    // A Stable Diffusion record: bit 6 of the sampler byte, then the family, control scale, working
+    // size / 8 and an options byte after the strength; the samplers of one family are refused in
+    // the other's record.
+    void stableDiffusionSettings()
+    {
+        SemFile f;
+        f.width = 10;
+        f.height = 10;
+        f.decode.present = true;
+        const std::size_t builtIn = f.serialize().size();
+        f.decode.family = DecodeSettings::StableDiffusion1;
+        f.decode.sampler = DecodeSettings::Euler;
+        f.decode.guidanceTenths = 75;
+        f.decode.strengthPercent = 70;
+        f.decode.controlScaleHundredths = 120;
+        f.decode.workSize = 512;
+        f.decode.colourFix = false;
+        f.decode.karras = true;
+        const auto bytes = f.serialize();
+        QCOMPARE(bytes.size(), builtIn + 1 + 4);  // strength; family, scale, size / 8, options
+        QCOMPARE(int(bytes[8]), int(DecodeSettings::Euler) | 0x20 | 0x40);
+        QCOMPARE(int(bytes[14]), int(DecodeSettings::StableDiffusion1));
+        const SemFile back = SemFile::parse(bytes);
+        QVERIFY(back.decode == f.decode);
+        QCOMPARE(back.decode.workSize, 512u);
+        QCOMPARE(back.decode.controlScaleHundredths, 120u);
+        QVERIFY(!back.decode.colourFix && back.decode.karras);
+        auto v = bytes;
+        v[14] = 2;
+        QVERIFY(errorOf(v).contains("unknown model family"));
+        v = bytes;
+        v[16] = 0;  // working size / 8 below 8
+        QVERIFY(errorOf(v).contains("working size"));
+        v = bytes;
+        v[17] |= 0x04;
+        QVERIFY(errorOf(v).contains("unknown Stable Diffusion options"));
+        v = bytes;
+        v[8] = static_cast<std::uint8_t>((v[8] & 0xF0) | DecodeSettings::Ddpm);
+        QVERIFY(errorOf(v).contains("not one of the model family's"));
+        // Euler in a built-in record.
+        SemFile b;
+        b.width = 10;
+        b.height = 10;
+        b.decode.present = true;
+        auto plain = b.serialize();
+        plain[8] = DecodeSettings::Euler;
+        QVERIFY(errorOf(plain).contains("not one of the model family's"));
+        // Out-of-range settings are not written.
+        f.decode.workSize = 500;
+        QVERIFY_THROWS_EXCEPTION(Error, f.serialize());
+        // Room for a Stable Diffusion record is larger than for a built-in one.
+        QVERIFY(b.decodeRecordRoom(DecodeSettings::StableDiffusion1) > b.decodeRecordRoom());
     }
     void breakdownAddsUp()
     {
