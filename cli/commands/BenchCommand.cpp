@@ -11,6 +11,7 @@
 #include "cli/bench/EdgeContextFit.h"
 #include "cli/bench/EncodeBench.h"
 #include "cli/bench/HintBench.h"
+#include "cli/bench/NiqeBench.h"
 #include "cli/bench/TextBench.h"
 #include "core/common/Error.h"
 #ifdef SEM_HAVE_DIFFUSION
@@ -48,7 +49,7 @@ int BenchCommand::run(const QStringList& args, Io& io)
 {
     QCommandLineParser parser;
     Options::init(parser, "bench [IMAGES...] [--runs N] | --edges DIR | --edge-speed [IMG] | --fit-edge-contexts DATA | --text CSV | --hint DIR"
-                          " | --baselines IMAGES... | --caption | --decode",
+                          " | --baselines IMAGES... | --niqe IMAGES... | --caption | --decode",
                   "Benchmarks, printed as markdown for docs/BENCHMARKS.md (with the machine).\n"
                   "With images and no mode: the encode path (768x512 encode vs OpenCV WebP, live slider at 12 MP).");
     parser.addOptions({
@@ -63,6 +64,7 @@ int BenchCommand::run(const QStringList& args, Io& io)
          "OUT.cpp"},
         {"hint", "Hint codecs: bytes vs PSNR per factor and quality over the images of DIR.", "DIR"},
         {"baselines", "Classical codecs at target bpps over the given IMAGES."},
+        {"niqe", "NIQE time at 768x512 (and 12 MP) over the given IMAGES, beside the full-reference metrics."},
         {"caption", "Caption client overhead per request against a local fake server."},
         {"decode", "Decoder seconds per step and peak memory (random default-architecture weights unless --model)."},
         {"model", "Model for --decode.", "DIR"},
@@ -95,6 +97,11 @@ int BenchCommand::run(const QStringList& args, Io& io)
         if (positional.empty())
             throw Error("--baselines needs images (e.g. the first five of bsds500/val)");
         return bench::runBaselineBench(positional, io.out);
+    }
+    if (parser.isSet("niqe")) {
+        if (positional.empty())
+            throw Error("--niqe needs images (e.g. resources/samples/*.jpg)");
+        return bench::runNiqeBench(positional, static_cast<int>(Options::toInt(parser, "runs", 1, 1000)), io.out);
     }
     if (parser.isSet("caption")) {
         printCaptionBench(runCaptionBench(50, captionBenchImage()), io.out);
