@@ -12,7 +12,6 @@
 #include <vector>
 
 #include <opencv2/core.hpp>
-#include <opencv2/imgproc.hpp>
 
 namespace sem::metrics {
 namespace {
@@ -116,26 +115,15 @@ Aggd fitAggd(const std::vector<double>& v) {
 }
 
 // The 7x7 window is a normalised outer product g g'; its 1D factor from the stored window.
-cv::Mat windowFactor() {
+std::array<double, niqe_model::kWindowSide> windowFactor() {
     using niqe_model::kGaussianWindow;
     using niqe_model::kWindowSide;
-    const int c = kWindowSide / 2;
+    constexpr int c = kWindowSide / 2;
     const double centre = std::sqrt(kGaussianWindow[static_cast<std::size_t>(c * kWindowSide + c)]);
-    cv::Mat g(kWindowSide, 1, CV_64F);
+    std::array<double, kWindowSide> g{};
     for (int i = 0; i < kWindowSide; ++i)
-        g.at<double>(i) = kGaussianWindow[static_cast<std::size_t>(c * kWindowSide + i)] / centre;
+        g[static_cast<std::size_t>(i)] = kGaussianWindow[static_cast<std::size_t>(c * kWindowSide + i)] / centre;
     return g;
-}
-
-// scipy.ndimage.convolve(x, window, mode='nearest') of a CV_32F plane: computed in double,
-// stored as float32 like scipy does for a float32 input.
-cv::Mat gaussianFloat(const cv::Mat& x32) {
-    static const cv::Mat g = windowFactor();
-    cv::Mat x64, y64, y32;
-    x32.convertTo(x64, CV_64F);
-    cv::sepFilter2D(x64, y64, CV_64F, g, g, cv::Point(-1, -1), 0.0, cv::BORDER_REPLICATE);
-    y64.convertTo(y32, CV_32F);
-    return y32;
 }
 
 cv::Mat toEightBit(const cv::Mat& image) {
@@ -162,6 +150,21 @@ bool niqeSizeOk(int width, int height) {
 namespace niqe_detail {
 
 cv::Mat lumaY(const cv::Mat& image) {
+    // to_y_channel + bgr2ycbcr(y_only): float32 B, G, R in [0, 1] (v / 255 in float32), a float64
+    // dot product with (24.966, 128.553, 65.481) plus 16, / 255 to float32, * 255 in float32, then
+    // rounded half to even. The products per 8-bit value are tabulated (the same doubles).
+    struct Products {
+        std::array<double, 256> b{}, g{}, r{};
+        Products() {
+            for (int v = 0; v < 256; ++v) {
+                const double unit = static_cast<double>(static_cast<float>(v) / 255.0f);
+                b[static_cast<std::size_t>(v)] = unit * 24.966;
+                g[static_cast<std::size_t>(v)] = unit * 128.553;
+                r[static_cast<std::size_t>(v)] = unit * 65.481;
+            }
+        }
+    };
+    static const Products lut;
     const cv::Mat img = toEightBit(image);
     cv::Mat y(img.size(), CV_32F);
     for (int r = 0; r < img.rows; ++r) {
@@ -174,13 +177,7 @@ cv::Mat lumaY(const cv::Mat& image) {
         }
         const auto* src = img.ptr<cv::Vec3b>(r);
         for (int c = 0; c < img.cols; ++c) {
-            // to_y_channel + bgr2ycbcr(y_only): float32 B, G, R in [0, 1], a float64 dot product
-            // plus 16, / 255 to float32, * 255 in float32, then rounded half to even.
-            const float b = static_cast<float>(src[c][0]) / 255.0f;
-            const float g = static_cast<float>(src[c][1]) / 255.0f;
-            const float rr = static_cast<float>(src[c][2]) / 255.0f;
-            const double d = static_cast<double>(b) * 24.966 + static_cast<double>(g) * 128.553 +
-                             static_cast<double>(rr) * 65.481 + 16.0;
+            const double d = lut.b[src[c][0]] + lut.g[src[c][1]] + lut.r[src[c][2]] + 16.0;
             const float unit = static_cast<float>(d / 255.0);
             dst[c] = std::nearbyint(unit * 255.0f);
         }
@@ -188,20 +185,52 @@ cv::Mat lumaY(const cv::Mat& image) {
     return y;
 }
 
+// BasicSR: mu = convolve(y, w, mode='nearest') and convolve(y**2, ...) (float32 in, computed in
+// double, stored as float32, as scipy does), sigma = sqrt(|E[y^2] - mu^2|) and (y - mu) / (sigma + 1)
+// in float32. The window is separable: a vertical then a horizontal 7-tap pass per output row, in
+// double, with the edge samples repeated.
 cv::Mat mscn(const cv::Mat& y) {
     CV_Assert(y.type() == CV_32FC1);
-    const cv::Mat mu = gaussianFloat(y);
-    const cv::Mat sq = y.mul(y);
-    const cv::Mat sqMu = gaussianFloat(sq);
+    static const std::array<double, niqe_model::kWindowSide> g = windowFactor();
+    constexpr int half = niqe_model::kWindowSide / 2;
+    const int rows = y.rows;
+    const int cols = y.cols;
     cv::Mat out(y.size(), CV_32F);
-    for (int r = 0; r < y.rows; ++r) {
+    // Vertical sums of y and y^2 with `half` repeated edge samples on both sides.
+    std::vector<double> v1(static_cast<std::size_t>(cols + 2 * half));
+    std::vector<double> v2(v1.size());
+    for (int r = 0; r < rows; ++r) {
+        const float* src[niqe_model::kWindowSide];
+        for (int k = 0; k < niqe_model::kWindowSide; ++k)
+            src[k] = y.ptr<float>(std::clamp(r + k - half, 0, rows - 1));
+        for (int c = 0; c < cols; ++c) {
+            double a = 0.0, b = 0.0;
+            for (int k = 0; k < niqe_model::kWindowSide; ++k) {
+                const float v = src[k][c];
+                a += g[static_cast<std::size_t>(k)] * static_cast<double>(v);
+                b += g[static_cast<std::size_t>(k)] * static_cast<double>(v * v);  // y**2 in float32
+            }
+            v1[static_cast<std::size_t>(c + half)] = a;
+            v2[static_cast<std::size_t>(c + half)] = b;
+        }
+        for (int k = 0; k < half; ++k) {
+            v1[static_cast<std::size_t>(k)] = v1[static_cast<std::size_t>(half)];
+            v2[static_cast<std::size_t>(k)] = v2[static_cast<std::size_t>(half)];
+            v1[static_cast<std::size_t>(cols + half + k)] = v1[static_cast<std::size_t>(cols + half - 1)];
+            v2[static_cast<std::size_t>(cols + half + k)] = v2[static_cast<std::size_t>(cols + half - 1)];
+        }
         const float* yi = y.ptr<float>(r);
-        const float* m = mu.ptr<float>(r);
-        const float* s2 = sqMu.ptr<float>(r);
         float* o = out.ptr<float>(r);
-        for (int c = 0; c < y.cols; ++c) {
-            const float sigma = std::sqrt(std::abs(s2[c] - m[c] * m[c]));
-            o[c] = (yi[c] - m[c]) / (sigma + 1.0f);
+        for (int c = 0; c < cols; ++c) {
+            double a = 0.0, b = 0.0;
+            for (int k = 0; k < niqe_model::kWindowSide; ++k) {
+                a += g[static_cast<std::size_t>(k)] * v1[static_cast<std::size_t>(c + k)];
+                b += g[static_cast<std::size_t>(k)] * v2[static_cast<std::size_t>(c + k)];
+            }
+            const auto mu = static_cast<float>(a);
+            const auto s2 = static_cast<float>(b);
+            const float sigma = std::sqrt(std::abs(s2 - mu * mu));
+            o[c] = (yi[c] - mu) / (sigma + 1.0f);
         }
     }
     return out;
@@ -216,6 +245,13 @@ cv::Mat blockFeatures(const cv::Mat& plane, int side) {
     std::vector<double> block(n), prod(n);
     // np.roll shifts (rows, cols): the product with the sample `shift` away, wrapping in the block.
     constexpr std::array<std::array<int, 2>, 4> kShifts = {{{0, 1}, {1, 0}, {1, 1}, {1, -1}}};
+    // Column of the neighbour for a column shift of 0, +1 (the sample on the left) and -1 (right).
+    std::vector<int> same(static_cast<std::size_t>(side)), left(same.size()), right(same.size());
+    for (int j = 0; j < side; ++j) {
+        same[static_cast<std::size_t>(j)] = j;
+        left[static_cast<std::size_t>(j)] = (j - 1 + side) % side;
+        right[static_cast<std::size_t>(j)] = (j + 1) % side;
+    }
     int row = 0;
     for (int bw = 0; bw < blocksW; ++bw) {
         for (int bh = 0; bh < blocksH; ++bh, ++row) {
@@ -230,14 +266,13 @@ cv::Mat blockFeatures(const cv::Mat& plane, int side) {
             f[1] = (a.betaL + a.betaR) / 2.0;
             for (std::size_t s = 0; s < kShifts.size(); ++s) {
                 const int s0 = kShifts[s][0];
-                const int s1 = kShifts[s][1];
+                const std::vector<int>& cj = kShifts[s][1] == 0 ? same : kShifts[s][1] > 0 ? left : right;
                 for (int i = 0; i < side; ++i) {
                     const int si = (i - s0 + side) % side;
-                    for (int j = 0; j < side; ++j) {
-                        const int sj = (j - s1 + side) % side;
-                        prod[static_cast<std::size_t>(i * side + j)] =
-                            block[static_cast<std::size_t>(i * side + j)] * block[static_cast<std::size_t>(si * side + sj)];
-                    }
+                    const double* here = &block[static_cast<std::size_t>(i * side)];
+                    const double* there = &block[static_cast<std::size_t>(si * side)];
+                    double* out = &prod[static_cast<std::size_t>(i * side)];
+                    for (int j = 0; j < side; ++j) out[j] = here[j] * there[cj[static_cast<std::size_t>(j)]];
                 }
                 const Aggd p = fitAggd(prod);
                 double* o = f + 2 + 4 * s;
