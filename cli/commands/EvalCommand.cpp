@@ -482,7 +482,8 @@ int EvalCommand::run(const QStringList& args, Io& io)
         drawRdPlot(series, parser.value("plot-ms-ssim").toStdString(), "bpp vs MS-SSIM, " + plotTitle,
                    PlotMetric::MsSsim);
     if (parser.isSet("plot-niqe"))
-        drawRdPlot(series, parser.value("plot-niqe").toStdString(), "bpp vs NIQE, " + plotTitle, PlotMetric::Niqe);
+        drawRdPlot(series, parser.value("plot-niqe").toStdString(), "bpp vs NIQE (lower is more natural), " + plotTitle,
+                   PlotMetric::Niqe);
     if (parser.isSet("json")) {
         const nlohmann::json j = {{"images", images.size()}, {"model_id", decoder.modelId()},
                                   {"original_niqe", niqe_report::json(originalNiqe)}, {"curves", curves},

@@ -77,7 +77,7 @@ void drawRdPlot(const std::vector<Series>& series, const std::string& path, cons
     const char* yLabel = db                             ? "PSNR (dB)"
                          : metric == PlotMetric::Ssim   ? "SSIM"
                          : metric == PlotMetric::MsSsim ? "MS-SSIM"
-                                                        : "NIQE (lower is more natural)";
+                                                        : "NIQE";
     cv::putText(img, yLabel, {10, top - 15}, font, 0.55, black, 1, cv::LINE_AA);
     cv::putText(img, title, {left + 90, 22}, font, 0.6, black, 1, cv::LINE_AA);
     const cv::Scalar colours[] = {{40, 40, 220}, {200, 120, 0}, {0, 160, 0}, {160, 0, 160}, {0, 140, 220},
