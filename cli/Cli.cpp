@@ -16,6 +16,7 @@
 #endif
 #include "cli/commands/EncodeCommand.h"
 #include "cli/commands/InfoCommand.h"
+#include "cli/commands/NiqeCommand.h"
 #include "cli/commands/RdCommand.h"
 #include "core/common/Error.h"
 #include "semversion.h"
@@ -51,6 +52,7 @@ std::vector<std::unique_ptr<Command>> allCommands()
     c.push_back(std::make_unique<EdgesCommand>());
     c.push_back(std::make_unique<BaselineCommand>());
     c.push_back(std::make_unique<RdCommand>());
+    c.push_back(std::make_unique<NiqeCommand>());
     c.push_back(std::make_unique<BenchCommand>());
     return c;
 }

@@ -8,6 +8,7 @@
 
 #include "core/baselines/Baselines.h"
 #include "core/metrics/Metrics.h"
+#include "core/metrics/Niqe.h"
 
 namespace sem::ui {
 
@@ -91,9 +92,18 @@ BaselineSweep::Result BaselineSweep::run(const cv::Mat& bgr, const std::atomic<b
             for (const BaselineResult& r : found) {
                 if (!r.reached)
                     continue;
+                if (stopRequested()) {  // MS-SSIM and NIQE of a large image take a while: stop between points
+                    result.searchesDone += int(searched);
+                    result.stopped = true;
+                    return result;
+                }
                 RdPoint p;
                 p.bpp = r.bpp;
                 p.psnr = metrics::psnr(bgr, r.decoded);
+                if (metrics::msSsimScales(bgr.cols, bgr.rows) > 0)
+                    p.msSsim = metrics::msSsim(bgr, r.decoded);
+                if (metrics::niqeSizeOk(bgr.cols, bgr.rows))
+                    p.niqe = metrics::niqe(r.decoded);  // NaN for a flat decode
                 p.label = r.downscale > 1 ? QObject::tr("%1 q %2, 1/%3").arg(name).arg(r.quality).arg(r.downscale)
                                           : QObject::tr("%1 q %2").arg(name).arg(r.quality);
                 if (points.isEmpty() || points.back().bpp != p.bpp)

@@ -12,7 +12,8 @@
 namespace sem::ui {
 
 // The plot's baseline curves for one image (DESIGN §7): every available classical codec searched
-// at the plot's target bpps. Long (5 codecs x 11 targets; minutes on a 12 MP photo on a small
+// at the plot's target bpps, each point with its PSNR, MS-SSIM and NIQE (the metric switch of the
+// plot; MS-SSIM and NIQE add about a fifth to the search time). Long (5 codecs x 11 targets; minutes on a 12 MP photo on a small
 // CPU), so it runs on a worker thread and can be stopped: run() polls a flag before every encode
 // and returns early with what it had. Complete sweeps are cached per image content (md5 of the
 // pixels), so reopening an image is instant; stopped ones are not.

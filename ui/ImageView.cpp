@@ -82,11 +82,42 @@ void ImageView::setHint(const ImagePyramid& pyramid)
 
 void ImageView::setLayerImage(Layer layer, const ImagePyramid& pyramid)
 {
-    if (pyramid.isNull())
+    if (pyramid.isNull()) {
         m_extra.erase(int(layer));
-    else
+        m_notes.erase(int(layer));
+        updateToolTip();
+    } else {
         m_extra[int(layer)] = pyramid;
+    }
     update();
+}
+
+void ImageView::setLayerNote(Layer layer, const QString& note)
+{
+    if (note.isEmpty())
+        m_notes.erase(int(layer));
+    else
+        m_notes[int(layer)] = note;
+    updateToolTip();
+    update();
+}
+
+QString ImageView::layerNote(Layer layer) const
+{
+    const auto it = m_notes.find(int(layer));
+    return it == m_notes.end() ? QString() : it->second;
+}
+
+QString ImageView::labelText(Layer layer) const
+{
+    const QString note = layerNote(layer);
+    return note.isEmpty() ? layerName(layer) : layerName(layer) + QStringLiteral(" · ") + note;
+}
+
+void ImageView::updateToolTip()
+{
+    const QString left = labelText(m_left);
+    setToolTip(m_split ? left + QLatin1Char('\n') + labelText(m_right) : left);
 }
 
 bool ImageView::hasLayerImage(Layer layer) const
@@ -104,6 +135,8 @@ void ImageView::clear()
 {
     m_original = m_hint = m_edges = ImagePyramid();
     m_extra.clear();
+    m_notes.clear();
+    updateToolTip();
     setImageSize(QSize());
     update();
 }
@@ -111,18 +144,21 @@ void ImageView::clear()
 void ImageView::setLayer(Layer layer)
 {
     m_left = layer;
+    updateToolTip();
     update();
 }
 
 void ImageView::setSecondLayer(Layer layer)
 {
     m_right = layer;
+    updateToolTip();
     update();
 }
 
 void ImageView::setSplit(bool on)
 {
     m_split = on;
+    updateToolTip();
     update();
 }
 
@@ -344,8 +380,8 @@ void ImageView::paintEvent(QPaintEvent*)
         p.setPen(Qt::white);
         p.drawText(r, Qt::AlignCenter, text);
     };
-    label(layerName(m_left), true);
-    label(layerName(m_right), false);
+    label(labelText(m_left), true);
+    label(labelText(m_right), false);
 }
 
 QImage ImageView::renderImage() const

@@ -33,7 +33,12 @@ public:
     void setHint(const QImage& image);
     void setHint(const ImagePyramid& pyramid);  // built on a worker thread
     // The images of Reconstruction and the compare layers (null pyramid: none yet).
-    void setLayerImage(Layer layer, const ImagePyramid& pyramid);
+    void setLayerImage(Layer layer, const ImagePyramid& pyramid);  // an empty pyramid also clears the note
+    // A short measurement shown after the layer's name in its label and tooltip ("NIQE 3.41");
+    // empty for none. Cleared with the layer's image and by clear().
+    void setLayerNote(Layer layer, const QString& note);
+    QString layerNote(Layer layer) const;
+    QString labelText(Layer layer) const;  // the name, and the note after " · " when there is one
     bool hasLayerImage(Layer layer) const;
     QImage layerImage(Layer layer) const;
     void clear();
@@ -94,6 +99,8 @@ private:
     QSize m_imageSize;
     ImagePyramid m_original, m_hint, m_edges;
     std::map<int, ImagePyramid> m_extra;  // Reconstruction and the compare layers
+    std::map<int, QString> m_notes;
+    void updateToolTip();
     Layer m_left = Layer::Original;
     Layer m_right = Layer::Edges;
     bool m_split = false;

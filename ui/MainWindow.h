@@ -145,6 +145,7 @@ signals:
     void sessionRestored();
     void baselineSweepStopped(int searchesDone, int searchesTotal);
     void decodeFinished();
+    void decodeScoresUpdated();  // the last decode's MS-SSIM and NIQE (on the plot point and its label)
     void decodeFailed(const QString& message);
     void decodeStopped();
     void decodePreviewShown(int step);

@@ -26,6 +26,7 @@
 
 #include "core/baselines/Baselines.h"
 #include "core/metrics/Metrics.h"
+#include "core/metrics/Niqe.h"
 #include "ui/BaselineSweep.h"
 #include "ui/CaptionPanel.h"
 #include "ui/DecodePanel.h"
@@ -100,8 +101,19 @@ QString decodeSummary(const DecodeSettings& s)
 
 struct CompareOutcome {
     std::map<int, ImagePyramid> layers;
+    std::map<int, QString> notes;  // "NIQE 3.41" per layer, the original's too
     QString error;
 };
+
+// NIQE of an image for a layer's label, empty when it has none (under 192x96, flat).
+double niqeOrNaN(const cv::Mat& bgr)
+{
+    return metrics::niqeSizeOk(bgr.cols, bgr.rows) ? metrics::niqe(bgr) : std::nan("");
+}
+QString niqeNote(double niqe)
+{
+    return std::isfinite(niqe) ? MainWindow::tr("NIQE %1").arg(QString::number(niqe, 'f', 2)) : QString();
+}
 
 }  // namespace
 
@@ -280,6 +292,29 @@ void MainWindow::onDecodeFinished(const DecodeResult& result)
         p.psnr = metrics::psnr(m_image, result.image);
         p.label = tr("decode: %1").arg(decodeSummary(result.settings));
         m_plot->addDecodedPoint(p);
+        // MS-SSIM and NIQE take longer (a fifth of a second at 768x512): on a worker thread, then
+        // onto the point and the reconstruction's label if the document is still the same.
+        const int index = m_plot->decodedPointCount() - 1;
+        const std::uint64_t generation = m_imageGeneration;
+        auto* watcher = new QFutureWatcher<std::pair<double, double>>(this);
+        connect(watcher, &QFutureWatcher<std::pair<double, double>>::finished, this, [this, watcher, index, generation] {
+            const auto [ms, niqe] = watcher->result();
+            watcher->deleteLater();
+            if (generation != m_imageGeneration || index >= m_plot->decodedPointCount())
+                return;
+            m_plot->setDecodedPointScores(index, ms, niqe);
+            m_view->setLayerNote(ImageView::Layer::Reconstruction, niqeNote(niqe));
+            emit decodeScoresUpdated();
+        });
+        watcher->setFuture(QtConcurrent::run([original = m_image, decodedImage = result.image] {
+            const double ms = metrics::msSsimScales(original.cols, original.rows) > 0
+                                  ? metrics::msSsim(original, decodedImage)
+                                  : std::nan("");
+            const double niqe = metrics::niqeSizeOk(decodedImage.cols, decodedImage.rows)
+                                    ? metrics::niqe(decodedImage)
+                                    : std::nan("");
+            return std::make_pair(ms, niqe);
+        }));
     }
     setDocumentModified(true);  // the .sem now records the model and the settings
     updateRate();
@@ -428,6 +463,8 @@ void MainWindow::requestCompare()
         m_compareApplied = id;
         for (const auto& [layer, pyramid] : out.layers)
             m_view->setLayerImage(ImageView::Layer(layer), pyramid);
+        for (const auto& [layer, note] : out.notes)
+            m_view->setLayerNote(ImageView::Layer(layer), note);
         if (!out.error.isEmpty())
             statusBar()->showMessage(out.error, 8000);
         emit compareUpdated();
@@ -442,10 +479,12 @@ void MainWindow::requestCompare()
             try {
                 const BaselineResult r = Baselines::atTargetBpp(image, codec, bpp);
                 out.layers[int(layer)] = ImagePyramid(toQImage(r.decoded));
+                out.notes[int(layer)] = niqeNote(niqeOrNaN(r.decoded));
             } catch (const std::exception& e) {
                 out.error = QString::fromUtf8(e.what());
             }
         }
+        out.notes[int(ImageView::Layer::Original)] = niqeNote(niqeOrNaN(image));
         return out;
     }));
 }

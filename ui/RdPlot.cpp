@@ -1,5 +1,8 @@
 #include "ui/RdPlot.h"
 
+#include <QComboBox>
+#include <QHBoxLayout>
+#include <QLabel>
 #include <QToolTip>
 #include <QVBoxLayout>
 #include <algorithm>
@@ -19,6 +22,20 @@ RdPlot::RdPlot(QWidget* parent) : QWidget(parent)
 {
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
+    auto* row = new QHBoxLayout;
+    row->setContentsMargins(4, 2, 4, 0);
+    row->addWidget(new QLabel(tr("y axis:"), this));
+    m_metricBox = new QComboBox(this);
+    m_metricBox->addItem(tr("PSNR (dB)"), int(Metric::Psnr));
+    m_metricBox->addItem(tr("MS-SSIM"), int(Metric::MsSsim));
+    m_metricBox->addItem(tr("NIQE (lower is more natural)"), int(Metric::Niqe));
+    m_metricBox->setToolTip(tr("PSNR and MS-SSIM compare with the original (higher is better); NIQE needs no "
+                               "reference and measures how natural the image looks (lower is better)."));
+    row->addWidget(m_metricBox);
+    row->addStretch(1);
+    layout->addLayout(row);
+    connect(m_metricBox, qOverload<int>(&QComboBox::currentIndexChanged), this,
+            [this](int i) { setMetric(Metric(m_metricBox->itemData(i).toInt())); });
     m_plot = new QCustomPlot(this);
     m_plot->setMinimumHeight(180);
     layout->addWidget(m_plot);
@@ -36,6 +53,37 @@ RdPlot::RdPlot(QWidget* parent) : QWidget(parent)
     m_plot->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
     m_plot->setMouseTracking(true);
     connect(m_plot, &QCustomPlot::mouseMove, this, &RdPlot::onMouseMove);
+    rebuild();
+}
+
+double RdPlot::value(const RdPoint& p, Metric metric)
+{
+    switch (metric) {
+    case Metric::Psnr: return p.psnr;
+    case Metric::MsSsim: return p.msSsim;
+    case Metric::Niqe: return p.niqe;
+    }
+    return p.psnr;
+}
+
+void RdPlot::setMetric(Metric metric)
+{
+    if (m_metric == metric && m_metricBox->currentData().toInt() == int(metric))
+        return;
+    m_metric = metric;
+    const int i = m_metricBox->findData(int(metric));
+    if (i >= 0 && i != m_metricBox->currentIndex())
+        m_metricBox->setCurrentIndex(i);  // re-enters with the same metric: returns above
+    m_plot->yAxis->setLabel(m_metricBox->itemText(m_metricBox->findData(int(metric))));
+    rebuild();
+}
+
+void RdPlot::setDecodedPointScores(int index, double msSsim, double niqe)
+{
+    if (index < 0 || index >= m_decoded.size())
+        return;
+    m_decoded[index].msSsim = msSsim;
+    m_decoded[index].niqe = niqe;
     rebuild();
 }
 
@@ -85,10 +133,10 @@ void RdPlot::rebuild()
         g->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, c, c, 4));
         QVector<double> x, y;
         for (const RdPoint& p : points)
-            if (p.bpp > 0 && std::isfinite(p.psnr)) {
+            if (p.bpp > 0 && std::isfinite(value(p, m_metric))) {
                 x << p.bpp;
-                y << p.psnr;
-                track(p.psnr);
+                y << value(p, m_metric);
+                track(value(p, m_metric));
             }
         g->setData(x, y);
     }
@@ -99,15 +147,22 @@ void RdPlot::rebuild()
         g->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssStar, QPen(Qt::red, 2), Qt::red, 11));
         QVector<double> x, y;
         for (const RdPoint& p : m_decoded)
-            if (p.bpp > 0 && std::isfinite(p.psnr)) {
+            if (p.bpp > 0 && std::isfinite(value(p, m_metric))) {
                 x << p.bpp;
-                y << p.psnr;
-                track(p.psnr);
+                y << value(p, m_metric);
+                track(value(p, m_metric));
             }
         g->setData(x, y);
     }
-    if (yMin <= yMax)
-        m_plot->yAxis->setRange(std::floor(yMin - 1.0), std::ceil(yMax + 1.0));
+    if (yMin <= yMax) {
+        if (m_metric == Metric::MsSsim)  // 0..1: a margin of 0.02, on multiples of 0.05
+            m_plot->yAxis->setRange(std::max(0.0, std::floor((yMin - 0.02) * 20.0) / 20.0),
+                                    std::min(1.0, std::ceil((yMax + 0.02) * 20.0) / 20.0));
+        else if (m_metric == Metric::Niqe)
+            m_plot->yAxis->setRange(std::max(0.0, std::floor(yMin - 0.5)), std::ceil(yMax + 0.5));
+        else
+            m_plot->yAxis->setRange(std::floor(yMin - 1.0), std::ceil(yMax + 1.0));
+    }
     if (!m_messageText.isEmpty()) {
         auto* text = new QCPItemText(m_plot);
         text->position->setType(QCPItemPosition::ptAxisRectRatio);
@@ -118,9 +173,9 @@ void RdPlot::rebuild()
     m_plot->replot();
 }
 
-QPoint RdPlot::pixelOf(double bpp, double psnr) const
+QPoint RdPlot::pixelOf(double bpp, double y) const
 {
-    return QPointF(m_plot->xAxis->coordToPixel(bpp), m_plot->yAxis->coordToPixel(psnr)).toPoint();
+    return QPointF(m_plot->xAxis->coordToPixel(bpp), m_plot->yAxis->coordToPixel(y)).toPoint();
 }
 
 bool RdPlot::nearestPoint(QPoint pos, RdPoint* out, double maxPixels) const
@@ -128,9 +183,9 @@ bool RdPlot::nearestPoint(QPoint pos, RdPoint* out, double maxPixels) const
     double best = maxPixels * maxPixels;
     bool found = false;
     auto consider = [&](const RdPoint& p) {
-        if (p.bpp <= 0 || !std::isfinite(p.psnr))
+        if (p.bpp <= 0 || !std::isfinite(value(p, m_metric)))
             return;
-        const QPoint q = pixelOf(p.bpp, p.psnr);
+        const QPoint q = pixelOf(p.bpp, value(p, m_metric));
         const double dx = q.x() - pos.x(), dy = q.y() - pos.y();
         if (dx * dx + dy * dy <= best) {
             best = dx * dx + dy * dy;
@@ -149,13 +204,17 @@ bool RdPlot::nearestPoint(QPoint pos, RdPoint* out, double maxPixels) const
 void RdPlot::onMouseMove(QMouseEvent* event)
 {
     RdPoint p;
-    if (nearestPoint(event->pos(), &p))
-        QToolTip::showText(event->globalPosition().toPoint(),
-                           tr("%1\n%2 bpp, %3 dB")
-                               .arg(p.label)
-                               .arg(QString::number(p.bpp, 'f', 4))
-                               .arg(QString::number(p.psnr, 'f', 2)),
-                           m_plot);
+    if (nearestPoint(event->pos(), &p)) {
+        QString text = tr("%1\n%2 bpp, %3 dB")
+                           .arg(p.label)
+                           .arg(QString::number(p.bpp, 'f', 4))
+                           .arg(std::isfinite(p.psnr) ? QString::number(p.psnr, 'f', 2) : tr("inf"));
+        if (std::isfinite(p.msSsim))
+            text += tr(", MS-SSIM %1").arg(QString::number(p.msSsim, 'f', 4));
+        if (std::isfinite(p.niqe))
+            text += tr(", NIQE %1").arg(QString::number(p.niqe, 'f', 2));
+        QToolTip::showText(event->globalPosition().toPoint(), text, m_plot);
+    }
     else
         QToolTip::hideText();
 }

@@ -3,6 +3,7 @@
 #include <QCommandLineParser>
 #include <ostream>
 
+#include "cli/NiqeSupport.h"
 #include "cli/Options.h"
 #include "cli/Report.h"
 #include "core/baselines/Baselines.h"
@@ -18,7 +19,8 @@ int BaselineCommand::run(const QStringList& args, Io& io)
     Options::init(parser, "baseline IN --codec C --bpp B -o OUT.png [--json]",
                   "Codes IN with a classical codec at (or just under) a target bits per pixel, found by\n"
                   "searching the codec's quality (and the downscale factor for webp-downscale), writes the\n"
-                  "decoded image and reports its size, PSNR, SSIM and MS-SSIM.\n"
+                  "decoded image and reports its size, PSNR, SSIM, MS-SSIM and NIQE (no-reference, lower is more\n"
+                  "natural; n/a under 192x96 or when flat).\n"
                   "Codecs: jpeg, webp, jp2, avif, webp-downscale.");
     parser.addOptions({
         {"codec", "jpeg, webp, jp2, avif or webp-downscale.", "C"},
@@ -50,6 +52,7 @@ int BaselineCommand::run(const QStringList& args, Io& io)
     const double psnr = metrics::psnr(image.bgr, r.decoded);
     const double ssim = metrics::ssim(image.bgr, r.decoded);
     const double msssim = metrics::msSsim(image.bgr, r.decoded);
+    const double niqe = niqe_report::score(r.decoded);
     if (!r.reached)
         io.err << "semc baseline: warning: " << Baselines::name(*codec) << " cannot reach " << target
                << " bpp on this image; its smallest file is " << Report::fixed(r.bpp, 4) << " bpp\n";
@@ -57,6 +60,7 @@ int BaselineCommand::run(const QStringList& args, Io& io)
         nlohmann::json j = {{"codec", Baselines::name(*codec)}, {"target_bpp", target}, {"reached", r.reached},
                             {"quality", r.quality}, {"downscale", r.downscale}, {"bytes", r.bytes},
                             {"bpp", r.bpp}, {"psnr", psnr}, {"ssim", ssim}, {"ms_ssim", msssim},
+                            {"niqe", niqe_report::json(niqe)},
                             {"width", image.bgr.cols}, {"height", image.bgr.rows}, {"output", out}};
         io.out << j.dump(2) << "\n";
     } else {
@@ -65,7 +69,7 @@ int BaselineCommand::run(const QStringList& args, Io& io)
                << (r.downscale > 1 ? ", downscale 1/" + std::to_string(r.downscale) : std::string()) << ": "
                << r.bytes << " bytes, " << Report::fixed(r.bpp, 4) << " bpp (target " << target << ")\n"
                << "PSNR " << Report::fixed(psnr, 2) << " dB, SSIM " << Report::fixed(ssim, 4) << ", MS-SSIM "
-               << Report::fixed(msssim, 4) << "\n";
+               << Report::fixed(msssim, 4) << ", NIQE " << niqe_report::text(niqe) << "\n";
     }
     return kOk;
 }

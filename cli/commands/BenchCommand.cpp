@@ -15,6 +15,7 @@
 #include "cli/bench/EdgeContextFit.h"
 #include "cli/bench/EncodeBench.h"
 #include "cli/bench/HintBench.h"
+#include "cli/bench/NiqeBench.h"
 #include "cli/bench/TextBench.h"
 #include "core/common/Error.h"
 #ifdef SEM_HAVE_DIFFUSION
@@ -52,7 +53,7 @@ int BenchCommand::run(const QStringList& args, Io& io)
 {
     QCommandLineParser parser;
     Options::init(parser, "bench [IMAGES...] [--runs N] | --edges DIR | --edge-speed [IMG] | --fit-edge-contexts DATA | --text CSV | --hint DIR"
-                          " | --baselines IMAGES... | --control IMAGES... | --caption | --decode",
+                          " | --baselines IMAGES... | --control IMAGES... | --niqe IMAGES... | --caption | --decode",
                   "Benchmarks, printed as markdown for docs/BENCHMARKS.md (with the machine).\n"
                   "With images and no mode: the encode path (768x512 encode vs OpenCV WebP, live slider at 12 MP).");
     parser.addOptions({
@@ -67,6 +68,7 @@ int BenchCommand::run(const QStringList& args, Io& io)
          "OUT.cpp"},
         {"hint", "Hint codecs: bytes vs PSNR per factor and quality over the images of DIR.", "DIR"},
         {"baselines", "Classical codecs at target bpps over the given IMAGES."},
+        {"niqe", "NIQE time at 768x512 (and 12 MP) over the given IMAGES, beside the full-reference metrics."},
         {"caption", "Caption client overhead per request against a local fake server."},
         {"control", "ControlNet control image preparations of reduced edge maps vs Canny at the working size,\n"
                     "over the given IMAGES."},
@@ -115,6 +117,11 @@ int BenchCommand::run(const QStringList& args, Io& io)
             throw Error("--control needs images (e.g. resources/samples/*.jpg)");
         return bench::runControlPreparationBench(positional, static_cast<int>(Options::toInt(parser, "work-size", 64, 2048)),
                                                  io.out);
+    }
+    if (parser.isSet("niqe")) {
+        if (positional.empty())
+            throw Error("--niqe needs images (e.g. resources/samples/*.jpg)");
+        return bench::runNiqeBench(positional, static_cast<int>(Options::toInt(parser, "runs", 1, 1000)), io.out);
     }
     if (parser.isSet("caption")) {
         printCaptionBench(runCaptionBench(50, captionBenchImage()), io.out);

@@ -6,6 +6,7 @@
 #include <ostream>
 
 #include "cli/DecodeSupport.h"
+#include "cli/NiqeSupport.h"
 #include "cli/Options.h"
 #include "cli/Report.h"
 #include "core/common/Cancelled.h"
@@ -80,7 +81,8 @@ int RoundtripCommand::run(const QStringList& args, Io& io)
 {
     QCommandLineParser parser;
     Options::init(parser, "roundtrip IN -o OUT.png [encode options] [decode options] [--sem OUT.sem] [--json]",
-                  "Encodes IN, decodes the result and reports bits per pixel, PSNR, SSIM, MS-SSIM and time.\n"
+                  "Encodes IN, decodes the result and reports bits per pixel, PSNR, SSIM, MS-SSIM, time and the\n"
+                  "decode's NIQE (no-reference; lower is more natural; n/a under 192x96 or when flat).\n"
                   "The decoder model's id and the sampler settings are recorded in the .sem.");
     parser.addOption({{"o", "output"}, "Decoded image (.png, ...).", "OUT"});
     parser.addOption({"sem", "Also keep the .sem file here.", "FILE"});
@@ -123,10 +125,11 @@ int RoundtripCommand::run(const QStringList& args, Io& io)
         const double psnr = metrics::psnr(image.bgr, o.image);
         const double ssim = metrics::ssim(image.bgr, o.image);
         const double ms = metrics::msSsim(image.bgr, o.image);
+        const double niqe = niqe_report::score(o.image);
         if (parser.isSet("json")) {
             nlohmann::json j = {{"width", enc.file.width}, {"height", enc.file.height}, {"bytes", b.total},
                                 {"bpp", enc.file.bpp()}, {"psnr", psnr}, {"ssim", ssim}, {"ms_ssim", ms},
-                                {"encode_seconds", encodeSeconds}, {"decode_seconds", o.seconds},
+                                {"niqe", niqe_report::json(niqe)}, {"encode_seconds", encodeSeconds}, {"decode_seconds", o.seconds},
                                 {"chunks", {{"edges", b.edges}, {"caption", b.caption}, {"hint", b.hint},
                                             {"container", b.container}}},
                                 {"device", decoder.deviceName()}, {"settings", Report::decodeSettingsJson(o.settings)},
@@ -137,7 +140,7 @@ int RoundtripCommand::run(const QStringList& args, Io& io)
                    << b.total << " bytes, " << Report::fixed(enc.file.bpp(), 4) << " bpp (edges " << b.edges
                    << ", caption " << b.caption << ", hint " << b.hint << ", container " << b.container << ")\n"
                    << "PSNR " << Report::fixed(psnr, 2) << " dB, SSIM " << Report::fixed(ssim, 4) << ", MS-SSIM "
-                   << Report::fixed(ms, 4) << "\n"
+                   << Report::fixed(ms, 4) << ", NIQE " << niqe_report::text(niqe) << "\n"
                    << "encode " << Report::fixed(encodeSeconds * 1000, 1) << " ms, decode "
                    << Report::fixed(o.seconds, 2) << " s on " << decoder.deviceName() << "\n";
         }

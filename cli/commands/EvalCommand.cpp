@@ -13,6 +13,7 @@
 #include <ostream>
 #include <sstream>
 
+#include "cli/NiqeSupport.h"
 #include "cli/Options.h"
 #include "cli/eval/BdMetrics.h"
 #include "cli/eval/EvalImages.h"
@@ -42,7 +43,8 @@ int EvalCommand::run(const QStringList& args, Io& io)
                   "of semc train; the original files are used when still present) or on a folder of images:\n"
                   "the semantic codec at a sweep of operating points (fidelity decodes, guidance 1), a few\n"
                   "sampled decodes, the baselines over the same bpp range (PSNR, SSIM and MS-SSIM curves),\n"
-                  "BD-rate/BD-PSNR and ablations.");
+                  "BD-rate/BD-PSNR and ablations. Every decode also gets its NIQE (no-reference, lower is more\n"
+                  "natural; about 30 ms a decode), and the originals theirs.");
     parser.addOption({"captions", "captions.json: file name -> captions (the first is used).", "FILE"});
     parser.addOption({"model", "Model directory (default: the installed default model).", "DIR"});
     parser.addOption({"device", "auto, cpu or cuda (default auto).", "DEV", "auto"});
@@ -61,6 +63,7 @@ int EvalCommand::run(const QStringList& args, Io& io)
     parser.addOption({"plot", "Write the bpp-PSNR plot (PNG).", "FILE"});
     parser.addOption({"plot-ssim", "Write the bpp-SSIM plot (PNG).", "FILE"});
     parser.addOption({"plot-ms-ssim", "Write the bpp-MS-SSIM plot (PNG).", "FILE"});
+    parser.addOption({"plot-niqe", "Write the bpp-NIQE plot (PNG; lower is more natural).", "FILE"});
     parser.addOption({"points", "Operating points SCALE:HINT[:HIGH[:MINLEN]], comma-separated: edge scale\n"
                                 "1/SCALE (0 = no edges, the model redraws from the hint alone), hint factor\n"
                                 "(with qQ: hint quality 1..100, e.g. 8q20),\n"
@@ -121,7 +124,8 @@ int EvalCommand::run(const QStringList& args, Io& io)
     SharpnessStats sharpness;  // fidelity vs sampled decodes of the first --sampled images
     nlohmann::json perImage = nlohmann::json::array();
     std::ostringstream csv;  // written at the end, atomically, like every output
-    csv << "image,series,setting,bpp,psnr,ssim,ms_ssim\n";
+    csv << "image,series,setting,bpp,psnr,ssim,ms_ssim,niqe\n";
+    double originalNiqeSum = 0.0;  // the originals' own NIQE (NaN when one has none)
     const auto started = Clock::now();
 
     // The hint alone, bicubic, at the four factors (default quality) and at every other hint setting
@@ -149,16 +153,23 @@ int EvalCommand::run(const QStringList& args, Io& io)
     for (std::size_t i = 0; i < images.size(); ++i) {
         const EvalImage& im = images[i];
         captioned += im.caption.empty() ? 0 : 1;
-        nlohmann::json rec = {{"image", im.name}, {"width", im.bgr.cols}, {"height", im.bgr.rows}};
+        const double originalNiqe = niqe_report::score(im.bgr);
+        originalNiqeSum += originalNiqe;
+        nlohmann::json rec = {{"image", im.name}, {"width", im.bgr.cols}, {"height", im.bgr.rows},
+                              {"niqe", niqe_report::json(originalNiqe)}};
         auto record = [&](const std::string& series, const std::string& setting, const BdPoint& q) {
-            rec[series][setting] = {{"bpp", q.bpp}, {"psnr", q.psnr}, {"ssim", q.ssim}, {"ms_ssim", q.msSsim}};
+            rec[series][setting] = {{"bpp", q.bpp}, {"psnr", q.psnr}, {"ssim", q.ssim}, {"ms_ssim", q.msSsim},
+                                    {"niqe", niqe_report::json(q.niqe)}};
             csv << im.name << "," << series << "," << setting << "," << q.bpp << "," << q.psnr << "," << q.ssim << ","
-                << q.msSsim << "\n";
+                << q.msSsim << ",";
+            if (std::isfinite(q.niqe))  // empty when the decode has no NIQE (under 192x96, flat)
+                csv << q.niqe;
+            csv << "\n";
         };
-        // bpp with PSNR, SSIM and MS-SSIM of a decode against the original.
+        // bpp with PSNR, SSIM and MS-SSIM of a decode against the original, and the decode's NIQE.
         auto quality = [&](const cv::Mat& decoded, double bpp) {
             const metrics::Scores s = metrics::all(im.bgr, decoded);
-            return BdPoint{bpp, s.psnr, s.ssim, s.msSsim};
+            return BdPoint{bpp, s.psnr, s.ssim, s.msSsim, niqe_report::score(decoded)};
         };
         std::vector<BdPoint> withCaption, withoutCaption, hintResults;
         for (std::size_t p = 0; p < points.size(); ++p) {
@@ -304,7 +315,7 @@ int EvalCommand::run(const QStringList& args, Io& io)
             const double target = p.setting < targets.size() ? targets[p.setting] : 0.0;
             const BdPoint& m = p.mean;
             partial[name].push_back({{"target_bpp", target}, {"images", p.images}, {"bpp", m.bpp}, {"psnr", m.psnr},
-                                     {"ssim", m.ssim}, {"ms_ssim", m.msSsim}});
+                                     {"ssim", m.ssim}, {"ms_ssim", m.msSsim}, {"niqe", niqe_report::json(m.niqe)}});
             partialText << "| " << name << " | " << Report::fixed(target, 3) << " | " << p.images << " of "
                         << images.size() << " | " << Report::fixed(m.bpp, 4) << " | " << Report::fixed(m.psnr, 2)
                         << " | " << Report::fixed(m.ssim, 4) << " | " << Report::fixed(m.msSsim, 4) << " |\n";
@@ -325,7 +336,8 @@ int EvalCommand::run(const QStringList& args, Io& io)
     }
     for (const Series& s : series)
         for (const auto& p : s.points)
-            curves[s.name].push_back({{"bpp", p.bpp}, {"psnr", p.psnr}, {"ssim", p.ssim}, {"ms_ssim", p.msSsim}});
+            curves[s.name].push_back({{"bpp", p.bpp}, {"psnr", p.psnr}, {"ssim", p.ssim}, {"ms_ssim", p.msSsim},
+                                      {"niqe", niqe_report::json(p.niqe)}});
     auto find = [&](const std::string& name) -> const std::vector<BdPoint>* {
         for (const Series& s : series)
             if (s.name == name)
@@ -346,6 +358,15 @@ int EvalCommand::run(const QStringList& args, Io& io)
         for (const auto& p : s.points)
             io.out << " (" << Report::fixed(p.bpp, 4) << ", " << Report::fixed(p.ssim, 4) << ", "
                    << Report::fixed(p.msSsim, 4) << ")";
+        io.out << "\n";
+    }
+    const double originalNiqe = images.empty() ? std::nan("") : originalNiqeSum / static_cast<double>(images.size());
+    io.out << "\n## Mean curves (bpp, NIQE; no reference, lower is more natural; the originals: "
+           << niqe_report::text(originalNiqe) << ")\n\n";
+    for (const Series& s : series) {
+        io.out << "- " << s.name << ":";
+        for (const auto& p : s.points)
+            io.out << " (" << Report::fixed(p.bpp, 4) << ", " << niqe_report::text(p.niqe) << ")";
         io.out << "\n";
     }
     // MS-SSIM in dB, -10 log10(1 - MS-SSIM), the scale its BD-rate is usually computed on.
@@ -460,8 +481,12 @@ int EvalCommand::run(const QStringList& args, Io& io)
     if (parser.isSet("plot-ms-ssim"))
         drawRdPlot(series, parser.value("plot-ms-ssim").toStdString(), "bpp vs MS-SSIM, " + plotTitle,
                    PlotMetric::MsSsim);
+    if (parser.isSet("plot-niqe"))
+        drawRdPlot(series, parser.value("plot-niqe").toStdString(), "bpp vs NIQE (lower is more natural), " + plotTitle,
+                   PlotMetric::Niqe);
     if (parser.isSet("json")) {
-        const nlohmann::json j = {{"images", images.size()}, {"model_id", decoder.modelId()}, {"curves", curves},
+        const nlohmann::json j = {{"images", images.size()}, {"model_id", decoder.modelId()},
+                                  {"original_niqe", niqe_report::json(originalNiqe)}, {"curves", curves},
                                   {"partial_points", partial}, {"bd_0.01_0.05", bd}, {"bd_intervals_at_target", intervals}, {"ablations", abl},
                                   {"sampled", sampledJson}, {"seconds", seconds}, {"per_image", perImage}};
         const std::string text = j.dump(1) + "\n";

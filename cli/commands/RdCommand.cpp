@@ -4,6 +4,7 @@
 #include <iomanip>
 #include <ostream>
 
+#include "cli/NiqeSupport.h"
 #include "cli/Options.h"
 #include "cli/Report.h"
 #include "core/baselines/Baselines.h"
@@ -30,10 +31,11 @@ int RdCommand::run(const QStringList& args, Io& io)
 {
     QCommandLineParser parser;
     Options::init(parser, "rd IN [--caption TEXT] [--json]",
-                  "Rate-distortion points (bpp, PSNR, SSIM, MS-SSIM) of every classical baseline at target\n"
+                  "Rate-distortion points (bpp, PSNR, SSIM, MS-SSIM, NIQE) of every classical baseline at target\n"
                   "rates from 0.005 to 0.5 bpp, and the rate of the semantic streams (edges, caption, hint)\n"
                   "at a set of operating points with default Canny thresholds. The semantic codec's\n"
-                  "distortion needs the decoder; the hint-only reconstruction's PSNR is shown for reference.");
+                  "distortion needs the decoder; the hint-only reconstruction's PSNR is shown for reference.\n"
+                  "NIQE is no-reference (lower is more natural); the original's own NIQE is printed first.");
     parser.addOptions({{"caption", "Caption to count in the semantic streams' rate.", "TEXT"},
                        {"json", "Print as JSON."}});
     if (!Options::parse(parser, "rd", args, io))
@@ -45,11 +47,12 @@ int RdCommand::run(const QStringList& args, Io& io)
     const cv::Mat& img = image.bgr;
     const bool json = parser.isSet("json");
 
-    nlohmann::json j = {{"width", img.cols}, {"height", img.rows}, {"baselines", nlohmann::json::array()},
-                        {"semantic", nlohmann::json::array()}};
+    const double originalNiqe = niqe_report::score(img);
+    nlohmann::json j = {{"width", img.cols}, {"height", img.rows}, {"niqe", niqe_report::json(originalNiqe)},
+                        {"baselines", nlohmann::json::array()}, {"semantic", nlohmann::json::array()}};
     if (!json)
-        io.out << "image " << img.cols << "x" << img.rows << "\n\n"
-               << "codec           target    bpp      bytes   PSNR    SSIM    MS-SSIM  setting\n";
+        io.out << "image " << img.cols << "x" << img.rows << ", NIQE " << niqe_report::text(originalNiqe) << "\n\n"
+               << "codec           target    bpp      bytes   PSNR    SSIM    MS-SSIM  NIQE     setting\n";
     for (BaselineCodec codec : Baselines::all()) {
         nlohmann::json points = nlohmann::json::array();
         const std::vector<BaselineResult> results = Baselines::atTargetBpps(img, codec, kTargets);
@@ -66,13 +69,16 @@ int RdCommand::run(const QStringList& args, Io& io)
             }
             const metrics::Scores sc = metrics::all(img, r.decoded);
             const double psnr = sc.psnr, ssim = sc.ssim, ms = sc.msSsim;
+            const double niqe = niqe_report::score(r.decoded);
             points.push_back({{"target_bpp", target}, {"reached", true}, {"bpp", r.bpp}, {"bytes", r.bytes},
-                              {"psnr", psnr}, {"ssim", ssim}, {"ms_ssim", ms}, {"quality", r.quality},
+                              {"psnr", psnr}, {"ssim", ssim}, {"ms_ssim", ms}, {"niqe", niqe_report::json(niqe)},
+                              {"quality", r.quality},
                               {"downscale", r.downscale}});
             if (!json)
                 io.out << std::left << std::setw(16) << Baselines::name(codec) << std::setw(8) << target << std::right
                        << Report::fixed(r.bpp, 4) << std::setw(9) << r.bytes << "  " << Report::fixed(psnr, 2)
-                       << "  " << Report::fixed(ssim, 4) << "  " << Report::fixed(ms, 4) << "   q" << r.quality
+                       << "  " << Report::fixed(ssim, 4) << "  " << Report::fixed(ms, 4) << "   " << std::left << std::setw(9)
+                       << niqe_report::text(niqe) << std::right << "q" << r.quality
                        << (r.downscale > 1 ? " /" + std::to_string(r.downscale) : std::string()) << "\n";
         }
         j["baselines"].push_back({{"codec", Baselines::name(codec)}, {"points", points}});

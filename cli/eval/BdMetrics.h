@@ -1,4 +1,5 @@
 #pragma once
+#include <limits>
 #include <vector>
 
 namespace sem::cli {
@@ -7,10 +8,12 @@ namespace sem::cli {
 // degree with fewer than 4 points) integrated over the common interval, further limited to
 // [loBpp, hiBpp]. nan when the curves do not overlap there or have fewer than 2 points.
 // bdPsnr > 0: `test` has more PSNR at equal rate; bdRatePercent < 0: `test` needs fewer bits.
-// A rate-quality point. The BD metrics use bpp and psnr; ssim and msSsim (0 when not measured) ride
-// along for the curves of `semc eval`.
+// A rate-quality point. The BD metrics use bpp and psnr; ssim and msSsim (0 when not measured) and
+// niqe (no-reference, lower is more natural; NaN when not measured or undefined) ride along for the
+// curves of `semc eval`.
 struct BdPoint {
     double bpp = 0, psnr = 0, ssim = 0, msSsim = 0;
+    double niqe = std::numeric_limits<double>::quiet_NaN();
 };
 double bdPsnr(const std::vector<BdPoint>& reference, const std::vector<BdPoint>& test, double loBpp = 0,
               double hiBpp = 1e9);

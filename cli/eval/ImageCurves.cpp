@@ -26,6 +26,7 @@ std::vector<BdPoint> ImageCurves::mean(const std::vector<std::size_t>& images) c
     std::vector<BdPoint> curve;
     for (std::size_t k = 0; k < settings(); ++k) {
         BdPoint sum;
+        sum.niqe = 0;
         bool everyImage = !images.empty();
         for (const std::size_t i : images) {
             const auto& image = images_.at(i);
@@ -37,10 +38,11 @@ std::vector<BdPoint> ImageCurves::mean(const std::vector<std::size_t>& images) c
             sum.psnr += image[k]->psnr;
             sum.ssim += image[k]->ssim;
             sum.msSsim += image[k]->msSsim;
+            sum.niqe += image[k]->niqe;
         }
         const auto n = static_cast<double>(images.size());
         if (everyImage)
-            curve.push_back({sum.bpp / n, sum.psnr / n, sum.ssim / n, sum.msSsim / n});
+            curve.push_back({sum.bpp / n, sum.psnr / n, sum.ssim / n, sum.msSsim / n, sum.niqe / n});
     }
     return curve;
 }
@@ -57,6 +59,7 @@ std::vector<ImageCurves::Partial> ImageCurves::partial() const
     std::vector<Partial> out;
     for (std::size_t k = 0; k < settings(); ++k) {
         Partial p{k, 0, {}};
+        p.mean.niqe = 0;
         for (const auto& image : images_) {
             if (k >= image.size() || !image[k])
                 continue;
@@ -64,12 +67,13 @@ std::vector<ImageCurves::Partial> ImageCurves::partial() const
             p.mean.psnr += image[k]->psnr;
             p.mean.ssim += image[k]->ssim;
             p.mean.msSsim += image[k]->msSsim;
+            p.mean.niqe += image[k]->niqe;
             ++p.images;
         }
         if (p.images == 0 || p.images == static_cast<int>(images_.size()))
             continue;
         const int n = p.images;
-        p.mean = {p.mean.bpp / n, p.mean.psnr / n, p.mean.ssim / n, p.mean.msSsim / n};
+        p.mean = {p.mean.bpp / n, p.mean.psnr / n, p.mean.ssim / n, p.mean.msSsim / n, p.mean.niqe / n};
         out.push_back(p);
     }
     return out;

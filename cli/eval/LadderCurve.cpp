@@ -26,6 +26,7 @@ std::vector<BdPoint> LadderCurve::atTargets(const std::vector<double>& targets,
         return curve;
     for (const double target : targets) {
         BdPoint sum;
+        sum.niqe = 0;
         bool reached = true;
         for (const std::size_t i : images) {
             const std::vector<BdPoint>& settings = images_.at(i);
@@ -42,10 +43,11 @@ std::vector<BdPoint> LadderCurve::atTargets(const std::vector<double>& targets,
             sum.psnr += p.psnr;
             sum.ssim += p.ssim;
             sum.msSsim += p.msSsim;
+            sum.niqe += p.niqe;
         }
         const auto n = static_cast<double>(images.size());
         if (reached)
-            curve.push_back({sum.bpp / n, sum.psnr / n, sum.ssim / n, sum.msSsim / n});
+            curve.push_back({sum.bpp / n, sum.psnr / n, sum.ssim / n, sum.msSsim / n, sum.niqe / n});
     }
     return curve;
 }

@@ -17,11 +17,19 @@ void drawRdPlot(const std::vector<Series>& series, const std::string& path, cons
     const int w = 1060, h = 650, left = 80, right = 320, top = 50, bottom = 60;
     cv::Mat img(h, w, CV_8UC3, cv::Scalar(255, 255, 255));
     auto value = [metric](const BdPoint& p) {
-        return metric == PlotMetric::Psnr ? p.psnr : metric == PlotMetric::Ssim ? p.ssim : p.msSsim;
+        switch (metric) {
+        case PlotMetric::Psnr: return p.psnr;
+        case PlotMetric::Ssim: return p.ssim;
+        case PlotMetric::MsSsim: return p.msSsim;
+        case PlotMetric::Niqe: return p.niqe;
+        }
+        return p.psnr;
     };
-    // PSNR in dB on whole-dB ticks; SSIM and MS-SSIM (0..1) on ticks of 0.02 or 0.05.
+    // PSNR in dB on whole-dB ticks; SSIM and MS-SSIM (0..1) on ticks of 0.02 or 0.05; NIQE on ticks
+    // of 0.5 or 1.
     const bool db = metric == PlotMetric::Psnr;
-    const double unit = db ? 1.0 : 0.02;
+    const bool niqe = metric == PlotMetric::Niqe;
+    const double unit = db ? 1.0 : niqe ? 0.5 : 0.02;
     // The finite points of each series, by rising bpp (a lossless decode has an infinite PSNR).
     std::vector<Series> shown;
     for (const Series& s : series) {
@@ -43,7 +51,7 @@ void drawRdPlot(const std::vector<Series>& series, const std::string& path, cons
     xMax = std::ceil(xMax * 100.0 + 0.5) / 100.0;
     yMin = std::floor(yMin / unit - 0.5) * unit;
     yMax = std::ceil(yMax / unit + 0.5) * unit;
-    const double yStep = (yMax - yMin) > 12 * unit ? (db ? 2.0 : 0.05) : unit;
+    const double yStep = (yMax - yMin) > 12 * unit ? (db ? 2.0 : niqe ? 1.0 : 0.05) : unit;
     if (!db) {  // ticks on multiples of the step
         yMin = std::floor(yMin / yStep + 1e-9) * yStep;
         yMax = std::ceil(yMax / yStep - 1e-9) * yStep;
@@ -61,13 +69,16 @@ void drawRdPlot(const std::vector<Series>& series, const std::string& path, cons
     for (double y = yMin; y <= yMax + 1e-9; y += yStep) {
         cv::line(img, {left, py(y)}, {w - right, py(y)}, grid);
         cv::line(img, {left - 5, py(y)}, {left, py(y)}, black);
-        cv::putText(img, Report::fixed(y, db ? 0 : 2), {left - (db ? 35 : 45), py(y) + 5}, font, 0.45, black, 1,
-                    cv::LINE_AA);
+        cv::putText(img, Report::fixed(y, db ? 0 : niqe ? 1 : 2), {left - (db ? 35 : niqe ? 40 : 45), py(y) + 5}, font,
+                    0.45, black, 1, cv::LINE_AA);
     }
     cv::rectangle(img, {left, top}, {w - right, h - bottom}, black);
     cv::putText(img, "bits per pixel", {left + (w - left - right) / 2 - 50, h - 15}, font, 0.55, black, 1, cv::LINE_AA);
-    cv::putText(img, db ? "PSNR (dB)" : metric == PlotMetric::Ssim ? "SSIM" : "MS-SSIM", {10, top - 15}, font, 0.55,
-                black, 1, cv::LINE_AA);
+    const char* yLabel = db                             ? "PSNR (dB)"
+                         : metric == PlotMetric::Ssim   ? "SSIM"
+                         : metric == PlotMetric::MsSsim ? "MS-SSIM"
+                                                        : "NIQE";
+    cv::putText(img, yLabel, {10, top - 15}, font, 0.55, black, 1, cv::LINE_AA);
     cv::putText(img, title, {left + 90, 22}, font, 0.6, black, 1, cv::LINE_AA);
     const cv::Scalar colours[] = {{40, 40, 220}, {200, 120, 0}, {0, 160, 0}, {160, 0, 160}, {0, 140, 220},
                                   {120, 120, 120}, {0, 0, 0}, {200, 200, 0}, {90, 60, 20},

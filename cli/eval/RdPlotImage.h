@@ -8,10 +8,10 @@ namespace sem::cli {
 
 struct Series {
     std::string name;
-    std::vector<BdPoint> points;  // mean bpp, PSNR, SSIM and MS-SSIM per operating point
+    std::vector<BdPoint> points;  // mean bpp, PSNR, SSIM, MS-SSIM and NIQE per operating point
 };
 
-enum class PlotMetric { Psnr, Ssim, MsSsim };
+enum class PlotMetric { Psnr, Ssim, MsSsim, Niqe };
 
 // Draws the bpp-quality curves into a PNG (OpenCV, no GUI); throws sem::Error when it cannot be written.
 void drawRdPlot(const std::vector<Series>& series, const std::string& path, const std::string& title,

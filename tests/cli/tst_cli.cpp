@@ -11,6 +11,7 @@
 #include "cli/CliRun.h"
 #include "cli/Command.h"
 #include "core/common/AtomicFile.h"
+#include "core/metrics/Niqe.h"
 
 using sem::cli::test::Run;
 using sem::cli::test::semc;
@@ -58,9 +59,9 @@ private slots:
         QVERIFY(QString::fromStdString(r.out).contains(QRegularExpression("^semc \\d+\\.\\d+\\.\\d+ \\(git ")));
         r = semc({"--help"});
         QCOMPARE(r.code, 0);
-        for (const char* c : {"encode", "info", "edges", "baseline", "rd", "bench"})
+        for (const char* c : {"encode", "info", "edges", "baseline", "rd", "niqe", "bench"})
             QVERIFY2(QString::fromStdString(r.out).contains(c), c);
-        for (const char* c : {"encode", "info", "edges", "baseline", "rd", "bench"}) {
+        for (const char* c : {"encode", "info", "edges", "baseline", "rd", "niqe", "bench"}) {
             r = semc({c, "--help"});
             QCOMPARE(r.code, 0);
             QVERIFY(QString::fromStdString(r.out).contains("Usage: semc"));
@@ -171,6 +172,8 @@ private slots:
                                << "unknown codec 'gif'";
         QTest::newRow("bpp") << QStringList{"baseline", "IMG", "--codec", "webp", "--bpp", "-1", "-o", "OUT"}
                              << "--bpp";
+        QTest::newRow("niqe without images") << QStringList{"niqe", "--json"} << "give one or more images";
+        QTest::newRow("niqe missing file") << QStringList{"niqe", "/no/such.png"} << "/no/such.png";
         QTest::newRow("missing file") << QStringList{"encode", "/no/such.png", "-o", "OUT"} << "/no/such.png";
     }
     void badOptionsAreOneLineErrors()
@@ -255,9 +258,12 @@ private slots:
         const auto j = nlohmann::json::parse(r.out);
         QVERIFY(j["bpp"].get<double>() <= 0.1);
         QVERIFY(j["psnr"].get<double>() > 15);
-        for (const char* k : {"bytes", "bpp", "psnr", "ssim", "ms_ssim", "width", "height"})
+        for (const char* k : {"bytes", "bpp", "psnr", "ssim", "ms_ssim", "niqe", "width", "height"})
             QVERIFY2(j.contains(k), k);
         QCOMPARE(cv::imread(path("b.png").toStdString()).cols, 192);
+        // NIQE is the decode's own: the same as semc niqe of the written PNG.
+        const auto n = nlohmann::json::parse(semc({"niqe", path("b.png"), "--json"}).out);
+        QCOMPARE(j["niqe"].get<double>(), n["images"][0]["niqe"].get<double>());
     }
 
     void rdListsEveryBaseline()
@@ -266,9 +272,41 @@ private slots:
         QCOMPARE(r.code, 0);
         const auto j = nlohmann::json::parse(r.out);
         QCOMPARE(j["baselines"].size(), std::size_t(5));
+        QVERIFY(j["niqe"].is_number());  // the original's
+        for (const auto& b : j["baselines"])
+            for (const auto& p : b["points"])
+                QVERIFY(!p["reached"].get<bool>() || p.contains("niqe"));
+        QVERIFY(semc({"rd", image}).out.find("MS-SSIM  NIQE") != std::string::npos);
         QVERIFY(j["semantic"].size() >= 4);
         for (const auto& p : j["semantic"])
             QVERIFY(p["bpp"].get<double>() > 0);
+    }
+
+    // semc niqe: the core's score (core/metrics/Niqe.h, checked against BasicSR in tst_niqe), gray
+    // images scored on their values, n/a for a flat image, a one-line error for a small one.
+    void niqeScoresImages()
+    {
+        Run r = semc({"niqe", image});
+        QCOMPARE(r.code, 0);
+        QVERIFY(QString::fromStdString(r.out).contains(QRegularExpression("scene\\.png  NIQE \\d+\\.\\d{4}\n$")));
+        cv::Mat gray;
+        cv::cvtColor(scene(192, 128), gray, cv::COLOR_BGR2GRAY);
+        QVERIFY(cv::imwrite(path("gray.png").toStdString(), gray));
+        QVERIFY(cv::imwrite(path("flat.png").toStdString(), cv::Mat(128, 192, CV_8UC3, cv::Scalar(9, 99, 199))));
+        r = semc({"niqe", image, path("gray.png"), path("flat.png"), "--json"});
+        QCOMPARE(r.code, 0);
+        const auto j = nlohmann::json::parse(r.out);
+        QCOMPARE(j["images"].size(), std::size_t(3));
+        QCOMPARE(j["images"][1]["niqe"].get<double>(), sem::metrics::niqe(gray));
+        QVERIFY(j["images"][2]["niqe"].is_null());
+        const double mean = (j["images"][0]["niqe"].get<double>() + j["images"][1]["niqe"].get<double>()) / 2;
+        QVERIFY(std::abs(j["mean_niqe"].get<double>() - mean) < 1e-12);
+        QVERIFY(semc({"niqe", path("flat.png")}).out.find("NIQE n/a") != std::string::npos);
+        QVERIFY(cv::imwrite(path("small.png").toStdString(), scene(150, 150)));
+        r = semc({"niqe", image, path("small.png")});
+        QCOMPARE(r.code, 1);
+        const QString err = QString::fromStdString(r.err);
+        QVERIFY2(err.contains("small.png") && err.contains("two 96x96 blocks") && err.count('\n') == 1, qPrintable(err));
     }
 };
 

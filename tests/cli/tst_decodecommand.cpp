@@ -91,9 +91,12 @@ private slots:
                             "--fidelity", "--hint", "8", "--sem", path("rt.sem"), "--json"});
         QVERIFY2(r.code == 0, r.err.c_str());
         const auto j = nlohmann::json::parse(r.out);
-        for (const char* k : {"bytes", "bpp", "psnr", "ssim", "ms_ssim", "width", "height"})
+        for (const char* k : {"bytes", "bpp", "psnr", "ssim", "ms_ssim", "niqe", "width", "height"})
             QVERIFY2(j.contains(k), k);
         QVERIFY(j["settings"]["fidelity"].get<bool>());
+        QVERIFY(j["niqe"].is_null());  // 56x40: under two 96x96 blocks, no NIQE (and no failure)
+        QVERIFY(semc({"roundtrip", image, "-o", path("rt-text.png"), "--model", model, "--device", "cpu", "--fidelity"})
+                    .out.find("NIQE n/a") != std::string::npos);
         // The .sem records the model and the settings, so a plain decode reproduces the pixels.
         QCOMPARE(semc({"decode", path("rt.sem"), "-o", path("rt2.png"), "--model", model, "--device", "cpu"}).code, 0);
         const cv::Mat a = cv::imread(path("rt.png").toStdString()), b = cv::imread(path("rt2.png").toStdString());

@@ -37,12 +37,14 @@ private slots:
         QVERIFY(dir.isValid());
         QDir().mkpath(dir.filePath("images"));
         for (int i = 0; i < 2; ++i)
-            QVERIFY(cv::imwrite(dir.filePath(QStringLiteral("images/p%1.png").arg(i)).toStdString(), photo(160, 112, i)));
+            QVERIFY(cv::imwrite(dir.filePath(QStringLiteral("images/p%1.png").arg(i)).toStdString(), photo(192, 112, i)));
         const QString json = dir.filePath("eval.json"), csv = dir.filePath("eval.csv");
         const QString plotSsim = dir.filePath("ssim.png"), plotMsSsim = dir.filePath("ms-ssim.png");
+        const QString plotNiqe = dir.filePath("niqe.png");
         const auto r = semc({"eval", dir.filePath("images"), "--model", SEM_SOURCE_DIR "/models/default", "--device",
                              "cpu", "--sampled", "0", "--baselines", "webp-downscale", "--points", "8:16,8:8q40:400",
-                             "--json", json, "--csv", csv, "--plot-ssim", plotSsim, "--plot-ms-ssim", plotMsSsim});
+                             "--json", json, "--csv", csv, "--plot-ssim", plotSsim, "--plot-ms-ssim", plotMsSsim,
+                             "--plot-niqe", plotNiqe});
         QVERIFY2(r.code == 0, r.err.c_str());
         std::ifstream in(json.toStdString());
         const nlohmann::json j = nlohmann::json::parse(in);
@@ -63,7 +65,17 @@ private slots:
         QVERIFY(hint[3]["ssim"].get<double>() > hint[0]["ssim"].get<double>());
         QVERIFY(hint[3]["ms_ssim"].get<double>() > hint[0]["ms_ssim"].get<double>());
         QVERIFY(r.out.find("## Mean curves (bpp, SSIM, MS-SSIM") != std::string::npos);
-        for (const QString& plot : {plotSsim, plotMsSsim}) {
+        // NIQE (192x112: two 96x96 blocks) of every decode and of the originals; a blurry bicubic
+        // ÷32 hint is less natural than a ÷4 one.
+        QVERIFY(r.out.find("## Mean curves (bpp, NIQE") != std::string::npos);
+        QVERIFY(j["original_niqe"].is_number());
+        for (const auto& rec : j["per_image"])
+            QVERIFY(rec["niqe"].is_number());
+        for (const char* name : {"semantic (fidelity)", "hint only (bicubic)", "webp-downscale"})
+            for (const auto& p : curves[name])
+                QVERIFY2(p["niqe"].is_number() && p["niqe"].get<double>() > 0.0, name);
+        QVERIFY(hint[0]["niqe"].get<double>() > hint[3]["niqe"].get<double>());
+        for (const QString& plot : {plotSsim, plotMsSsim, plotNiqe}) {
             const cv::Mat png = cv::imread(plot.toStdString());
             QVERIFY2(png.cols == 1060 && png.rows == 650, qPrintable(plot));
         }
@@ -85,7 +97,7 @@ private slots:
         QFile c(csv);
         QVERIFY(c.open(QIODevice::ReadOnly));
         const std::string text = c.readAll().toStdString();
-        QVERIFY(text.rfind("image,series,setting,bpp,psnr,ssim,ms_ssim\n", 0) == 0);
+        QVERIFY(text.rfind("image,series,setting,bpp,psnr,ssim,ms_ssim,niqe\n", 0) == 0);
         QVERIFY(text.find(",hint-only,hint8q40,") != std::string::npos);
         QVERIFY(text.find(",semantic,edges1/8+hint8q40+t400,") != std::string::npos);
     }
@@ -133,6 +145,8 @@ private slots:
         const nlohmann::json j = nlohmann::json::parse(in);
         QVERIFY(!j["curves"]["jp2"].empty());
         QVERIFY(j["curves"]["jp2"][0]["psnr"].is_null());  // JSON has no infinity
+        QVERIFY(j["per_image"][0]["niqe"].is_null());      // a flat image has no NIQE
+        QVERIFY(j["original_niqe"].is_null());
         for (const QString& p : {plot, ssim})
             QCOMPARE(cv::imread(p.toStdString()).cols, 1060);
     }

@@ -4,6 +4,7 @@
 #include <QStandardPaths>
 #include <QtTest>
 #include <atomic>
+#include <cmath>
 
 #include "ui/BaselineSweep.h"
 #include "ui/MainWindow.h"
@@ -56,6 +57,13 @@ private slots:
         QVERIFY(!full.fromCache);
         QCOMPARE(full.searchesDone, total);
         QVERIFY(full.curves.size() > stopped.curves.size());
+        int withNiqe = 0;  // the plot's other y axes (a flat decode has no NIQE)
+        for (const auto& [name, points] : full.curves)
+            for (const auto& p : points) {
+                QVERIFY2(std::isfinite(p.msSsim) && p.msSsim <= 1.0, qPrintable(name));
+                withNiqe += std::isfinite(p.niqe) && p.niqe > 0.0 ? 1 : 0;
+            }
+        QVERIFY(withNiqe > 0);
         const BaselineSweep::Result again = BaselineSweep::run(image, stop);
         QVERIFY(again.fromCache);
         QCOMPARE(again.curves.size(), full.curves.size());

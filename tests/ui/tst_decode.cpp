@@ -115,6 +115,10 @@ private slots:
         const SemFile saved = SemFile::load(sem.toStdString());
         QCOMPARE(w.rdPlot()->decodedPoints().first().bpp, saved.bpp());
         QVERIFY(std::isfinite(w.rdPlot()->decodedPoints().first().psnr));
+        // MS-SSIM and NIQE arrive from a worker thread; NIQE also labels the reconstruction.
+        QTRY_VERIFY(std::isfinite(w.rdPlot()->decodedPoints().first().niqe));
+        QVERIFY(std::isfinite(w.rdPlot()->decodedPoints().first().msSsim));
+        QVERIFY(w.imageView()->layerNote(Layer::Reconstruction).startsWith("NIQE "));
 
         // The .sem records the model and the settings, so it decodes the same.
         QCOMPARE(saved.modelId, std::uint32_t(std::stoul(m_modelId.substr(0, 8), nullptr, 16)));

@@ -1,5 +1,6 @@
 #include <QtTest>
 
+#include "ui/ImagePyramid.h"
 #include "ui/ImageView.h"
 
 using sem::ui::ImageView;
@@ -94,6 +95,31 @@ private slots:
         QCOMPARE(v.splitPosition(), 0.75);
         QCOMPARE(v.viewCenter(), centre);
     }
+    // A layer's note (its NIQE) follows its name in the split labels and the tooltip, and goes
+    // with the layer's image.
+    void layerNotesFollowTheNames()
+    {
+        ImageView v;
+        v.setImageSize(QSize(100, 50));
+        v.setOriginal(solid(QSize(100, 50), Qt::red));
+        v.setLayerImage(ImageView::Layer::Jpeg, sem::ui::ImagePyramid(solid(QSize(100, 50), Qt::blue)));
+        QCOMPARE(v.labelText(ImageView::Layer::Jpeg), ImageView::layerName(ImageView::Layer::Jpeg));
+        v.setLayerNote(ImageView::Layer::Jpeg, "NIQE 7.25");
+        v.setLayerNote(ImageView::Layer::Original, "NIQE 3.10");
+        QCOMPARE(v.labelText(ImageView::Layer::Jpeg), ImageView::layerName(ImageView::Layer::Jpeg) + " · NIQE 7.25");
+        v.setLayer(ImageView::Layer::Original);
+        v.setSecondLayer(ImageView::Layer::Jpeg);
+        v.setSplit(true);
+        QVERIFY(v.toolTip().contains("NIQE 3.10") && v.toolTip().contains("NIQE 7.25"));
+        v.setSplit(false);
+        QVERIFY(!v.toolTip().contains("NIQE 7.25"));
+        v.setLayerImage(ImageView::Layer::Jpeg, sem::ui::ImagePyramid());  // a stale compare layer
+        QCOMPARE(v.layerNote(ImageView::Layer::Jpeg), QString());
+        QCOMPARE(v.layerNote(ImageView::Layer::Original), QString("NIQE 3.10"));
+        v.clear();
+        QCOMPARE(v.layerNote(ImageView::Layer::Original), QString());
+    }
+
     void renderSplitShowsBothLayers()
     {
         ImageView v;

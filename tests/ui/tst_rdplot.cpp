@@ -1,4 +1,5 @@
 // RdPlot: curves and decoded points, nearest-point lookup for the hover tooltip, PNG/PDF export.
+#include <QComboBox>
 #include <QTemporaryDir>
 #include <QtTest>
 #include <qcustomplot.h>
@@ -46,6 +47,35 @@ private slots:
         QFile f(pdf);
         QVERIFY(f.open(QIODevice::ReadOnly));
         QCOMPARE(f.read(5), QByteArray("%PDF-"));
+
+        // The y axis switches to MS-SSIM and NIQE; points without the metric are not drawn.
+        curves["jpeg"][0].msSsim = 0.80;
+        curves["jpeg"][1].msSsim = 0.90;
+        curves["jpeg"][1].niqe = 6.5;
+        curves["jpeg"][2].niqe = 4.0;
+        plot.setBaselines(curves);
+        QCOMPARE(plot.metric(), RdPlot::Metric::Psnr);
+        auto* box = plot.findChild<QComboBox*>();
+        QVERIFY(box);
+        box->setCurrentIndex(box->findData(int(RdPlot::Metric::Niqe)));
+        QCOMPARE(plot.metric(), RdPlot::Metric::Niqe);
+        QVERIFY(plot.plot()->yAxis->label().startsWith("NIQE"));
+        QCOMPARE(plot.plot()->graph(0)->dataCount(), 2);  // jpeg: the two points with a NIQE
+        QCOMPARE(plot.plot()->graph(1)->dataCount(), 0);  // webp: none
+        QVERIFY(plot.plot()->yAxis->range().contains(4.0) && plot.plot()->yAxis->range().contains(6.5));
+        plot.plot()->replot();
+        QVERIFY(plot.nearestPoint(plot.pixelOf(0.3, 4.0), &hit));
+        QCOMPARE(hit.label, QString("jpeg q 40"));
+        plot.setDecodedPointScores(0, 0.7, 9.0);
+        QVERIFY(plot.nearestPoint(plot.pixelOf(0.03, 9.0), &hit));
+        QCOMPARE(hit.label, QString("decode"));
+        QCOMPARE(hit.niqe, 9.0);
+        plot.setMetric(RdPlot::Metric::MsSsim);
+        QCOMPARE(box->currentData().toInt(), int(RdPlot::Metric::MsSsim));
+        QCOMPARE(plot.plot()->graph(0)->dataCount(), 2);
+        QVERIFY(plot.plot()->yAxis->range().lower >= 0.0 && plot.plot()->yAxis->range().upper <= 1.0);
+        plot.setMetric(RdPlot::Metric::Psnr);
+        QCOMPARE(plot.plot()->graph(0)->dataCount(), 3);
 
         plot.clear();
         QCOMPARE(plot.curveCount(), 0);
