@@ -117,9 +117,13 @@ private slots:
     {
         Run r = semc({"decode", sem, "-o", path("never.png"), "--model", path("no-such-model")});
         QCOMPARE(r.code, 1);
-        r = semc({"decode", sem, "-o", path("never.png"), "--model", model, "--sampler", "euler"});
+        r = semc({"decode", sem, "-o", path("never.png"), "--model", model, "--sampler", "heun"});
         QCOMPARE(r.code, 1);
         QVERIFY(QString::fromStdString(r.err).contains("--sampler"));
+        // Euler is a Stable Diffusion sampler: the built-in model refuses it by name.
+        r = semc({"decode", sem, "-o", path("never.png"), "--model", model, "--sampler", "euler"});
+        QCOMPARE(r.code, 1);
+        QVERIFY2(QString::fromStdString(r.err).contains("Stable Diffusion"), r.err.c_str());
         r = semc({"decode", image, "-o", path("never.png"), "--model", model});  // a PNG, not a .sem
         QCOMPARE(r.code, 1);
         QVERIFY(QString::fromStdString(r.err).contains("not a SemCompress file"));
