@@ -150,12 +150,13 @@ int runSdBench(const std::string& manifestDir, const std::string& workDir, const
 
     out << std::fixed << std::setprecision(2) << "Stable Diffusion 1.5 + ControlNet v1.1, random weights: "
         << base.size() << " tensors, " << baseBytes / 1e9 << " GB fp16 single file; ControlNet " << control.size()
-        << " tensors, " << controlBytes / 1e9 << " GB (written in " << writeSeconds << " s).\n\n";
+        << " tensors, " << controlBytes / 1e9 << " GB (written in " << writeSeconds << " s).\n" << std::endl;
     t0 = Clock::now();
     Decoder decoder(setPath, device);
     const double loadSeconds = std::chrono::duration<double>(Clock::now() - t0).count();
     out << "| what | value |\n|---|---:|\n| load (model set -> CPU float32, " << decoder.parameterCount() / 1e6
-        << " M parameters) | " << loadSeconds << " s |\n| peak RSS after loading | " << peakRssGiB() << " GiB |\n";
+        << " M parameters) | " << loadSeconds << " s |\n| peak RSS after loading | " << peakRssGiB() << " GiB |"
+        << std::endl;
     for (const auto& [w, h] : {std::pair<int, int>{512, 512}, std::pair<int, int>{768, 512}}) {
         DecodeRequest r;
         r.steps = steps;
@@ -173,7 +174,7 @@ int runSdBench(const std::string& manifestDir, const std::string& workDir, const
             : o.seconds / steps;
         out << "| " << w << "x" << h << ": seconds per guided step (ControlNet + UNet, batch 2) | " << perStep
             << " s |\n| " << w << "x" << h << ": whole decode, " << steps << " steps + VAE | " << o.seconds << " s |\n"
-            << "| peak RSS after " << w << "x" << h << " | " << peakRssGiB() << " GiB |\n";
+            << "| peak RSS after " << w << "x" << h << " | " << peakRssGiB() << " GiB |" << std::endl;
     }
     QFile::remove(QString::fromStdString(basePath));
     QFile::remove(QString::fromStdString(controlPath));
