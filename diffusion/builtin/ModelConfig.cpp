@@ -8,6 +8,7 @@
 
 #include "diffusion/DiffusionError.h"
 #include "diffusion/FileIO.h"
+#include "diffusion/sd/ConfigFields.h"
 
 namespace sem::diffusion {
 
@@ -23,26 +24,6 @@ void require(bool ok, const std::string& what) {
         throw Error("model card: " + what + ".");
 }
 
-// An int from a JSON integer in int's range. nlohmann's get<int>() would convert anything numeric:
-// 4294967300 wraps to 4 and 1e30 is undefined behaviour (found with fuzz_modelcard).
-bool toInt(const json& value, int& out) {
-    if (value.is_number_unsigned()) {
-        const auto u = value.get<std::uint64_t>();
-        if (u > static_cast<std::uint64_t>(std::numeric_limits<int>::max()))
-            return false;
-        out = static_cast<int>(u);
-        return true;
-    }
-    if (value.is_number_integer()) {
-        const auto i = value.get<std::int64_t>();
-        if (i < std::numeric_limits<int>::min() || i > std::numeric_limits<int>::max())
-            return false;
-        out = static_cast<int>(i);
-        return true;
-    }
-    return false;
-}
-
 [[noreturn]] void wrongType(const char* key) {
     throw Error(std::string("model card: field '") + key + "' has the wrong type.");
 }
@@ -54,7 +35,7 @@ T field(const json& object, const char* key, const T& fallback) {
         return fallback;
     if constexpr (std::is_same_v<T, int>) {
         int value = 0;
-        if (!toInt(*it, value))
+        if (!sd::config_fields::jsonToInt(*it, value))
             throw Error(std::string("model card: field '") + key + "' must be an integer in the range of int.");
         return value;
     } else if constexpr (std::is_same_v<T, std::vector<int>>) {
@@ -63,7 +44,7 @@ T field(const json& object, const char* key, const T& fallback) {
         std::vector<int> values;
         for (const json& element : *it) {
             int value = 0;
-            if (!toInt(element, value))
+            if (!sd::config_fields::jsonToInt(element, value))
                 throw Error(std::string("model card: field '") + key + "' must list integers in the range of int.");
             values.push_back(value);
         }

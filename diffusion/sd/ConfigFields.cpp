@@ -20,7 +20,9 @@ constexpr std::size_t kMaxListLength = 64;
     throw Error(part + ": " + what + ".");
 }
 
-bool toInt(const json& value, int& out) {
+}  // namespace
+
+bool jsonToInt(const json& value, int& out) {
     if (value.is_number_unsigned()) {
         const auto u = value.get<std::uint64_t>();
         if (u > static_cast<std::uint64_t>(std::numeric_limits<int>::max()))
@@ -37,8 +39,6 @@ bool toInt(const json& value, int& out) {
     }
     return false;
 }
-
-}  // namespace
 
 json parseObject(const std::string& text, const std::string& part) {
     json object;
@@ -62,7 +62,7 @@ int intField(const json& object, const char* key, int fallback, const std::strin
     if (it == object.end())
         return fallback;
     int value = 0;
-    if (!toInt(*it, value))
+    if (!jsonToInt(*it, value))
         fail(part, std::string("'") + key + "' must be an integer in the range of int");
     return value;
 }
@@ -108,7 +108,7 @@ std::vector<int> intListField(const json& object, const char* key, const std::ve
     std::vector<int> values;
     for (const json& v : *it) {
         int value = 0;
-        if (!toInt(v, value))
+        if (!jsonToInt(v, value))
             fail(part, std::string("'") + key + "' must hold integers in the range of int");
         values.push_back(value);
     }

@@ -8,6 +8,11 @@
 
 namespace sem::diffusion::sd::config_fields {
 
+// `value` as an int when it is a JSON integer in int's range (nlohmann's get<int>() would wrap
+// 4294967300 to 4 and make 1e30 undefined behaviour); false otherwise. The one such check of the
+// engine's JSON readers (model card, config.json, scheduler_config.json).
+bool jsonToInt(const nlohmann::json& value, int& out);
+
 // The top-level object of `text`; throws "<part>: the file is not valid JSON." or "... not an object.".
 nlohmann::json parseObject(const std::string& text, const std::string& part);
 // The whole file at `path` (at most 1 MiB: a config.json is a few hundred bytes).

@@ -8,6 +8,7 @@
 
 #include "diffusion/DiffusionError.h"
 #include "diffusion/FileIO.h"
+#include "diffusion/sd/ConfigFields.h"
 
 namespace sem::diffusion::sd {
 
@@ -39,15 +40,9 @@ int integerField(const json& object, const char* key, int fallback) {
     const json* value = find(object, key);
     if (!value)
         return fallback;
-    if (value->is_number_unsigned()) {
-        const auto u = value->get<std::uint64_t>();
-        if (u <= static_cast<std::uint64_t>(std::numeric_limits<int>::max()))
-            return static_cast<int>(u);
-    } else if (value->is_number_integer()) {
-        const auto i = value->get<std::int64_t>();
-        if (i >= std::numeric_limits<int>::min() && i <= std::numeric_limits<int>::max())
-            return static_cast<int>(i);
-    }
+    int out = 0;
+    if (config_fields::jsonToInt(*value, out))
+        return out;
     fail(std::string("'") + key + "' must be an integer in the range of int");
 }
 
