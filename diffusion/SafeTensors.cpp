@@ -265,6 +265,13 @@ SafeTensors SafeTensors::map(const std::string& path) {
 #endif
 }
 
+const std::uint8_t* SafeTensors::bytes(const std::string& name) const {
+    const auto it = entries_.find(name);
+    if (it == entries_.end())
+        fail("no tensor named '" + name + "'");
+    return data_ + dataStart_ + it->second.begin;
+}
+
 std::vector<float> SafeTensors::toFloat(const std::string& name) const {
     const auto it = entries_.find(name);
     if (it == entries_.end())

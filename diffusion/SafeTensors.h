@@ -42,6 +42,9 @@ public:
     const std::map<std::string, std::string>& metadata() const { return metadata_; }
     // The tensor converted to float32 (row-major). Throws if the name is unknown.
     std::vector<float> toFloat(const std::string& name) const;
+    // The tensor's bytes as stored (little-endian, row-major, entries().at(name).dtype), valid while
+    // this object lives: a view of the mapping or the buffer, no copy. Throws if the name is unknown.
+    const std::uint8_t* bytes(const std::string& name) const;
     // FNV-1a 64 over the data region (all tensor bytes in offset order).
     std::uint64_t dataHash() const;
 

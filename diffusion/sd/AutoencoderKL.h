@@ -30,6 +30,18 @@ public:
     // -> [B, out_channels, h*f, w*f], roughly -1..1.
     torch::Tensor decode(const torch::Tensor& z) const;
 
+    // diffusers' tiled VAE (AutoencoderKL.enable_tiling), for images too large to encode or decode
+    // at once: tiles of sample_size pixels (sample_size / factor latents) that overlap by a quarter,
+    // blended linearly over the overlap, the same result as diffusers' tiled_encode / tiled_decode.
+    // Memory stays that of one tile whatever the size. The result differs from the untiled one near
+    // tile borders (each tile sees only itself); an input no larger than a tile is not tiled.
+    LatentDistribution encodeTiled(const torch::Tensor& image) const;
+    torch::Tensor decodeTiled(const torch::Tensor& z) const;
+    // A generous estimate of the working memory (bytes, float32) of decode() of an h x w latent
+    // (encode() of the image of that latent size costs less): the full-resolution activations of
+    // the last up blocks and the mid block's attention matrix.
+    std::uint64_t decodeBytes(std::int64_t h, std::int64_t w) const;
+
     double scalingFactor() const { return config_.scalingFactor; }
     int downsamplingFactor() const { return config_.downsamplingFactor(); }
     const VaeConfig& config() const { return config_; }
@@ -40,6 +52,9 @@ public:
     void loadWeights(const StateDict& weights);
 
 private:
+    void checkImage(const torch::Tensor& image) const;  // throws Error("vae: ...")
+    void checkLatents(const torch::Tensor& z) const;
+
     VaeConfig config_;
     vae::Encoder encoder_{nullptr};
     vae::Decoder decoder_{nullptr};

@@ -172,6 +172,8 @@ ImageRgb SdBackend::decode(const Conditions& c, const SamplerSettings& s, const 
         r.strength = s.strength;
     }
     const int f = modules_->vae->downsamplingFactor();
+    // The VAE in tiles when asked (a tile size) or when the whole image would not fit the budget.
+    r.vaeTiling = s.tileSize > 0 || modules_->vae->decodeBytes(height / f, width / f) > memoryBudget_;
     const std::vector<std::int64_t> latentShape{1, modules_->unet->config().inChannels, height / f, width / f};
     GaussianNoise rng(s.seed);
     if (!s.sd.initialLatents.empty()) {

@@ -79,7 +79,9 @@ torch::Tensor runSdPipeline(const SdModules& m, const SdRequest& r, const SdStep
     int first = 0;
     if (r.image.defined()) {
         first = scheduler->firstStep(r.strength);
-        const torch::Tensor x0 = m.vae->encode(r.image.to(device, dtype)).mean.to(torch::kFloat).cpu() * scaling;
+        const torch::Tensor pixels = r.image.to(device, dtype);
+        const torch::Tensor x0 =
+            (r.vaeTiling ? m.vae->encodeTiled(pixels) : m.vae->encode(pixels)).mean.to(torch::kFloat).cpu() * scaling;
         latents = scheduler->addNoise(x0, noise, first);
     } else {
         latents = noise * static_cast<double>(scheduler->initNoiseSigma());
@@ -116,7 +118,8 @@ torch::Tensor runSdPipeline(const SdModules& m, const SdRequest& r, const SdStep
     }
     if (cancelled())
         throw Cancelled();
-    const torch::Tensor image = m.vae->decode((latents / scaling).to(device, dtype)).to(torch::kFloat).cpu();
+    const torch::Tensor z = (latents / scaling).to(device, dtype);
+    const torch::Tensor image = (r.vaeTiling ? m.vae->decodeTiled(z) : m.vae->decode(z)).to(torch::kFloat).cpu();
     return (image / 2.0 + 0.5).clamp(0.0, 1.0);
 }
 

@@ -46,6 +46,9 @@ struct SdRequest {
     double controlScale = 1.0;
     NoiseFn noise;          // the noise the sampler draws (Euler ancestral, DDIM with eta > 0)
     const SchedulerConfig* scheduler = nullptr;  // null: the model's own
+    // The VAE in overlapping tiles (AutoencoderKL::encodeTiled / decodeTiled, as diffusers'
+    // enable_tiling) for sizes whose untiled VAE would not fit the memory budget.
+    bool vaeTiling = false;
 };
 
 // step counts from 1 to total; x0 is the step's prediction of the clean latents (for a preview).

@@ -15,7 +15,38 @@ std::string shapeText(at::IntArrayRef shape) {
     return s + "]";
 }
 
+torch::ScalarType scalarType(DType dtype) {
+    switch (dtype) {
+    case DType::F32: return torch::kFloat;
+    case DType::F16: return torch::kHalf;
+    case DType::BF16: return torch::kBFloat16;
+    case DType::F64: return torch::kDouble;
+    case DType::I64: return torch::kLong;
+    case DType::I32: return torch::kInt;
+    case DType::I16: return torch::kShort;
+    case DType::I8: return torch::kChar;
+    case DType::U8: return torch::kByte;
+    case DType::Bool: return torch::kBool;
+    }
+    throw Error("safetensors: unknown dtype.");
+}
+
 }  // namespace
+
+torch::Tensor tensorView(const SafeTensors& file, const std::string& name) {
+    const TensorEntry& entry = file.entries().at(name);
+    // from_blob wants a mutable pointer; nothing writes through it (see the header).
+    return torch::from_blob(const_cast<std::uint8_t*>(file.bytes(name)), entry.shape,
+                            torch::TensorOptions().dtype(scalarType(entry.dtype)));
+}
+
+StateDict stateDictViews(const SafeTensors& file, const std::string& prefix) {
+    StateDict dict;
+    for (const auto& [name, entry] : file.entries())
+        if (name.compare(0, prefix.size(), prefix) == 0)
+            dict.emplace(name.substr(prefix.size()), tensorView(file, name));
+    return dict;
+}
 
 StateDict stateDictFromFile(const SafeTensors& file, const std::string& prefix) {
     StateDict dict;

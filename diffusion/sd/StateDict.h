@@ -17,6 +17,16 @@ using StateDict = std::map<std::string, torch::Tensor>;
 // without the prefix. Throws Error("safetensors: ...") on a bad entry.
 StateDict stateDictFromFile(const SafeTensors& file, const std::string& prefix = {});
 
+// Every tensor of `file` whose name starts with `prefix` as a read-only CPU tensor in its stored
+// dtype that views the file's bytes (no copy: a mapped checkpoint is read straight from the page
+// cache), keyed by the name without the prefix. Valid only while `file` lives; meant to be handed to
+// loadStateDict, which converts each tensor to the parameter's dtype as it copies it, so a 2 GB fp16
+// checkpoint never exists as a second float32 copy beside the module. Never write into these.
+StateDict stateDictViews(const SafeTensors& file, const std::string& prefix = {});
+
+// A view of one tensor of `file` as stateDictViews makes it.
+torch::Tensor tensorView(const SafeTensors& file, const std::string& name);
+
 // Copies `dict` into the parameters and buffers of `module` (named as module.named_parameters()
 // names them). Throws Error("<what>: ...") naming the first tensor that is missing from `dict`,
 // has another shape, or is in `dict` but not in the module; the module is left untouched then.

@@ -53,9 +53,7 @@ StateDict singleFileStateDict(const SafeTensors& file, const UNetConfig& config,
         throw Error(what + ": the checkpoint holds no tensor named " + prefix + "*.");
     StateDict dict;
     for (const auto& [original, name] : names) {
-        const TensorEntry& entry = file.entries().at(original);
-        std::vector<float> values = file.toFloat(original);
-        torch::Tensor t = torch::from_blob(values.data(), entry.shape, torch::kFloat).clone();
+        torch::Tensor t = tensorView(file, original);  // converted as loadStateDict copies it
         const auto target = targets.find(name);
         if (target != targets.end() && isProjection(name))
             t = adaptShape(t, target->second.sizes());
@@ -67,18 +65,18 @@ StateDict singleFileStateDict(const SafeTensors& file, const UNetConfig& config,
 
 UNet2DConditionModel loadUNetFolder(const std::string& folder) {
     const UNetConfig config = UNetConfig::fromFile(folder + "/config.json", UNetConfig::Kind::UNet, "unet");
-    const SafeTensors file = SafeTensors::read(folder + kWeightsFile);
+    const SafeTensors file = SafeTensors::map(folder + kWeightsFile);
     UNet2DConditionModel model(config);
-    loadStateDict(*model, stateDictFromFile(file), "unet");
+    loadStateDict(*model, stateDictViews(file), "unet");
     model->eval();
     return model;
 }
 
 ControlNetModel loadControlNetFolder(const std::string& folder) {
     const UNetConfig config = UNetConfig::fromFile(folder + "/config.json", UNetConfig::Kind::ControlNet, "controlnet");
-    const SafeTensors file = SafeTensors::read(folder + kWeightsFile);
+    const SafeTensors file = SafeTensors::map(folder + kWeightsFile);
     ControlNetModel model(config);
-    loadStateDict(*model, stateDictFromFile(file), "controlnet");
+    loadStateDict(*model, stateDictViews(file), "controlnet");
     model->eval();
     return model;
 }

@@ -20,6 +20,7 @@ constexpr int kMaxChannels = 4096;
 constexpr int kMaxLayersPerBlock = 16;
 constexpr int kMaxLatentChannels = 64;
 constexpr int kMaxImageChannels = 16;
+constexpr int kMaxSampleSize = 65536;
 
 void require(bool ok, const std::string& what) {
     if (!ok)
@@ -94,6 +95,8 @@ void VaeConfig::validate() const {
                                             std::to_string(c));
     }
     require(std::isfinite(scalingFactor) && scalingFactor > 0.0, "scaling_factor must be a positive number");
+    require(sampleSize >= downsamplingFactor() && sampleSize <= kMaxSampleSize,
+            inRange("sample_size", sampleSize, downsamplingFactor(), kMaxSampleSize));
 }
 
 std::string VaeConfig::toJson() const {
@@ -108,6 +111,7 @@ std::string VaeConfig::toJson() const {
               {"norm_num_groups", normNumGroups},
               {"act_fn", "silu"},
               {"scaling_factor", scalingFactor},
+              {"sample_size", sampleSize},
               {"mid_block_add_attention", midBlockAddAttention}};
     return j.dump(2);
 }
@@ -125,6 +129,13 @@ VaeConfig VaeConfig::fromJson(const std::string& text) {
     c.normNumGroups = cf::intField(object, "norm_num_groups", c.normNumGroups, kPart);
     c.scalingFactor = cf::realField(object, "scaling_factor", c.scalingFactor, kPart);
     c.midBlockAddAttention = cf::boolField(object, "mid_block_add_attention", c.midBlockAddAttention, kPart);
+    if (object.contains("sample_size") && object["sample_size"].is_array()) {
+        const auto sizes = cf::intListField(object, "sample_size", {}, kPart);
+        require(!sizes.empty(), "sample_size is an empty list");
+        c.sampleSize = sizes.front();
+    } else {
+        c.sampleSize = cf::intField(object, "sample_size", c.sampleSize, kPart);
+    }
     const std::string act = cf::stringField(object, "act_fn", "silu", kPart);
     require(act == "silu" || act == "swish", "act_fn '" + act + "' is not supported (silu)");
     for (const char* key : {"use_quant_conv", "use_post_quant_conv"})

@@ -2,7 +2,7 @@
 // The AutoencoderKL configuration (diffusers, vae/config.json), torch-free. Defaults are Stable
 // Diffusion 1.x's VAE: block_out_channels (128, 256, 512, 512), 2 layers per block, 4 latent
 // channels, 32 groups, scaling_factor 0.18215. Only DownEncoderBlock2D / UpDecoderBlock2D blocks and
-// act_fn silu are accepted; sample_size, force_upcast and latents_mean/std are ignored.
+// act_fn silu are accepted; force_upcast and latents_mean/std are ignored.
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -18,6 +18,9 @@ struct VaeConfig {
     int normNumGroups = 32;
     double scalingFactor = 0.18215;   // latents the UNet sees = scalingFactor * VAE latents
     bool midBlockAddAttention = true; // the mid-blocks' single-head self-attention
+    // The image side the VAE was trained at (diffusers' sample_size; the first entry of a list):
+    // the tile size of tiled encoding and decoding (AutoencoderKL::encodeTiled / decodeTiled).
+    int sampleSize = 512;
 
     int blockCount() const { return static_cast<int>(blockOutChannels.size()); }
     // Pixels per latent along a side: 2^(blockCount - 1) (8 for SD).

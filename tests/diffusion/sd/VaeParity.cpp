@@ -53,6 +53,25 @@ std::map<std::string, SafeTensors::Tensor> fileTensors(const SafeTensors& file) 
 
 }  // namespace
 
+double tilingError(const std::string& fixtures, const std::string& what) {
+    torch::NoGradGuard noGrad;
+    const StateDict io = readDict(fixtures + "/vae_tiling_io.safetensors");
+    const AutoencoderKL model = loadAutoencoderKL(fixtures + "/vae");
+    if (what == "encode") {
+        const LatentDistribution d = model->encodeTiled(io.at("image"));
+        return std::max(rel(d.mean, io.at("tiled_mean")), rel(d.logvar, io.at("tiled_logvar")));
+    }
+    if (what == "decode")
+        return rel(model->decodeTiled(io.at("latent")), io.at("tiled_decoded"));
+    if (what == "untiled")
+        return rel(model->decode(io.at("latent")), io.at("tiled_decoded"));
+    if (what == "small") {
+        const torch::Tensor z = io.at("latent").slice(2, 0, 8).slice(3, 0, 8);
+        return rel(model->decodeTiled(z), model->decode(z));
+    }
+    return 1e9;
+}
+
 double relativeError(const std::string& fixtures, const std::string& what) {
     torch::NoGradGuard noGrad;
     const StateDict io = readDict(fixtures + "/vae_io.safetensors");

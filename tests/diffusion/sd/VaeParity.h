@@ -15,6 +15,14 @@ namespace sem::test::vae {
 //   "perturbed-weight" the decoder attention's to_v bias moved by 1e-2: must be far from the reference
 double relativeError(const std::string& fixtures, const std::string& what);
 
+// Max relative error of the tiled VAE (fixtures/vae_tiling_io.safetensors, made by
+// reference/make_vae_tiling_fixtures.py: diffusers' enable_tiling on the tiny VAE, tile 32 px):
+//   "encode"    encodeTiled's mean and logvar of the 56x88 image vs diffusers' tiled_encode
+//   "decode"    decodeTiled of the 14x22 latent vs diffusers' tiled_decode
+//   "untiled"   the plain decode vs diffusers' tiled_decode: must be far (the tiles matter)
+//   "small"     decodeTiled of a latent no larger than a tile vs the plain decode: 0 (not tiled)
+double tilingError(const std::string& fixtures, const std::string& what);
+
 // Max |w16 - round_to_half(w32)| over all parameters, loading the F16 single file and the F32 one.
 double fp16LoadError(const std::string& fixtures);
 

@@ -61,6 +61,13 @@ private slots:
     }
 
     // The F16 single file converts to float32: every weight equals the F32 one rounded to half.
+    // diffusers' tiled VAE: the same tiles, overlaps and blending; an input of one tile is not tiled.
+    void tiledMatchesTheReference() {
+        QVERIFY2(sem::test::vae::tilingError(kFixtures, "encode") < 1e-4, "encode");
+        QVERIFY2(sem::test::vae::tilingError(kFixtures, "decode") < 1e-4, "decode");
+        QCOMPARE(sem::test::vae::tilingError(kFixtures, "small"), 0.0);
+        QVERIFY(sem::test::vae::tilingError(kFixtures, "untiled") > 1e-2);  // the fixture does exercise tiling
+    }
     void fp16WeightsLoad() { QCOMPARE(sem::test::vae::fp16LoadError(kFixtures), 0.0); }
 
     void badInputsAreRefusedAndLeaveTheModuleUntouched_data() {
