@@ -11,7 +11,7 @@ std::string BatchOptions::helpText(const std::string& outputWhat)
 {
     return "Batch mode: when there are several inputs, an input is a folder (searched recursively for\n"
            "image files) or an @LIST (a text file with one file or folder a line), or -o is an existing\n"
-           "folder or ends with '/'. Then -o is the output folder and " + outputWhat + "\n"
+           "folder or ends with '/'. Then -o is the output folder:\n" + outputWhat + "\n"
            "Outputs that exist are complete (written to a temporary file and renamed) and are skipped\n"
            "unless --overwrite, so running the same command again after Ctrl-C or a crash finishes the\n"
            "rest. One bad file never stops the batch; the exit code is 1 when a file failed, 130 when\n"

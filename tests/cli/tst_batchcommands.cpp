@@ -69,6 +69,8 @@ class TestBatchCommands : public QObject {
     bool unreadable = false;
 
     QString path(const QString& n) const { return dir.filePath(n); }
+    // The good images encoded into enc/ (a no-op after encodeFolderThenRerunSkips: complete files are skipped).
+    void ensureEncoded() { semc({"encode", in, "-o", path("enc"), "--hint", "8"}); }
 
 private slots:
     void initTestCase()
@@ -198,17 +200,21 @@ private slots:
         QVERIFY2(r.out.find("0 done, " + std::to_string(good.size()) + " skipped") != std::string::npos, r.out.c_str());
         QVERIFY2(r.out.find("failed: " + (in + "/sub/corrupt.png").toStdString()) != std::string::npos, r.out.c_str());
         QCOMPARE(QFileInfo(out + "/a.sem").lastModified(), before);
-        // --overwrite redoes them; a list of good files only: exit code 0.
+        // An @list: comments, empty lines, and a missing file that fails alone; --overwrite redoes the rest.
         QFile list(path("list.txt"));
         QVERIFY(list.open(QIODevice::WriteOnly));
-        list.write(("# two files\n" + in + "/a.png\n\n" + in + "/sub/c.png\n").toUtf8());
+        list.write(("# two files and one that is not there\n" + in + "/a.png\n\n" + in + "/sub/c.png\n" + in
+                    + "/no-such.png\n")
+                       .toUtf8());
         list.close();
         r = semc({"encode", "@" + path("list.txt"), "-o", path("enc-list"), "--json"});
-        QCOMPARE(r.code, 0);
+        QCOMPARE(r.code, 1);
         QCOMPARE(parseJson(r)["done"].get<int>(), 2);
+        QCOMPARE(*inputsWithStatus(parseJson(r), "failed").begin(), (in + "/no-such.png").toStdString());
         QCOMPARE(filesUnder(path("enc-list")), QStringList({"a.sem", "c.sem"}));
         r = semc({"encode", "@" + path("list.txt"), "-o", path("enc-list"), "--overwrite", "--json"});
         QCOMPARE(parseJson(r)["done"].get<int>(), 2);
+        QCOMPARE(parseJson(r)["skipped"].get<int>(), 0);
     }
 
     void shardsPartitionTheSet()
@@ -242,7 +248,8 @@ private slots:
 
     void decodeAndRoundtripFolders()
     {
-        // Only the good files' .sem (encodeFolderThenRerunSkips), plus a broken .sem.
+        // The good files' .sem, plus a broken .sem.
+        ensureEncoded();
         QFile broken(path("enc/sub/broken.sem"));
         QVERIFY(broken.open(QIODevice::WriteOnly));
         broken.write("SEMX not really");
@@ -276,6 +283,7 @@ private slots:
 #ifdef Q_OS_WIN
         QSKIP("sends SIGINT with kill()");
 #else
+        ensureEncoded();
         const QString out = path("dec-int");
         QProcess p;
         p.setProgram(SEMC_BINARY);
