@@ -43,17 +43,6 @@ std::string optionalNumber(const std::optional<double>& v)
 
 }  // namespace
 
-const char* BatchOutcome::statusName(Status s)
-{
-    switch (s) {
-    case Done: return "done";
-    case Skipped: return "skipped";
-    case Failed: return "failed";
-    case NotRun: return "not_run";
-    }
-    return "unknown";
-}
-
 BatchReport::BatchReport(std::string command, std::vector<BatchOutcome> outcomes, double seconds, bool interrupted)
     : command_(std::move(command)), outcomes_(std::move(outcomes)), seconds_(seconds), interrupted_(interrupted)
 {

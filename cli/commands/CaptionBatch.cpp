@@ -6,7 +6,6 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QPointer>
-#include <QSaveFile>
 #include <QTimer>
 #include <deque>
 #include <map>
@@ -21,6 +20,7 @@
 #include "cli/batch/BatchProgress.h"
 #include "cli/batch/BatchReport.h"
 #include "cli/batch/BatchRunner.h"
+#include "cli/batch/CaptionsFile.h"
 #include "cli/batch/RequestGate.h"
 #include "cli/commands/CaptionCommand.h"
 #include "core/caption/CaptionClient.h"
@@ -29,35 +29,15 @@
 namespace sem::cli {
 namespace {
 
-constexpr qint64 kMaxCaptionsFileBytes = 256 << 20;
-
 nlohmann::json loadCaptions(const QString& path, bool overwrite)
 {
-    QFile f(path);
-    if (overwrite || !f.exists())
+    if (overwrite || !QFile::exists(path))
         return nlohmann::json::object();
-    if (!f.open(QIODevice::ReadOnly))
-        throw Error("cannot read " + path.toStdString() + ": " + f.errorString().toStdString());
-    if (f.size() > kMaxCaptionsFileBytes)
-        throw Error(path.toStdString() + " is larger than 256 MiB");
-    const QByteArray bytes = f.readAll();
-    nlohmann::json j = nlohmann::json::parse(bytes.constData(), bytes.constData() + bytes.size(), nullptr, false);
-    if (!j.is_object())
-        throw Error(path.toStdString() + " is not a captions file (a JSON object); move it away or use --overwrite");
-    for (const auto& [key, entry] : j.items())
-        if (!entry.is_object() || !entry.contains("caption") || !entry["caption"].is_string())
-            throw Error(path.toStdString() + ": the entry '" + key
-                        + "' has no caption text; move the file away or use --overwrite");
-    return j;
-}
-
-void saveCaptions(const QString& path, const nlohmann::json& captions)
-{
-    const std::string text = captions.dump(2) + "\n";
-    QSaveFile f(path);
-    if (!f.open(QIODevice::WriteOnly) || f.write(text.data(), static_cast<qint64>(text.size())) != qint64(text.size())
-        || !f.commit())
-        throw Error("cannot write " + path.toStdString() + ": " + f.errorString().toStdString());
+    try {
+        return CaptionsFile::load(path);
+    } catch (const Error& e) {
+        throw Error(std::string(e.what()) + "; move it away or use --overwrite");
+    }
 }
 
 }  // namespace
@@ -171,7 +151,7 @@ int CaptionBatch::run(const QCommandLineParser& parser, const CaptionSettings& s
                 captions[out.extra["key"].get<std::string>()] = {
                     {"caption", text}, {"bytes", text.size()}, {"model", r.model.toStdString()}, {"input", out.input}};
                 try {
-                    saveCaptions(captionsPath, captions);
+                    CaptionsFile::save(captionsPath, captions);
                     out.status = BatchOutcome::Done;
                 } catch (const std::exception& e) {
                     out.status = BatchOutcome::Failed;

@@ -8,11 +8,13 @@
 #include "cli/Options.h"
 #include "cli/Report.h"
 #include "cli/batch/BatchRunner.h"
+#include "cli/batch/CaptionsFile.h"
 #include "cli/commands/CaptionCommand.h"
 #include "core/common/Error.h"
 #include "core/image/ImageIO.h"
 #include "core/pipeline/Encoder.h"
 #include "core/pipeline/RateLadder.h"
+#include "core/text/TextCodec.h"
 
 namespace sem::cli {
 namespace {
@@ -43,16 +45,31 @@ int runBatch(const QCommandLineParser& parser, const EncodePlan& plan, Io& io)
     if (inputs.isEmpty())
         throw Error("expected input images, folders or @lists");
     if (plan.options.caption == "auto")
-        throw Error("--caption auto is for one image; for a collection run semc caption IN... -o DIR first");
+        throw Error("--caption auto is for one image; for a collection run semc caption IN... -o DIR first, then "
+                    "semc encode IN... -o OUTDIR --captions DIR/captions.json");
+    if (parser.isSet("captions") && !plan.options.caption.empty())
+        throw Error("give either --captions or --caption/--caption-file, not both");
+    const std::string captionsPath = parser.value("captions").toStdString();
+    const nlohmann::json captions =
+        parser.isSet("captions") ? CaptionsFile::load(parser.value("captions")) : nlohmann::json();
     const BatchOptions batch = BatchOptions::read(parser, BatchOptions::cores(), 256);
     const std::vector<BatchItem> items =
         batch.items(inputs, parser.value("output"), ".sem", BatchInputs::imageSuffixes());
     BatchRunner runner("encode", io);
     const BatchReport report = runner.run(
         items, batch,
-        [&plan](const BatchItem& item, const std::atomic<bool>*) {
+        [&plan, &captions, &captionsPath](const BatchItem& item, const std::atomic<bool>*) {
+            EncodePlan mine = plan;
+            if (captions.is_object()) {
+                const std::string key = item.relative.toStdString();
+                if (!captions.contains(key))
+                    throw Error("no caption for '" + key + "' in " + captionsPath);
+                mine.options.caption = captions[key]["caption"].get<std::string>();
+                if (!TextCodec::isValidUtf8(mine.options.caption))
+                    throw Error("the caption of '" + key + "' is not valid UTF-8");
+            }
             const LoadedImage image = ImageIO::load(item.input.toStdString());
-            auto [rung, result] = plan.encode(image.bgr);
+            auto [rung, result] = mine.encode(image.bgr);
             result.file.save(item.output.toStdString());
             BatchOutcome o;
             o.bytesIn = static_cast<std::uint64_t>(QFileInfo(item.input).size());
@@ -96,6 +113,8 @@ int EncodeCommand::run(const QStringList& args, Io& io)
                        "points (docs/RESULTS.md) whose file has at most B bits per pixel; sets --scale,\n"
                        "--low/--high, --min-length, --hint and --hint-quality.", "B"},
         {"max-bytes", "As --target-bpp, for a file of at most N bytes.", "N"},
+        {"captions", "Batch: each image's caption from this file (what semc caption IN... -o DIR writes:\n"
+                     "DIR/captions.json, keyed by the image's path under its folder argument).", "FILE"},
         {"strip-metadata", "Do not store the encoder settings (saves a few dozen bytes)."},
         {"json", "Print the result as JSON."},
     });
@@ -106,6 +125,8 @@ int EncodeCommand::run(const QStringList& args, Io& io)
     const bool batch = BatchInputs::isBatch(parser.positionalArguments(), parser.value("output"));
     if (!batch) {
         BatchOptions::refuseInSingleMode(parser, "encode");
+        if (parser.isSet("captions"))
+            throw Error("--captions is for batch mode (see semc encode --help); give one image --caption or --caption-file");
         Options::positional(parser, 1, "one input image");
     }
 
