@@ -73,7 +73,8 @@ int CaptionCommand::run(const QStringList& args, Io& io) {
         + BatchOptions::helpText("the captions go to OUTDIR/captions.json (with --shard I/N:\n"
                                  "captions-I-of-N.json), keyed by each image's path under its folder argument; it is\n"
                                  "rewritten after every caption and a rerun asks only for the missing ones. At most\n"
-                                 "--jobs requests are in flight; a 429 with Retry-After pauses the whole batch.")));
+                                 "--jobs requests are in flight; a 429 with Retry-After pauses the whole batch.\n"
+                                 "(semc caption has no single-file output: -o always means batch mode.)")));
     parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
     const QCommandLineOption help({"h", "help"}, "Show this help.");
     const QCommandLineOption model("model", "Model name (saved: semc config set model M).", "M");

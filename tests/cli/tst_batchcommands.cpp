@@ -188,6 +188,13 @@ private slots:
         }
         expected.sort();
         QCOMPARE(filesUnder(out), expected);  // mirrored, nothing partial, no temporary file left
+        // One job or two: the same bytes.
+        QCOMPARE(semc({"encode", in, "-o", path("enc1"), "--jobs", "1", "--hint", "8"}).code, 1);
+        for (const QString& f : expected) {
+            QFile a(out + "/" + f), b(path("enc1/") + f);
+            QVERIFY(a.open(QIODevice::ReadOnly) && b.open(QIODevice::ReadOnly));
+            QVERIFY2(a.readAll() == b.readAll(), qPrintable(f));
+        }
         QVERIFY(QFile(path("enc.csv")).size() > 0);
         QFile csv(path("enc.csv"));
         QVERIFY(csv.open(QIODevice::ReadOnly));
