@@ -25,6 +25,10 @@ public:
 // Throws sem::Error naming the file when it cannot be read.
 cv::Mat loadCaptionImage(const QString& path);
 
+// The API key for `settings` from ApiKeyStore (the environment or the keychain); empty for a
+// local server. Throws sem::Error when api.openai.com is the endpoint and there is no key.
+QString captionApiKey(const CaptionSettings& settings);
+
 // Asks the configured endpoint for a caption of `image` with the key from ApiKeyStore (the
 // environment or the keychain), printing retries as "semc COMMAND: ...". Throws sem::Error
 // (CaptionException) with a message that never contains the key.

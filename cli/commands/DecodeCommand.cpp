@@ -9,6 +9,8 @@
 #include "cli/NiqeSupport.h"
 #include "cli/Options.h"
 #include "cli/Report.h"
+#include "cli/batch/BatchOptions.h"
+#include "cli/commands/DecodeBatch.h"
 #include "core/common/Cancelled.h"
 #include "core/common/Error.h"
 #include "core/image/ImageIO.h"
@@ -42,15 +44,23 @@ int interruptible(const std::string& command, Io& io, F&& body)
 int DecodeCommand::run(const QStringList& args, Io& io)
 {
     QCommandLineParser parser;
-    Options::init(parser, "decode IN.sem -o OUT.png [options]",
+    Options::init(parser, "decode IN.sem -o OUT.png [options]\n       semc decode IN... -o OUTDIR [--shard I/N] [options]",
                   "Redraws the image of a .sem file with the diffusion decoder. The sampler settings and\n"
                   "seed recorded in the file are used unless overridden, so a decode is reproducible.\n"
-                  "Ctrl-C stops within one step and writes nothing.");
-    parser.addOption({{"o", "output"}, "Output image (.png, ...).", "OUT"});
+                  "Ctrl-C stops within one step and writes nothing.\n\n"
+                  + BatchOptions::helpText("each X.sem becomes OUTDIR/<its folder under the input folder>/X.png\n"
+                                           "(folders: their .sem files). One loaded model decodes one image at a "
+                                           "time\nwith all cores; Ctrl-C stops the decode in progress, keeping the "
+                                           "finished files."));
+    parser.addOption({{"o", "output"}, "Output image (.png, ...; batch: output folder).", "OUT"});
     DecodeSupport::addOptions(parser);
-    parser.addOption({"json", "Print the result as JSON."});
+    BatchOptions::add(parser, {});
+    parser.addOption({"json", "Print the result as JSON (batch: the report, one entry per file)."});
     if (!Options::parse(parser, "decode", args, io))
         return kOk;
+    if (parser.isSet("output") && BatchInputs::isBatch(parser.positionalArguments(), parser.value("output")))
+        return DecodeBatch::decode(parser, io);
+    BatchOptions::refuseInSingleMode(parser, "decode");
     const std::string in = Options::positional(parser, 1, "one .sem file")[0].toStdString();
     if (!parser.isSet("output"))
         throw Error("missing -o OUT.png");
@@ -81,29 +91,41 @@ int DecodeCommand::run(const QStringList& args, Io& io)
 int RoundtripCommand::run(const QStringList& args, Io& io)
 {
     QCommandLineParser parser;
-    Options::init(parser, "roundtrip IN -o OUT.png [encode options] [decode options] [--sem OUT.sem] [--json]",
+    Options::init(parser, "roundtrip IN -o OUT.png [encode options] [decode options] [--sem OUT.sem] [--json]\n"
+                          "       semc roundtrip IN... -o OUTDIR [--shard I/N] [options]",
                   "Encodes IN, decodes the result and reports bits per pixel, PSNR, SSIM, MS-SSIM, time and the\n"
                   "decode's NIQE (no-reference; lower is more natural; n/a under 192x96 or when flat).\n"
-                  "The decoder model's id and the sampler settings are recorded in the .sem.");
-    parser.addOption({{"o", "output"}, "Decoded image (.png, ...).", "OUT"});
+                  "The decoder model's id and the sampler settings are recorded in the .sem.\n\n"
+                  + BatchOptions::helpText("each image X becomes OUTDIR/<its folder under the input folder>/X.png;\n"
+                                           "the report has bpp, PSNR, SSIM and MS-SSIM per file (no NIQE), and "
+                                           "bytes out\nare the .sem sizes. One image at a time with all cores."));
+    parser.addOption({{"o", "output"}, "Decoded image (.png, ...; batch: output folder).", "OUT"});
     parser.addOption({"sem", "Also keep the .sem file here.", "FILE"});
     Options::addEdgeOptions(parser);
     Options::addHintOptions(parser);
     Options::addCaptionOptions(parser);
     DecodeSupport::addOptions(parser);
-    parser.addOption({"json", "Print the result as JSON."});
+    BatchOptions::add(parser, {});
+    parser.addOption({"json", "Print the result as JSON (batch: the report, one entry per file)."});
     if (!Options::parse(parser, "roundtrip", args, io))
         return kOk;
-    const std::string in = Options::positional(parser, 1, "one input image")[0].toStdString();
-    if (!parser.isSet("output"))
-        throw Error("missing -o OUT.png");
-    const std::string out = parser.value("output").toStdString();
-
+    const bool batch =
+        parser.isSet("output") && BatchInputs::isBatch(parser.positionalArguments(), parser.value("output"));
+    if (!batch) {
+        BatchOptions::refuseInSingleMode(parser, "roundtrip");
+        Options::positional(parser, 1, "one input image");
+        if (!parser.isSet("output"))
+            throw Error("missing -o OUT.png");
+    }
     EncodeOptions eo;
     eo.canny = Options::edgeParams(parser);
     eo.hint = Options::hintParams(parser);
     eo.caption = Options::captionText(parser);
     eo.writeMetadata = false;
+    if (batch)
+        return DecodeBatch::roundtrip(parser, eo, io);
+    const std::string in = parser.positionalArguments().front().toStdString();
+    const std::string out = parser.value("output").toStdString();
     const DecodeRequest request = DecodeSupport::request(parser);
     const LoadedImage image = ImageIO::load(in);
     for (const std::string& w : image.warnings)

@@ -1,25 +1,110 @@
 #include "cli/commands/EncodeCommand.h"
 
 #include <QCommandLineParser>
+#include <QFileInfo>
 #include <cmath>
 #include <ostream>
 
 #include "cli/Options.h"
 #include "cli/Report.h"
+#include "cli/batch/BatchRunner.h"
+#include "cli/batch/CaptionsFile.h"
 #include "cli/commands/CaptionCommand.h"
 #include "core/common/Error.h"
 #include "core/image/ImageIO.h"
 #include "core/pipeline/Encoder.h"
 #include "core/pipeline/RateLadder.h"
+#include "core/text/TextCodec.h"
 
 namespace sem::cli {
+namespace {
+
+// How one image is encoded: the settings of the command line, or a rung of the rate ladder.
+struct EncodePlan {
+    EncodeOptions options;
+    bool budgeted = false;
+    double targetBpp = 0.0;
+    long long maxBytes = 0;
+
+    // The rung chosen (-1 without a budget) and the result.
+    std::pair<int, EncodeResult> encode(const cv::Mat& bgr) const
+    {
+        if (!budgeted)
+            return {-1, Encoder::encode(bgr, options)};
+        const double pixels = static_cast<double>(bgr.cols) * bgr.rows;
+        const auto budget = maxBytes > 0 ? static_cast<std::size_t>(maxBytes)
+                                         : static_cast<std::size_t>(std::floor(targetBpp * pixels / 8.0));
+        LadderResult chosen = RateLadder::encodeWithin(bgr, options, budget);
+        return {chosen.rung, std::move(chosen.result)};
+    }
+};
+
+int runBatch(const QCommandLineParser& parser, const EncodePlan& plan, Io& io)
+{
+    const QStringList inputs = parser.positionalArguments();
+    if (inputs.isEmpty())
+        throw Error("expected input images, folders or @lists");
+    if (plan.options.caption == "auto")
+        throw Error("--caption auto is for one image; for a collection run semc caption IN... -o DIR first, then "
+                    "semc encode IN... -o OUTDIR --captions DIR/captions.json");
+    if (parser.isSet("captions") && !plan.options.caption.empty())
+        throw Error("give either --captions or --caption/--caption-file, not both");
+    const std::string captionsPath = parser.value("captions").toStdString();
+    const nlohmann::json captions =
+        parser.isSet("captions") ? CaptionsFile::load(parser.value("captions")) : nlohmann::json();
+    const BatchOptions batch = BatchOptions::read(parser, BatchOptions::cores(), 256);
+    const std::vector<BatchItem> items =
+        batch.items(inputs, parser.value("output"), ".sem", BatchInputs::imageSuffixes());
+    BatchRunner runner("encode", io);
+    const BatchReport report = runner.run(
+        items, batch,
+        [&plan, &captions, &captionsPath](const BatchItem& item, const std::atomic<bool>*) {
+            EncodePlan mine = plan;
+            if (captions.is_object()) {
+                const std::string key = item.relative.toStdString();
+                if (!captions.contains(key))
+                    throw Error("no caption for '" + key + "' in " + captionsPath);
+                mine.options.caption = captions[key]["caption"].get<std::string>();
+                if (!TextCodec::isValidUtf8(mine.options.caption))
+                    throw Error("the caption of '" + key + "' is not valid UTF-8");
+            }
+            const LoadedImage image = ImageIO::load(item.input.toStdString());
+            auto [rung, result] = mine.encode(image.bgr);
+            result.file.save(item.output.toStdString());
+            BatchOutcome o;
+            o.bytesIn = static_cast<std::uint64_t>(QFileInfo(item.input).size());
+            o.bytesOut = result.file.breakdown().total;
+            o.bpp = result.file.bpp();
+            o.extra["width"] = result.file.width;
+            o.extra["height"] = result.file.height;
+            if (rung >= 0)
+                o.extra["operating_point"] = RateLadder::rungs()[static_cast<std::size_t>(rung)].point();
+            if (!image.warnings.empty())
+                o.extra["warnings"] = image.warnings;
+            return o;
+        },
+        [](const QString& output) {
+            try {
+                SemFile::load(output.toStdString());
+                return true;
+            } catch (const std::exception&) {
+                return false;  // absent or not a valid .sem: encode it again
+            }
+        });
+    return BatchRunner::finish(report, batch, io);
+}
+
+}  // namespace
+
 int EncodeCommand::run(const QStringList& args, Io& io)
 {
     QCommandLineParser parser;
-    Options::init(parser, "encode IN -o OUT.sem [options]",
+    Options::init(parser, "encode IN -o OUT.sem [options]\n       semc encode IN... -o OUTDIR [--jobs N] [--shard I/N] [options]",
                   "Encodes IN (PNG, JPEG, WebP, TIFF or BMP) as a .sem file: a Canny edge map (lossless),\n"
-                  "an optional caption and an optional tiny colour hint.");
-    parser.addOption({{"o", "output"}, "Output .sem file.", "OUT"});
+                  "an optional caption and an optional tiny colour hint.\n\n"
+                  + BatchOptions::helpText("each image X becomes OUTDIR/<its folder under the input folder>/X.sem."));
+    parser.addOption({{"o", "output"}, "Output .sem file (batch: output folder).", "OUT"});
+    BatchOptions::add(parser, "Batch: encode N images at a time (default: the number of cores).");
     Options::addEdgeOptions(parser);
     Options::addHintOptions(parser);
     Options::addCaptionOptions(parser);
@@ -28,14 +113,22 @@ int EncodeCommand::run(const QStringList& args, Io& io)
                        "points (docs/RESULTS.md) whose file has at most B bits per pixel; sets --scale,\n"
                        "--low/--high, --min-length, --hint and --hint-quality.", "B"},
         {"max-bytes", "As --target-bpp, for a file of at most N bytes.", "N"},
+        {"captions", "Batch: each image's caption from this file (what semc caption IN... -o DIR writes:\n"
+                     "DIR/captions.json, keyed by the image's path under its folder argument).", "FILE"},
         {"strip-metadata", "Do not store the encoder settings (saves a few dozen bytes)."},
         {"json", "Print the result as JSON."},
     });
     if (!Options::parse(parser, "encode", args, io))
         return kOk;
-    const QString in = Options::positional(parser, 1, "one input image")[0];
     if (!parser.isSet("output"))
         throw Error("missing -o OUT.sem");
+    const bool batch = BatchInputs::isBatch(parser.positionalArguments(), parser.value("output"));
+    if (!batch) {
+        BatchOptions::refuseInSingleMode(parser, "encode");
+        if (parser.isSet("captions"))
+            throw Error("--captions is for batch mode (see semc encode --help); give one image --caption or --caption-file");
+        Options::positional(parser, 1, "one input image");
+    }
 
     EncodeOptions options;
     options.canny = Options::edgeParams(parser);
@@ -52,7 +145,10 @@ int EncodeCommand::run(const QStringList& args, Io& io)
                         " chooses the edge and hint settings; leave out --" + o);
     const double targetBpp = parser.isSet("target-bpp") ? Options::toDouble(parser, "target-bpp", 0.0001, 64.0) : 0.0;
     const long long maxBytes = parser.isSet("max-bytes") ? Options::toInt(parser, "max-bytes", 1, 1LL << 40) : 0;
+    if (batch)
+        return runBatch(parser, EncodePlan{options, budgeted, targetBpp, maxBytes}, io);
 
+    const QString in = parser.positionalArguments().front();
     const LoadedImage image = ImageIO::load(in.toStdString());
     for (const std::string& w : image.warnings)
         io.err << "semc encode: warning: " << in.toStdString() << ": " << w << "\n";
@@ -64,18 +160,7 @@ int EncodeCommand::run(const QStringList& args, Io& io)
         options.caption = requestCaption(image.bgr, settings, io, "encode").caption.toStdString();
         io.err << "semc encode: caption: " << options.caption << "\n";
     }
-    int rung = -1;
-    EncodeResult result;
-    if (budgeted) {
-        const double pixels = static_cast<double>(image.bgr.cols) * image.bgr.rows;
-        const auto budget = maxBytes > 0 ? static_cast<std::size_t>(maxBytes)
-                                         : static_cast<std::size_t>(std::floor(targetBpp * pixels / 8.0));
-        LadderResult chosen = RateLadder::encodeWithin(image.bgr, options, budget);
-        rung = chosen.rung;
-        result = std::move(chosen.result);
-    } else {
-        result = Encoder::encode(image.bgr, options);
-    }
+    auto [rung, result] = EncodePlan{options, budgeted, targetBpp, maxBytes}.encode(image.bgr);
     const std::string out = parser.value("output").toStdString();
     result.file.save(out);
 

@@ -12,6 +12,7 @@ namespace sem::test {
 FakeHttpServer::FakeHttpServer() : server_(new QTcpServer(this)) {
     if (!server_->listen(QHostAddress::LocalHost, 0)) qFatal("FakeHttpServer: cannot listen on 127.0.0.1");
     connect(server_, &QTcpServer::newConnection, this, [this] { onNewConnection(); });
+    clock_.start();
 }
 
 FakeHttpServer::~FakeHttpServer() = default;
@@ -67,7 +68,10 @@ void FakeHttpServer::onReadyRead(QTcpSocket* socket) {
         if (buffer.size() < headerEnd + 4 + length) return;  // body not complete yet
         request.body = buffer.mid(headerEnd + 4, length);
         buffer.remove(0, headerEnd + 4 + length);
+        request.receivedMs = clock_.elapsed();
         requests_.append(request);
+        const qsizetype index = requests_.size() - 1;
+        maxInFlight_ = std::max(maxInFlight_, ++inFlight_);
 
         ScriptedResponse next;
         if (script_.empty()) {
@@ -78,16 +82,18 @@ void FakeHttpServer::onReadyRead(QTcpSocket* socket) {
         }
         if (next.delayMs > 0) {
             // The socket is the context: no call once it is gone.
-            QTimer::singleShot(next.delayMs, socket, [this, socket, next] {
-                if (socket->state() == QAbstractSocket::ConnectedState) answer(socket, next);
+            QTimer::singleShot(next.delayMs, socket, [this, socket, next, index] {
+                if (socket->state() == QAbstractSocket::ConnectedState) answer(socket, next, index);
             });
         } else {
-            answer(socket, next);
+            answer(socket, next, index);
         }
     }
 }
 
-void FakeHttpServer::answer(QTcpSocket* socket, const ScriptedResponse& response) {
+void FakeHttpServer::answer(QTcpSocket* socket, const ScriptedResponse& response, qsizetype index) {
+    requests_[index].answeredMs = clock_.elapsed();
+    --inFlight_;
     socket->write(response.raw);
     if (response.fillerBytes > 0) {
         writeFiller(socket, response.fillerBytes, response.closeAfter);

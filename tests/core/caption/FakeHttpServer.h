@@ -1,5 +1,6 @@
 #pragma once
 #include <QByteArray>
+#include <QElapsedTimer>
 #include <QList>
 #include <QMap>
 #include <QObject>
@@ -25,6 +26,8 @@ struct RecordedRequest {
     QByteArray path;
     QMap<QByteArray, QByteArray> headers;  // names in lower case
     QByteArray body;
+    qint64 receivedMs = -1;  // on the server's clock (ms since it was made): the request was complete
+    qint64 answeredMs = -1;  // the answer was written (-1: never)
 };
 
 // An HTTP/1.1 server on 127.0.0.1 (a free port) that answers requests with scripted raw
@@ -49,17 +52,22 @@ public:
     static QByteArray completion(const QByteArray& contentJson, const QByteArray& finishReason = "stop");
 
     const QList<RecordedRequest>& requests() const { return requests_; }
+    // The most requests that were received and not yet answered at one time.
+    int maxInFlight() const { return maxInFlight_; }
 
 private:
     void onNewConnection();
     void onReadyRead(QTcpSocket* socket);
-    void answer(QTcpSocket* socket, const ScriptedResponse& response);
+    void answer(QTcpSocket* socket, const ScriptedResponse& response, qsizetype index);
     void writeFiller(QTcpSocket* socket, qint64 left, bool closeAfter);
 
     QTcpServer* server_;
     std::deque<ScriptedResponse> script_;
     QList<RecordedRequest> requests_;
     QMap<QTcpSocket*, QByteArray> buffers_;
+    QElapsedTimer clock_;
+    int inFlight_ = 0;
+    int maxInFlight_ = 0;
 };
 
 }  // namespace sem::test
