@@ -35,7 +35,7 @@ int DecodeBatch::decode(const QCommandLineParser& parser, Io& io)
     const DecodeRequest request = DecodeSupport::request(parser);
     const std::vector<BatchItem> items = batch.items(inputs, parser.value("output"), ".png", {"sem"});
     Decoder decoder(DecodeSupport::modelPath(parser), DecodeSupport::device(parser),
-                    DecodeSupport::controlnetPath(parser));
+                    DecodeSupport::controlnetPath(parser), DecodeSupport::loadPrinter(io));
     const std::string device = decoder.deviceName();
     BatchRunner runner("decode", io);
     const BatchReport report = runner.run(items, batch, [&](const BatchItem& item, const std::atomic<bool>* cancel) {
@@ -66,9 +66,9 @@ int DecodeBatch::roundtrip(const QCommandLineParser& parser, EncodeOptions eo, I
     const std::vector<BatchItem> items =
         batch.items(inputs, parser.value("output"), ".png", BatchInputs::imageSuffixes());
     Decoder decoder(DecodeSupport::modelPath(parser), DecodeSupport::device(parser),
-                    DecodeSupport::controlnetPath(parser));
+                    DecodeSupport::controlnetPath(parser), DecodeSupport::loadPrinter(io));
     eo.modelId = decoder.modelId32();
-    eo.decode = Decoder::resolve(DecodeSettings{}, request);
+    eo.decode = Decoder::resolve(DecodeSettings{}, request, decoder.settingsFamily());
     const std::string device = decoder.deviceName();
     BatchRunner runner("roundtrip", io);
     const BatchReport report = runner.run(items, batch, [&](const BatchItem& item, const std::atomic<bool>* cancel) {

@@ -133,7 +133,7 @@ int RoundtripCommand::run(const QStringList& args, Io& io)
     Decoder decoder(DecodeSupport::modelPath(parser), DecodeSupport::device(parser), DecodeSupport::controlnetPath(parser),
                     DecodeSupport::loadPrinter(io));
     eo.modelId = decoder.modelId32();
-    eo.decode = Decoder::resolve(DecodeSettings{}, request);
+    eo.decode = Decoder::resolve(DecodeSettings{}, request, decoder.settingsFamily());
 
     const auto t0 = std::chrono::steady_clock::now();
     const EncodeResult enc = Encoder::encode(image.bgr, eo);

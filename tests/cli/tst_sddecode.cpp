@@ -9,11 +9,14 @@
 #include <opencv2/imgproc.hpp>
 
 #include "cli/CliRun.h"
+#include "core/format/SemFile.h"
 #include "diffusion/SafeTensors.h"
 
 using sem::cli::test::Run;
 using sem::cli::test::semc;
 using sem::diffusion::SafeTensors;
+using sem::DecodeSettings;
+using sem::SemFile;
 
 namespace {
 
@@ -137,6 +140,25 @@ private slots:
         QCOMPARE(a.rows, 96);
         QCOMPARE(semc(args + QStringList{path("b.png")}).code, 0);
         QCOMPARE(cv::norm(a, cv::imread(path("b.png").toStdString()), cv::NORM_INF), 0.0);
+    }
+    // semc roundtrip with a Stable Diffusion model: the file records that family's settings (the
+    // control scale given), as the decode used them; the bytes reported are the saved file's.
+    void roundtripRecordsTheFamily()
+    {
+        cv::Mat img(96, 128, CV_8UC3, cv::Scalar(180, 200, 210));
+        cv::rectangle(img, {20, 16, 60, 40}, cv::Scalar(20, 40, 200), cv::FILLED);
+        QVERIFY(cv::imwrite(path("rt.png").toStdString(), img));
+        const Run r = semc({"roundtrip", path("rt.png"), "-o", path("rt-out.png"), "--sem", path("rt.sem"), "--model",
+                            kFixtures + "/tiny_sd", "--steps", "2", "--work-size", "128", "--control-scale", "0.6",
+                            "--hint", "8", "--device", "cpu", "--json"});
+        QVERIFY2(r.code == 0, r.err.c_str());
+        const auto j = nlohmann::json::parse(r.out);
+        QCOMPARE(j["settings"]["family"].get<std::string>(), std::string("sd1"));
+        const SemFile saved = SemFile::load(path("rt.sem").toStdString());
+        QCOMPARE(saved.decode.family, DecodeSettings::StableDiffusion1);
+        QCOMPARE(saved.decode.controlScaleHundredths, 60u);
+        QCOMPARE(saved.decode.workSize, 128u);
+        QCOMPARE(saved.decode.strengthPercent, 70u);
     }
     // Options of one family given to the other's model are refused with a message.
     void familyOptionsAreChecked()
