@@ -29,6 +29,7 @@
 #include "ui/JobCoalescer.h"
 #include "ui/RatePanel.h"
 #include "ui/RdPlot.h"
+#include "ui/WheelGuard.h"
 
 namespace sem::ui {
 
@@ -130,6 +131,7 @@ QWidget* MainWindow::buildSidePanel()
     scroll->setWidgetResizable(true);
     scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     scroll->setMinimumWidth(360);
+    WheelGuard::install(content);  // scrolling the panel never turns a combo, spin box or slider
     return scroll;
 }
 
