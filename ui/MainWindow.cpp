@@ -29,6 +29,7 @@
 #include "ui/JobCoalescer.h"
 #include "ui/RatePanel.h"
 #include "ui/RdPlot.h"
+#include "ui/ResultsTable.h"
 #include "ui/WheelGuard.h"
 
 namespace sem::ui {
@@ -46,6 +47,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     splitter->setStretchFactor(0, 1);
     splitter->setStretchFactor(1, 0);
     splitter->setCollapsible(0, false);
+    splitter->setCollapsible(1, false);  // the side panel cannot be dragged away for good
     setCentralWidget(splitter);
 
     m_plot = new RdPlot(this);
@@ -53,6 +55,9 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     m_plotDock->setObjectName("plotDock");
     m_plotDock->setWidget(m_plot);
     addDockWidget(Qt::BottomDockWidgetArea, m_plotDock);
+    buildResults();
+    addDockWidget(Qt::BottomDockWidgetArea, m_resultsDock);
+    splitDockWidget(m_plotDock, m_resultsDock, Qt::Horizontal);
 
     buildMenus();
     buildViewToolBar();
@@ -174,7 +179,7 @@ void MainWindow::buildMenus()
     quit->setShortcut(QKeySequence::Quit);
     rebuildRecentMenu();
 
-    QMenu* view = menuBar()->addMenu(tr("&View"));
+    QMenu* view = m_viewMenu = menuBar()->addMenu(tr("&View"));
     QAction* fit = view->addAction(tr("Zoom to &Fit"), m_view, &ImageView::zoomToFit);
     fit->setShortcut(QKeySequence(tr("Ctrl+0")));
     QAction* actual = view->addAction(tr("&Actual Size (100 %)"), m_view, [this] { m_view->setZoom(1.0); });
@@ -192,6 +197,14 @@ void MainWindow::buildMenus()
         m_view->setSplit(on);
         syncViewControls();
     });
+    // Every panel that can be closed comes back from here.
+    view->addSeparator();
+    QAction* plot = m_plotDock->toggleViewAction();
+    plot->setText(tr("&Plot (bpp vs PSNR)"));
+    view->addAction(plot);
+    QAction* results = m_resultsDock->toggleViewAction();
+    results->setText(tr("&Results Table"));
+    view->addAction(results);
 }
 
 void MainWindow::buildViewToolBar()
@@ -199,6 +212,9 @@ void MainWindow::buildViewToolBar()
     QToolBar* bar = addToolBar(tr("View"));
     bar->setObjectName("viewToolBar");
     bar->setMovable(false);
+    QAction* toolbar = bar->toggleViewAction();
+    toolbar->setText(tr("&Toolbar"));
+    m_viewMenu->addAction(toolbar);
     auto layerCombo = [&] {
         auto* combo = new QComboBox(bar);
         for (auto layer : {ImageView::Layer::Original, ImageView::Layer::Edges, ImageView::Layer::Hint,
@@ -248,6 +264,7 @@ void MainWindow::buildStatusBar()
     m_zoomLabel = new QLabel(this);
     m_deviceLabel = new QLabel(this);
     statusBar()->addWidget(m_busyLabel, 1);
+    statusBar()->addWidget(m_resultLabel, 3);
     statusBar()->addPermanentWidget(m_deviceLabel);
     statusBar()->addPermanentWidget(m_sizeLabel);
     statusBar()->addPermanentWidget(m_bppLabel);
