@@ -10,17 +10,21 @@
 #include <QDropEvent>
 #include <QFileInfo>
 #include <QGroupBox>
+#include <QGuiApplication>
+#include <QScreen>
 #include <QKeySequence>
 #include <QLabel>
 #include <QMenu>
 #include <QMenuBar>
 #include <QMimeData>
 #include <QScrollArea>
+#include <QScrollBar>
 #include <QSplitter>
 #include <QStatusBar>
 #include <QTimer>
 #include <QToolBar>
 #include <QVBoxLayout>
+#include <algorithm>
 
 #include "ui/CaptionPanel.h"
 #include "ui/DecodePanel.h"
@@ -63,8 +67,14 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     buildViewToolBar();
     buildStatusBar();
     setAcceptDrops(true);
-    resize(1500, 950);
-    splitter->setSizes({1080, 420});
+    // Never larger than the screen's free area (a 1280x800 laptop: nothing cut off at the edges).
+    QSize size(1500, 950);
+    if (const QScreen* screen = QGuiApplication::primaryScreen())
+        size = size.boundedTo(screen->availableGeometry().size());
+    resize(size);
+    const int side = std::max(420, m_sideScroll->minimumWidth());
+    splitter->setSizes({size.width() - side, side});
+    resizeDocks({m_plotDock}, {RdPlot::kMinimumHeight + 40}, Qt::Vertical);
 
     connect(m_edgePanel, &EdgePanel::paramsChanged, this, &MainWindow::onEdgeParamsChanged);
     connect(m_hintPanel, &HintPanel::paramsChanged, this, &MainWindow::onHintParamsChanged);
@@ -134,8 +144,10 @@ QWidget* MainWindow::buildSidePanel()
     auto* scroll = m_sideScroll = new QScrollArea;
     scroll->setWidget(content);
     scroll->setWidgetResizable(true);
-    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-    scroll->setMinimumWidth(360);
+    // As wide as the panels need (nothing cut off on the right), with room for the vertical bar.
+    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAsNeeded);
+    scroll->setMinimumWidth(std::max(360, content->minimumSizeHint().width() + scroll->verticalScrollBar()->sizeHint().width()
+                                              + 2 * scroll->frameWidth()));
     WheelGuard::install(content);  // scrolling the panel never turns a combo, spin box or slider
     return scroll;
 }
