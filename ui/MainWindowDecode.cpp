@@ -363,7 +363,7 @@ void MainWindow::requestBaselines()
     using Result = BaselineSweep::Result;
     auto* watcher = new QFutureWatcher<Result>(this);
     connect(watcher, &QFutureWatcher<Result>::progressValueChanged, this, [this, watcher, generation](int done) {
-        if (generation == m_imageGeneration && !m_baselinesReady)
+        if (generation == m_imageGeneration && !m_baselinesReady && watcher->progressMaximum() > 0)
             m_plot->setMessage(tr("Computing the baseline curves… %1 of %2 searches")
                                    .arg(done)
                                    .arg(watcher->progressMaximum()));

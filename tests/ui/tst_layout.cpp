@@ -77,6 +77,7 @@ private slots:
         QTest::qWait(200);  // the plot's queued replot
         if (qEnvironmentVariableIsSet("SEM_LAYOUT_SHOTS"))
             w.grab().save(qEnvironmentVariable("SEM_LAYOUT_SHOTS") + "/window-1280x800.png");
+        QVERIFY2(!w.rdPlot()->message().contains(" of 0 "), qPrintable(w.rdPlot()->message()));
         QVERIFY(w.minimumSizeHint().width() <= 1280);
         QVERIFY(w.minimumSizeHint().height() <= 760);  // room for a title bar and a panel
         QVERIFY2(w.rdPlot()->minimumHeight() >= 200, qPrintable(QString::number(w.rdPlot()->minimumHeight())));
