@@ -381,8 +381,20 @@ void ImageView::paintEvent(QPaintEvent*)
     label(p, labelText(m_right), false);
 }
 
-QRectF ImageView::labelRect(const QString& text, bool left) const
+namespace {
+// A label wraps only between its parts ("PSNR 16.52 dB" stays on one line).
+QString wrappableAtDots(QString text)
 {
+    const QChar nbsp(0x00A0);
+    text.replace(QLatin1Char(' '), nbsp);
+    text.replace(QString(nbsp) + QChar(0x00B7) + nbsp, QStringLiteral(" · "));
+    return text;
+}
+}  // namespace
+
+QRectF ImageView::labelRect(const QString& plain, bool left) const
+{
+    const QString text = wrappableAtDots(plain);
     // Wrapped to the width of its side of the divider (the name, then the measures), never clipped.
     const double x = dividerX();
     const int room = std::max(60, int(left ? x : width() - x) - 16);
@@ -392,9 +404,10 @@ QRectF ImageView::labelRect(const QString& text, bool left) const
     return QRectF(left ? x - w - 8 : x + 8, 8, w, h);
 }
 
-void ImageView::label(QPainter& p, const QString& text, bool left) const
+void ImageView::label(QPainter& p, const QString& plain, bool left) const
 {
-    const QRectF r = labelRect(text, left);
+    const QRectF r = labelRect(plain, left);
+    const QString text = wrappableAtDots(plain);
     p.setPen(Qt::NoPen);
     p.setBrush(QColor(0, 0, 0, 160));
     p.drawRoundedRect(r, 4, 4);

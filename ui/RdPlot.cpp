@@ -173,6 +173,7 @@ void RdPlot::rebuild()
         else
             m_plot->yAxis->setRange(std::floor(yMin - 1.0), std::ceil(yMax + 1.0));
     }
+    m_plot->legend->setVisible(m_plot->graphCount() > 0);  // no empty frame while computing
     if (!m_messageText.isEmpty()) {
         auto* text = new QCPItemText(m_plot);
         text->position->setType(QCPItemPosition::ptAxisRectRatio);

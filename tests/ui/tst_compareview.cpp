@@ -131,6 +131,11 @@ private slots:
             const QRectF r = w.imageView()->labelRect(text, left);
             QVERIFY2(r.left() >= 0 && r.right() <= w.imageView()->width(), qPrintable(text));
         }
+        if (qEnvironmentVariableIsSet("SEM_LAYOUT_SHOTS")) {
+            w.resize(1280, 800);
+            QTest::qWait(100);
+            w.grab().save(qEnvironmentVariable("SEM_LAYOUT_SHOTS") + "/compare.png");
+        }
         // A new document empties the table.
         w.setImage(ui::syntheticPhoto(96, 64, 1), "other.png");
         QCOMPARE(table->rowCount(), 0);
