@@ -1,6 +1,7 @@
 #include "cli/DecodeSupport.h"
 
 #include <QDir>
+#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <iomanip>
@@ -168,6 +169,19 @@ DecodeProgressFn DecodeSupport::progressPrinter(const QCommandLineParser& p, Io&
             io.err << "\r" << line.str() << (d.step == d.total ? "\n" : "") << std::flush;
         else if (d.step == d.total || d.step == 1)
             io.err << line.str() << "\n";
+    };
+}
+
+LoadProgressFn DecodeSupport::loadPrinter(Io& io)
+{
+    const auto start = std::chrono::steady_clock::now();
+    return [start, &io](const std::string& part, int index, int count) {
+        if (count <= 1)
+            return;  // the built-in model loads in a moment
+        const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        io.err << "loading the model: " << part << " (" << index << "/" << count << "), " << Report::fixed(seconds, 1)
+               << " s\n"
+               << std::flush;
     };
 }
 

@@ -20,6 +20,8 @@ public:
     // A progress callback that draws "step i/N, elapsed, estimate" on stderr and writes previews
     // to --preview-dir when given.
     static DecodeProgressFn progressPrinter(const QCommandLineParser& parser, Io& io);
+    // "loading the model: UNet (3/5), 12.4 s" on stderr before each part of the model is read.
+    static LoadProgressFn loadPrinter(Io& io);
 
     // Ctrl-C sets the flag (the decode stops within one step); the previous handler comes back
     // when the guard goes out of scope.

@@ -11,13 +11,17 @@ std::unique_ptr<Backend> openBackend(const std::string& path, const std::string&
     case ModelFamily::BuiltIn: {
         if (!options.controlnet.empty())
             throw Error("model: a ControlNet goes with a Stable Diffusion model; '" + path + "' is a built-in model.");
+        if (options.cancel && options.cancel->load())
+            throw Cancelled();
+        if (options.loadProgress)
+            options.loadProgress(LoadProgress{"weights", 1, 1});
         auto engine = std::make_unique<BuiltinEngine>();
         engine->load(path, device);
         return engine;
     }
     case ModelFamily::StableDiffusion1:
         return std::make_unique<sd::SdBackend>(sd::SdModelParts::locate(path, options.controlnet), device,
-                                               options.clipVocabulary);
+                                               options.clipVocabulary, options.loadProgress, options.cancel);
     }
     throw Error("model: unknown model family.");
 }

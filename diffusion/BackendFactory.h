@@ -1,4 +1,5 @@
 #pragma once
+#include <atomic>
 #include <memory>
 #include <string>
 
@@ -12,6 +13,10 @@ struct BackendOptions {
     std::string controlnet;
     // Stable Diffusion: the program's bpe_simple_vocab_16e6.txt.gz, for models without a tokenizer.
     std::string clipVocabulary;
+    // Called before each part of the model is read (on the loading thread).
+    LoadCallback loadProgress;
+    // Checked between parts: loading stops with Cancelled when it becomes true.
+    const std::atomic<bool>* cancel = nullptr;
 };
 
 // Opens the model at `path` with the family its files name (detectModelFamily) on `device`

@@ -76,6 +76,14 @@ struct Progress {
 // <= 0 gives only the last one. The callback runs on the decoding thread and may set the cancel flag.
 using PreviewCallback = std::function<void(const Progress&, const ImageRgb* x0Preview)>;
 
+// Loading a model, part by part (Stable Diffusion: tokenizer, text encoder, UNet, VAE, ControlNet;
+// the built-in family: its weights), reported before each part is read: `index` counts from 1.
+struct LoadProgress {
+    std::string part;
+    int index = 0, count = 0;
+};
+using LoadCallback = std::function<void(const LoadProgress&)>;
+
 struct DecodeStats {
     int networkEvaluations = 0;  // U-Net forward calls over the whole image (guidance is batched)
     int tiles = 1;               // tiles per evaluation

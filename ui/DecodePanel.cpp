@@ -8,6 +8,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenu>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QRandomGenerator>
@@ -21,21 +22,50 @@ namespace sem::ui {
 DecodePanel::DecodePanel(QWidget* parent) : QWidget(parent)
 {
     auto* form = new QFormLayout(this);
+    m_form = form;
     form->setContentsMargins(0, 0, 0, 0);
 
-    auto* modelRow = new QHBoxLayout;
+    // A path field with a "…" button that offers a folder or a file.
+    auto pathRow = [this](QLineEdit* edit, const QString& what, const QString& fileTitle) {
+        auto* row = new QWidget(this);
+        auto* layout = new QHBoxLayout(row);
+        layout->setContentsMargins(0, 0, 0, 0);
+        auto* browse = new QToolButton(row);
+        browse->setText(QStringLiteral("…"));
+        browse->setToolTip(tr("Choose a %1 folder or file").arg(what));
+        browse->setPopupMode(QToolButton::InstantPopup);
+        auto* menu = new QMenu(browse);
+        auto choose = [this, edit](bool folder, const QString& title) {
+            const QString path = browseModel(folder, title, edit->text());
+            if (!path.isEmpty()) {
+                edit->setText(path);
+                emit modelChanged();
+            }
+        };
+        connect(menu->addAction(tr("Folder…")), &QAction::triggered, this,
+                [choose, what] { choose(true, tr("%1 folder").arg(what)); });
+        connect(menu->addAction(tr("File…")), &QAction::triggered, this, [choose, fileTitle] { choose(false, fileTitle); });
+        browse->setMenu(menu);
+        layout->addWidget(edit, 1);
+        layout->addWidget(browse);
+        return row;
+    };
     m_modelPath = new QLineEdit(this);
     m_modelPath->setPlaceholderText(tr("default model"));
     m_modelPath->setClearButtonEnabled(true);
-    auto* browse = new QToolButton(this);
-    browse->setText(QStringLiteral("…"));
-    browse->setToolTip(tr("Choose a model directory"));
-    modelRow->addWidget(m_modelPath, 1);
-    modelRow->addWidget(browse);
-    form->addRow(tr("Model"), modelRow);
+    m_modelPath->setToolTip(tr("The built-in model's folder, or a Stable Diffusion 1.x model: a diffusers folder, a "
+                               "single-file checkpoint (.safetensors) or a model set (.json)"));
+    form->addRow(tr("Model"), pathRow(m_modelPath, tr("Model"), tr("Model file (checkpoint or model set)")));
     m_modelText = new QLabel(this);
     m_modelText->setWordWrap(true);
     form->addRow(QString(), m_modelText);
+    m_controlnet = new QLineEdit(this);
+    m_controlnet->setPlaceholderText(tr("the model's own, or none"));
+    m_controlnet->setClearButtonEnabled(true);
+    m_controlnet->setToolTip(tr("A Canny ControlNet for the Stable Diffusion model (a diffusers folder or a single "
+                                "file such as control_v11p_sd15_canny.safetensors): the edge map drives it"));
+    m_controlnetRow = pathRow(m_controlnet, tr("ControlNet"), tr("ControlNet file"));
+    form->addRow(tr("ControlNet"), m_controlnetRow);
 
     m_device = new QComboBox(this);
     for (const char* d : {"auto", "cpu", "cuda"})
@@ -43,9 +73,7 @@ DecodePanel::DecodePanel(QWidget* parent) : QWidget(parent)
     form->addRow(tr("Device"), m_device);
 
     m_sampler = new QComboBox(this);
-    m_sampler->addItem(tr("DPM-Solver++ 2M"), int(DecodeSettings::DpmPp2M));
-    m_sampler->addItem(tr("DDIM"), int(DecodeSettings::Ddim));
-    m_sampler->addItem(tr("DDPM"), int(DecodeSettings::Ddpm));
+    fillSamplers();
     form->addRow(tr("Sampler"), m_sampler);
 
     m_steps = new QSpinBox(this);
@@ -89,6 +117,35 @@ DecodePanel::DecodePanel(QWidget* parent) : QWidget(parent)
                               "and faster."));
     form->addRow(tr("Strength"), m_strength);
 
+    m_controlScale = new QDoubleSpinBox(this);
+    m_controlScale->setRange(0.0, 5.0);
+    m_controlScale->setSingleStep(0.1);
+    m_controlScale->setDecimals(2);
+    m_controlScale->setValue(1.0);
+    m_controlScale->setToolTip(tr("How strongly the edge map steers the picture through the ControlNet (0 = not at "
+                                  "all)"));
+    form->addRow(tr("Control scale"), m_controlScale);
+    m_workSize = new QSpinBox(this);
+    m_workSize->setRange(64, 2048);
+    m_workSize->setSingleStep(64);
+    m_workSize->setValue(768);
+    m_workSize->setSuffix(tr(" px"));
+    m_workSize->setToolTip(tr("The longest side of the size the model draws at (a multiple of 8; Stable Diffusion 1.x "
+                              "draws best near 512–768); the result is resized to the image's size"));
+    form->addRow(tr("Working size"), m_workSize);
+    m_colourFix = new QCheckBox(tr("Colour fix: colours from the hint"), this);
+    m_colourFix->setChecked(true);
+    m_colourFix->setToolTip(tr("Take the output's low frequencies (its colours) from the colour hint"));
+    form->addRow(QString(), m_colourFix);
+    m_karras = new QCheckBox(tr("Karras sigmas"), this);
+    m_karras->setChecked(true);
+    m_karras->setToolTip(tr("Karras noise levels for DPM++ 2M and Euler"));
+    form->addRow(QString(), m_karras);
+    m_negative = new QLineEdit(this);
+    m_negative->setPlaceholderText(tr("none"));
+    m_negative->setToolTip(tr("The negative prompt of guidance (not recorded in the .sem)"));
+    form->addRow(tr("Negative prompt"), m_negative);
+
     m_fidelity = new QCheckBox(tr("Fidelity: one-step x0 decode (maximum PSNR)"), this);
     form->addRow(QString(), m_fidelity);
     m_force = new QCheckBox(tr("Decode even if the file names another model"), this);
@@ -119,18 +176,78 @@ DecodePanel::DecodePanel(QWidget* parent) : QWidget(parent)
     connect(m_decode, &QPushButton::clicked, this, &DecodePanel::decodeRequested);
     connect(m_stop, &QPushButton::clicked, this, &DecodePanel::stopRequested);
     connect(m_modelPath, &QLineEdit::editingFinished, this, &DecodePanel::modelChanged);
+    connect(m_controlnet, &QLineEdit::editingFinished, this, &DecodePanel::modelChanged);
     connect(m_device, qOverload<int>(&QComboBox::currentIndexChanged), this, &DecodePanel::modelChanged);
-    connect(browse, &QToolButton::clicked, this, [this] {
-        const QString dir = QFileDialog::getExistingDirectory(this, tr("Model Directory"), m_modelPath->text());
-        if (!dir.isEmpty()) {
-            m_modelPath->setText(dir);
-            emit modelChanged();
-        }
-    });
     connect(m_sampler, qOverload<int>(&QComboBox::currentIndexChanged), this, &DecodePanel::updateEnabled);
     connect(m_fidelity, &QCheckBox::toggled, this, &DecodePanel::updateEnabled);
     connect(m_randomSeed, &QCheckBox::toggled, this, &DecodePanel::updateEnabled);
+    m_family = DecodeSettings::StableDiffusion1;  // so that the next line applies the built-in family
+    setFamily(DecodeSettings::BuiltIn);
     setAvailability(false, tr("Open an image or a .sem file first."));
+}
+
+QString DecodePanel::browseModel(bool folder, const QString& title, const QString& current)
+{
+    if (folder)
+        return QFileDialog::getExistingDirectory(this, title, current);
+    return QFileDialog::getOpenFileName(this, title, current,
+                                        tr("Models (*.safetensors *.json);;All files (*)"));
+}
+
+void DecodePanel::fillSamplers()
+{
+    const QVariant current = m_sampler->currentData();
+    const QSignalBlocker block(m_sampler);
+    m_sampler->clear();
+    m_sampler->addItem(tr("DPM-Solver++ 2M"), int(DecodeSettings::DpmPp2M));
+    m_sampler->addItem(tr("DDIM"), int(DecodeSettings::Ddim));
+    if (m_family == DecodeSettings::StableDiffusion1) {
+        m_sampler->addItem(tr("Euler"), int(DecodeSettings::Euler));
+        m_sampler->addItem(tr("Euler ancestral"), int(DecodeSettings::EulerAncestral));
+    } else {
+        m_sampler->addItem(tr("DDPM"), int(DecodeSettings::Ddpm));
+    }
+    m_sampler->setCurrentIndex(std::max(0, m_sampler->findData(current)));
+}
+
+void DecodePanel::setFamily(DecodeSettings::Family family)
+{
+    if (family == m_family)
+        return;
+    m_family = family;
+    const bool sd = family == DecodeSettings::StableDiffusion1;
+    fillSamplers();
+    // The family's own defaults (Decoder::resolve): a guidance and strength tuned for the other
+    // family mean something else here.
+    m_guidance->setValue(sd ? 7.5 : 2.0);
+    m_strength->setValue((sd ? Decoder::kDefaultSdStrengthPercent : Decoder::kDefaultStrengthPercent) / 100.0);
+    for (QWidget* w : {static_cast<QWidget*>(m_controlnetRow), static_cast<QWidget*>(m_controlScale),
+                       static_cast<QWidget*>(m_workSize), static_cast<QWidget*>(m_colourFix),
+                       static_cast<QWidget*>(m_karras), static_cast<QWidget*>(m_negative)})
+        m_form->setRowVisible(w, sd);
+    // Stable Diffusion has no one-step fidelity decode.
+    if (sd)
+        m_fidelity->setChecked(false);
+    m_form->setRowVisible(m_fidelity, !sd);
+    updateEnabled();
+}
+
+bool DecodePanel::isRowShown(QWidget* field) const
+{
+    int row = -1;
+    QFormLayout::ItemRole role;
+    m_form->getWidgetPosition(field, &row, &role);
+    return row >= 0 && m_form->isRowVisible(row);
+}
+
+QString DecodePanel::controlnetPath() const
+{
+    return m_controlnet->text().trimmed();
+}
+
+void DecodePanel::setControlnetPath(const QString& path)
+{
+    m_controlnet->setText(path);
 }
 
 DecodeRequest DecodePanel::takeRequest()
@@ -148,6 +265,13 @@ DecodeRequest DecodePanel::takeRequest()
     r.fidelity = s.fidelity;
     r.previewEvery = previewEvery();
     r.force = m_force->isChecked();
+    if (m_family == DecodeSettings::StableDiffusion1) {
+        r.controlScale = float(s.controlScaleHundredths) / 100.0f;
+        r.workSize = int(s.workSize);
+        r.colourFix = s.colourFix;
+        r.karras = s.karras;
+        r.negativePrompt = m_negative->text().trimmed().toStdString();
+    }
     return r;
 }
 
@@ -160,15 +284,29 @@ DecodeSettings DecodePanel::settings() const
     s.etaHundredths = std::uint32_t(std::lround(m_eta->value() * 100.0));
     s.guidanceTenths = std::uint32_t(std::lround(m_guidance->value() * 10.0));
     s.seed = std::uint32_t(m_seed->value());
-    s.fidelity = m_fidelity->isChecked();
+    s.family = m_family;
+    s.fidelity = m_family == DecodeSettings::BuiltIn && m_fidelity->isChecked();
     s.strengthPercent = DecodeSettings::toStrengthPercent(m_strength->value());
+    if (m_family == DecodeSettings::StableDiffusion1) {
+        s.controlScaleHundredths = std::uint32_t(std::lround(m_controlScale->value() * 100.0));
+        s.workSize = std::uint32_t(m_workSize->value() / 8 * 8);
+        s.colourFix = m_colourFix->isChecked();
+        s.karras = m_karras->isChecked();
+    }
     return s;
 }
 
 void DecodePanel::setSettings(const DecodeSettings& s)
 {
-    if (!s.present)
+    // Settings recorded for another family's model do not apply to this one (Decoder::resolve).
+    if (!s.present || s.family != m_family)
         return;
+    if (s.family == DecodeSettings::StableDiffusion1) {
+        m_controlScale->setValue(s.controlScaleHundredths / 100.0);
+        m_workSize->setValue(int(s.workSize));
+        m_colourFix->setChecked(s.colourFix);
+        m_karras->setChecked(s.karras);
+    }
     m_sampler->setCurrentIndex(std::max(0, m_sampler->findData(int(s.sampler))));
     m_steps->setValue(int(s.steps));
     m_eta->setValue(s.etaHundredths / 100.0);
@@ -244,6 +382,15 @@ void DecodePanel::setRunning(bool running)
     updateEnabled();
 }
 
+void DecodePanel::setLoading(const QString& part, int index, int count)
+{
+    if (count <= 0)
+        return;
+    m_progress->setRange(0, count);
+    m_progress->setValue(index - 1);
+    setStatus(tr("Loading the model: %1 (%2 of %3)…").arg(part).arg(index).arg(count));
+}
+
 void DecodePanel::setProgress(int step, int total, double elapsedSeconds)
 {
     if (total <= 0)
@@ -277,7 +424,14 @@ void DecodePanel::updateEnabled()
     m_decode->setEnabled(idle && m_canDecode);
     m_stop->setEnabled(m_running);
     m_modelPath->setEnabled(idle);
+    m_controlnetRow->setEnabled(idle);
     m_device->setEnabled(idle);
+    const int sampler = m_sampler->currentData().toInt();
+    m_controlScale->setEnabled(idle);
+    m_workSize->setEnabled(idle);
+    m_colourFix->setEnabled(idle);
+    m_karras->setEnabled(idle && (sampler == int(DecodeSettings::DpmPp2M) || sampler == int(DecodeSettings::Euler)));
+    m_negative->setEnabled(idle);
     m_sampler->setEnabled(idle && !fidelity);
     m_steps->setEnabled(idle && !fidelity);
     m_eta->setEnabled(idle && !fidelity && m_sampler->currentData().toInt() == int(DecodeSettings::Ddim));

@@ -14,14 +14,24 @@ DecodeWorker::~DecodeWorker() = default;
 void DecodeWorker::run(const DecodeJob& job)
 {
     try {
-        if (!m_decoder || job.modelPath != m_modelPath || job.device != m_device) {
-            m_decoder.reset();
-            m_decoder = std::make_unique<Decoder>(job.modelPath, job.device);
+        if (!m_decoder || job.modelPath != m_modelPath || job.controlnet != m_controlnet || job.device != m_device) {
+            m_decoder.reset();  // the old model's memory first: two Stable Diffusion models need not fit
+            m_decoder = std::make_unique<Decoder>(
+                job.modelPath, job.device, job.controlnet,
+                [this, id = job.id](const std::string& part, int index, int count) {
+                    emit loading(id, QString::fromStdString(part), index, count);
+                },
+                m_cancel);
             m_modelPath = job.modelPath;
+            m_controlnet = job.controlnet;
             m_device = job.device;
         }
-        emit modelLoaded(job.id, QString::fromStdString(m_decoder->modelId()),
-                         QString::fromStdString(m_decoder->deviceName()));
+        ModelInfo info;
+        info.modelId = QString::fromStdString(m_decoder->modelId());
+        info.device = QString::fromStdString(m_decoder->deviceName());
+        info.family = QString::fromStdString(m_decoder->family());
+        info.parameters = m_decoder->parameterCount();
+        emit modelLoaded(job.id, info);
         const quint64 id = job.id;
         DecodeOutcome out = m_decoder->decode(
             job.file, job.request,
@@ -60,14 +70,19 @@ DecodeController::DecodeController(QObject* parent) : QObject(parent)
     qRegisterMetaType<sem::ui::DecodeJob>();
     qRegisterMetaType<sem::ui::DecodeResult>();
     qRegisterMetaType<sem::ui::DecodePreview>();
+    qRegisterMetaType<sem::ui::ModelInfo>();
     m_thread.setObjectName(QStringLiteral("decode"));
     m_worker = new DecodeWorker(&m_cancel);
     m_worker->moveToThread(&m_thread);
     connect(&m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
     // Results come back queued (the worker lives in another thread); ids of other jobs are dropped.
-    connect(m_worker, &DecodeWorker::modelLoaded, this, [this](quint64 id, const QString& model, const QString& device) {
+    connect(m_worker, &DecodeWorker::loading, this, [this](quint64 id, const QString& part, int index, int count) {
+        if (id == m_running && !m_cancel)
+            emit loading(part, index, count);
+    });
+    connect(m_worker, &DecodeWorker::modelLoaded, this, [this](quint64 id, const ModelInfo& info) {
         if (id == m_running)
-            emit modelLoaded(model, device);
+            emit modelLoaded(info);
     });
     connect(m_worker, &DecodeWorker::progress, this, [this](const DecodePreview& p) {
         // After Stop, previews already queued by the worker are not shown any more.

@@ -22,8 +22,17 @@ struct DecodeJob {
     quint64 id = 0;
     SemFile file;
     DecodeRequest request;
-    std::string modelPath;  // empty: the default model (ModelLocator)
-    std::string device;     // auto, cpu, cuda
+    std::string modelPath;   // empty: the default model (ModelLocator)
+    std::string controlnet;  // Stable Diffusion: a ControlNet replacing the model's own; empty: none
+    std::string device;      // auto, cpu, cuda
+};
+
+// What the loaded model is, for the Decode panel and the status bar.
+struct ModelInfo {
+    QString modelId;  // 16 hex digits
+    QString device;
+    QString family;   // "built-in", "sd1"
+    qint64 parameters = 0;
 };
 
 struct DecodeResult {
@@ -47,7 +56,8 @@ struct DecodePreview {
 
 // Lives in the decode thread (OBS style): run() is invoked by a queued call, results and progress
 // leave by signals (queued to the GUI thread). It keeps the loaded Decoder between runs and loads
-// it again when the model path or the device change. Never touches a widget.
+// it again when the model path, the ControlNet or the device change (cancellable between the
+// model's parts, with progress). Never touches a widget.
 class DecodeWorker : public QObject {
     Q_OBJECT
 public:
@@ -57,7 +67,8 @@ public:
     void run(const sem::ui::DecodeJob& job);
 
 signals:
-    void modelLoaded(quint64 id, const QString& modelId, const QString& device);
+    void loading(quint64 id, const QString& part, int index, int count);
+    void modelLoaded(quint64 id, const sem::ui::ModelInfo& info);
     void progress(const sem::ui::DecodePreview& preview);
     void finished(const sem::ui::DecodeResult& result);
     void failed(quint64 id, const QString& message);
@@ -66,7 +77,7 @@ signals:
 private:
     const std::atomic<bool>* m_cancel;
     std::unique_ptr<Decoder> m_decoder;
-    std::string m_modelPath, m_device;
+    std::string m_modelPath, m_controlnet, m_device;
 };
 
 // Owns the decode thread and its worker. One decode at a time: start() refuses while one runs.
@@ -84,7 +95,8 @@ public:
     bool isRunning() const { return m_running != 0; }
 
 signals:
-    void modelLoaded(const QString& modelId, const QString& device);
+    void loading(const QString& part, int index, int count);
+    void modelLoaded(const sem::ui::ModelInfo& info);
     void progress(const sem::ui::DecodePreview& preview);
     void finished(const sem::ui::DecodeResult& result);
     void failed(const QString& message);
@@ -103,3 +115,4 @@ private:
 Q_DECLARE_METATYPE(sem::ui::DecodeJob)
 Q_DECLARE_METATYPE(sem::ui::DecodeResult)
 Q_DECLARE_METATYPE(sem::ui::DecodePreview)
+Q_DECLARE_METATYPE(sem::ui::ModelInfo)

@@ -103,6 +103,7 @@ void MainWindow::showSettingsDialog()
 void MainWindow::applyUserSettings()
 {
     m_decodePanel->setModelPath(SettingsDialog::decodeModelPath());
+    m_decodePanel->setControlnetPath(SettingsDialog::decodeControlnetPath());
     m_decodePanel->setDevice(SettingsDialog::decodeDevice());
     m_decodePanel->setPreviewEvery(SettingsDialog::decodePreviewEvery());
     updateDecodeAvailability();

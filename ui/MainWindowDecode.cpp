@@ -95,7 +95,28 @@ QString decodeSummary(const DecodeSettings& s)
         text += MainWindow::tr(" at strength %1").arg(QString::number(s.strengthPercent / 100.0, 'f', 2));
     if (!s.fidelity)
         text += MainWindow::tr(", guidance %1").arg(QString::number(s.guidanceTenths / 10.0, 'f', 1));
+    if (s.family == DecodeSettings::StableDiffusion1)
+        text += MainWindow::tr(", control %1, %2 px%3")
+                    .arg(QString::number(s.controlScaleHundredths / 100.0, 'f', 2))
+                    .arg(s.workSize)
+                    .arg(s.colourFix ? MainWindow::tr(", colour fix") : QString());
     return text + MainWindow::tr(", seed %1").arg(s.seed);
+}
+
+QString familyTitle(DecodeSettings::Family family)
+{
+    return family == DecodeSettings::StableDiffusion1 ? MainWindow::tr("Stable Diffusion 1.x")
+                                                      : MainWindow::tr("built-in");
+}
+
+// "1.07 B" or "12.3 M" parameters.
+QString parameterText(qint64 n)
+{
+    if (n >= 1'000'000'000)
+        return MainWindow::tr("%1 B").arg(QString::number(double(n) / 1e9, 'f', 2));
+    if (n >= 1'000'000)
+        return MainWindow::tr("%1 M").arg(QString::number(double(n) / 1e6, 'f', 1));
+    return QString::number(n);
 }
 #endif
 
@@ -105,11 +126,17 @@ void MainWindow::buildDecode()
 {
 #if SEM_HAVE_DIFFUSION
     m_decoder = new DecodeController(this);
-    connect(m_decoder, &DecodeController::modelLoaded, this, [this](const QString& model, const QString& device) {
-        m_decodeDevice = device;
-        m_deviceLabel->setText(tr("Decoder on %1").arg(device));
-        m_decodePanel->setModelText(tr("Model %1 on %2").arg(model, device));
-        m_decodePanel->setStatus(tr("Decoding on %1…").arg(device));
+    connect(m_decoder, &DecodeController::loading, this, [this](const QString& part, int index, int count) {
+        m_decodePanel->setLoading(part, index, count);
+    });
+    connect(m_decoder, &DecodeController::modelLoaded, this, [this](const ModelInfo& info) {
+        m_decodeDevice = info.device;
+        m_deviceLabel->setText(tr("Decoder on %1").arg(info.device));
+        const auto family = info.family == QLatin1String("sd1") ? DecodeSettings::StableDiffusion1 : DecodeSettings::BuiltIn;
+        m_decodePanel->setModelText(tr("%1 model %2, %3 parameters, on %4")
+                                        .arg(familyTitle(family), info.modelId.left(8), parameterText(info.parameters),
+                                             info.device));
+        m_decodePanel->setStatus(tr("Decoding on %1…").arg(info.device));
     });
     connect(m_decoder, &DecodeController::progress, this, &MainWindow::onDecodePreview);
     connect(m_decoder, &DecodeController::finished, this, &MainWindow::onDecodeFinished);
@@ -124,6 +151,7 @@ void MainWindow::buildDecode()
     connect(m_decodePanel, &DecodePanel::modelChanged, this, [this] {
         QSettings s;
         s.setValue(QStringLiteral("decode/modelPath"), m_decodePanel->modelPath());
+        s.setValue(QStringLiteral("decode/controlnetPath"), m_decodePanel->controlnetPath());
         s.setValue(QStringLiteral("decode/device"), m_decodePanel->device());
         updateDecodeAvailability();
     });
@@ -152,10 +180,24 @@ void MainWindow::updateDecodeAvailability()
         if (!QFileInfo::exists(model))
             problem = tr("No model: %1 does not exist.").arg(model);
     }
+    // The family from the model's files or its checkpoint's header (nothing is loaded): the panel's
+    // controls and defaults follow it. Not while a decode runs (the panel is locked then).
+    if (problem.isEmpty() && !isDecoding()) {
+        try {
+            m_decodePanel->setFamily(Decoder::modelFamily(model.toStdString()));
+        } catch (const std::exception& e) {
+            problem = tr("No model: %1").arg(QString::fromUtf8(e.what()));
+        }
+    }
+    const QString controlnet = m_decodePanel->controlnetPath();
+    if (problem.isEmpty() && m_decodePanel->family() == DecodeSettings::StableDiffusion1 && !controlnet.isEmpty()
+        && !QFileInfo::exists(controlnet))
+        problem = tr("No ControlNet: %1 does not exist.").arg(controlnet);
     if (!problem.isEmpty())
         m_decodePanel->setModelText(problem);
     else if (!isDecoding())
-        m_decodePanel->setModelText(tr("Model: %1").arg(QFileInfo(model).fileName()));
+        m_decodePanel->setModelText(tr("Model: %1 (%2)").arg(QFileInfo(model).fileName(),
+                                                            familyTitle(m_decodePanel->family())));
     if (!problem.isEmpty())
         m_decodePanel->setAvailability(false, problem);
     else if (!hasDocument())
@@ -202,13 +244,15 @@ bool MainWindow::startDecode()
     try {
         job.file = currentFile();
         job.request = m_decodePanel->takeRequest();
-        Decoder::resolve(job.file.decode, job.request);  // refuses out-of-range settings now
+        Decoder::resolve(job.file.decode, job.request, m_decodePanel->family());  // refuses bad settings now
         m_decodingFile = job.file;
     } catch (const std::exception& e) {
         m_lastError = QString::fromUtf8(e.what());
         return false;
     }
     job.modelPath = m_decodePanel->modelPath().toStdString();
+    if (m_decodePanel->family() == DecodeSettings::StableDiffusion1)
+        job.controlnet = m_decodePanel->controlnetPath().toStdString();
     job.device = m_decodePanel->device().toStdString();
     m_decodeGeneration = m_imageGeneration;
     m_decoder->start(std::move(job));

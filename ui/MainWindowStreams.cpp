@@ -8,6 +8,7 @@
 #include "core/pipeline/Encoder.h"
 #include "core/pipeline/RateLadder.h"
 #include "ui/CaptionPanel.h"
+#include "ui/DecodePanel.h"
 #include "ui/EdgePanel.h"
 #include "ui/HintPanel.h"
 #include "ui/ImageConversion.h"
@@ -217,7 +218,7 @@ void MainWindow::requestFit(double bpp)
     const auto budget = static_cast<std::size_t>(std::floor(bpp * double(m_image.cols) * double(m_image.rows) / 8.0));
     // Room is kept for the model id and sampler settings that a later decode records in the header,
     // so the saved file stays within the target whatever decode follows.
-    const std::size_t room = now.decodeRecordRoom();
+    const std::size_t room = now.decodeRecordRoom(m_decodePanel->family());
     const std::uint64_t generation = m_imageGeneration;
     const cv::Mat image = m_image;
     m_ratePanel->setFitResult(tr("Fitting to %1 bpp (%2 bytes)…").arg(bpp).arg(budget));

@@ -18,6 +18,7 @@ namespace sem::ui {
 namespace {
 const char* const kModelPathKey = "decode/modelPath";
 const char* const kDeviceKey = "decode/device";
+const char* const kControlnetKey = "decode/controlnetPath";
 const char* const kPreviewKey = "decode/previewEvery";
 constexpr int kDefaultPreviewEvery = 5;
 }  // namespace
@@ -25,6 +26,11 @@ constexpr int kDefaultPreviewEvery = 5;
 QString SettingsDialog::decodeModelPath()
 {
     return QSettings().value(kModelPathKey).toString();
+}
+
+QString SettingsDialog::decodeControlnetPath()
+{
+    return QSettings().value(kControlnetKey).toString();
 }
 
 QString SettingsDialog::decodeDevice()
@@ -70,7 +76,13 @@ SettingsDialog::SettingsDialog(QWidget* parent) : QDialog(parent)
     auto* dform = new QFormLayout(decode);
     m_modelPath = new QLineEdit(decode);
     m_modelPath->setPlaceholderText(tr("default model"));
+    m_modelPath->setToolTip(tr("The built-in model's folder, or a Stable Diffusion 1.x model: a diffusers folder, a "
+                               "single-file checkpoint (.safetensors) or a model set (.json)"));
     dform->addRow(tr("Model path"), m_modelPath);
+    m_controlnet = new QLineEdit(decode);
+    m_controlnet->setPlaceholderText(tr("the model's own, or none"));
+    m_controlnet->setToolTip(tr("Stable Diffusion: a Canny ControlNet (diffusers folder or single file)"));
+    dform->addRow(tr("ControlNet"), m_controlnet);
     m_device = new QComboBox(decode);
     m_device->addItems({QStringLiteral("auto"), QStringLiteral("cpu"), QStringLiteral("cuda")});
     dform->addRow(tr("Device"), m_device);
@@ -103,6 +115,7 @@ void SettingsDialog::load()
     m_timeout->setValue(s.timeoutSeconds);
     m_keyField->reset();
     m_modelPath->setText(decodeModelPath());
+    m_controlnet->setText(decodeControlnetPath());
     m_device->setCurrentText(decodeDevice());
     m_preview->setValue(decodePreviewEvery());
     m_error->setText(warnings.join(QLatin1Char(' ')));
@@ -130,6 +143,7 @@ bool SettingsDialog::apply()
     s.save();
     QSettings q;
     q.setValue(kModelPathKey, m_modelPath->text().trimmed());
+    q.setValue(kControlnetKey, m_controlnet->text().trimmed());
     q.setValue(kDeviceKey, m_device->currentText());
     q.setValue(kPreviewKey, m_preview->value());
     m_error->clear();

@@ -35,6 +35,7 @@ public:
 
     // The keys of the decoder settings, with their defaults in one place.
     static QString decodeModelPath();
+    static QString decodeControlnetPath();  // Stable Diffusion: a ControlNet; empty: the model's own
     static QString decodeDevice();
     static int decodePreviewEvery();
 
@@ -48,6 +49,7 @@ private:
     QSpinBox* m_timeout = nullptr;
     ApiKeyField* m_keyField = nullptr;
     QLineEdit* m_modelPath = nullptr;
+    QLineEdit* m_controlnet = nullptr;
     QComboBox* m_device = nullptr;
     QSpinBox* m_preview = nullptr;
     QLabel* m_error = nullptr;

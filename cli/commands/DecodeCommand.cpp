@@ -57,7 +57,8 @@ int DecodeCommand::run(const QStringList& args, Io& io)
     const std::string out = parser.value("output").toStdString();
     const DecodeRequest request = DecodeSupport::request(parser);
     const SemFile file = SemFile::load(in);
-    Decoder decoder(DecodeSupport::modelPath(parser), DecodeSupport::device(parser), DecodeSupport::controlnetPath(parser));
+    Decoder decoder(DecodeSupport::modelPath(parser), DecodeSupport::device(parser), DecodeSupport::controlnetPath(parser),
+                    DecodeSupport::loadPrinter(io));
     const auto progress = DecodeSupport::progressPrinter(parser, io);
     return interruptible(name(), io, [&](const std::atomic<bool>* cancel) {
         const DecodeOutcome o = decoder.decode(file, request, progress, cancel);
@@ -107,7 +108,8 @@ int RoundtripCommand::run(const QStringList& args, Io& io)
     const LoadedImage image = ImageIO::load(in);
     for (const std::string& w : image.warnings)
         io.err << "semc roundtrip: warning: " << in << ": " << w << "\n";
-    Decoder decoder(DecodeSupport::modelPath(parser), DecodeSupport::device(parser), DecodeSupport::controlnetPath(parser));
+    Decoder decoder(DecodeSupport::modelPath(parser), DecodeSupport::device(parser), DecodeSupport::controlnetPath(parser),
+                    DecodeSupport::loadPrinter(io));
     eo.modelId = decoder.modelId32();
     eo.decode = Decoder::resolve(DecodeSettings{}, request);
 
@@ -177,7 +179,8 @@ int GenerateCommand::run(const QStringList& args, Io& io)
     DecodeRequest request = DecodeSupport::request(parser);
     if (parser.isSet("control-image"))
         request.controlImage = ImageIO::load(parser.value("control-image").toStdString()).bgr;
-    Decoder decoder(DecodeSupport::modelPath(parser), DecodeSupport::device(parser), DecodeSupport::controlnetPath(parser));
+    Decoder decoder(DecodeSupport::modelPath(parser), DecodeSupport::device(parser), DecodeSupport::controlnetPath(parser),
+                    DecodeSupport::loadPrinter(io));
     const auto progress = DecodeSupport::progressPrinter(parser, io);
     return interruptible(name(), io, [&](const std::atomic<bool>* cancel) {
         const DecodeOutcome o = decoder.generate(caption, w, h, request, progress, cancel);

@@ -48,12 +48,28 @@ diffusion::ImageRgb toRgb(const cv::Mat& bgr)
 
 }  // namespace
 
-Decoder::Decoder(const std::string& modelPath, const std::string& device, const std::string& controlnet)
+Decoder::Decoder(const std::string& modelPath, const std::string& device, const std::string& controlnet,
+                 const LoadProgressFn& loadProgress, const std::atomic<bool>* cancel)
 {
     diffusion::BackendOptions options;
     options.controlnet = controlnet;
     options.clipVocabulary = ModelLocator::clipVocabularyPath();
-    backend_ = diffusion::openBackend(modelPath.empty() ? ModelLocator::defaultModelPath() : modelPath, device, options);
+    if (loadProgress)
+        options.loadProgress = [loadProgress](const diffusion::LoadProgress& p) { loadProgress(p.part, p.index, p.count); };
+    options.cancel = cancel;
+    try {
+        backend_ = diffusion::openBackend(modelPath.empty() ? ModelLocator::defaultModelPath() : modelPath, device,
+                                          options);
+    } catch (const diffusion::Cancelled&) {
+        throw Cancelled();
+    }
+}
+
+DecodeSettings::Family Decoder::modelFamily(const std::string& modelPath)
+{
+    const std::string path = modelPath.empty() ? ModelLocator::defaultModelPath() : modelPath;
+    return diffusion::detectModelFamily(path) == diffusion::ModelFamily::StableDiffusion1 ? DecodeSettings::StableDiffusion1
+                                                                                          : DecodeSettings::BuiltIn;
 }
 
 Decoder::~Decoder() = default;

@@ -49,6 +49,9 @@ struct DecodeProgress {
     cv::Mat preview;  // BGR x0 prediction at the image size; empty on steps without a preview
 };
 using DecodeProgressFn = std::function<void(const DecodeProgress&)>;
+// Loading a model: `part` ("tokenizer", "text encoder", "UNet", "VAE", "ControlNet"; "weights" for
+// the built-in family) is about to be read, the index-th of count.
+using LoadProgressFn = std::function<void(const std::string& part, int index, int count)>;
 
 struct DecodeOutcome {
     cv::Mat image;                      // CV_8UC3 BGR at the file's size
@@ -65,7 +68,10 @@ public:
     // diffusers folder, a single-file checkpoint or a model set .json); empty = the default model
     // (ModelLocator). `device`: auto, cpu or cuda. `controlnet`: a Canny ControlNet for a Stable
     // Diffusion model (replacing the model set's or folder's own). Throws sem::Error.
-    Decoder(const std::string& modelPath, const std::string& device, const std::string& controlnet = {});
+    // `loadProgress` is called before each part of the model is read (part name, index from 1,
+    // count; on the calling thread); loading stops with sem::Cancelled when *cancel becomes true.
+    Decoder(const std::string& modelPath, const std::string& device, const std::string& controlnet = {},
+            const LoadProgressFn& loadProgress = {}, const std::atomic<bool>* cancel = nullptr);
     ~Decoder();
     Decoder(const Decoder&) = delete;
     Decoder& operator=(const Decoder&) = delete;
@@ -90,6 +96,10 @@ public:
     static DecodeSettings resolve(const DecodeSettings& recorded, const DecodeRequest& request,
                                   DecodeSettings::Family family = DecodeSettings::BuiltIn);
     DecodeSettings::Family settingsFamily() const;
+    // The family of the model at `path` (empty: the default model), from its files or a
+    // checkpoint's header only (cheap: nothing is loaded). Throws sem::Error naming what the path
+    // holds instead (missing, a ControlNet alone, an unknown file).
+    static DecodeSettings::Family modelFamily(const std::string& modelPath);
 
 private:
     DecodeOutcome run(const DecodedStreams& streams, int width, int height, const DecodeSettings& settings,

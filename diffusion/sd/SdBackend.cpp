@@ -91,10 +91,11 @@ void validate(const Conditions& c, const SamplerSettings& s) {
 
 }  // namespace
 
-SdBackend::SdBackend(const SdModelParts& parts, const std::string& device, const std::string& clipVocabulary)
+SdBackend::SdBackend(const SdModelParts& parts, const std::string& device, const std::string& clipVocabulary,
+                     const LoadCallback& progress, const std::atomic<bool>* cancel)
     : parts_(parts) {
     const torch::Device target = resolveDevice(device);
-    std::unique_ptr<SdModules> modules = loadSdModules(parts_, clipVocabulary);
+    std::unique_ptr<SdModules> modules = loadSdModules(parts_, clipVocabulary, progress, cancel);
     modelId_ = parts_.modelId();
     if (target.is_cpu())
         at::set_num_threads(defaultCpuThreads());

@@ -19,7 +19,9 @@ public:
     // Loads every part of `parts` (validated before any module is returned) on `device` ("auto",
     // "cpu", "cuda"): CUDA in fp16, the CPU in fp32 with all cores. `clipVocabulary`: the shipped
     // bpe_simple_vocab_16e6.txt.gz, used when the model has no tokenizer of its own. Throws Error.
-    SdBackend(const SdModelParts& parts, const std::string& device, const std::string& clipVocabulary);
+    // `progress` and `cancel`: as loadSdModules (SdLoader.h).
+    SdBackend(const SdModelParts& parts, const std::string& device, const std::string& clipVocabulary,
+              const LoadCallback& progress = {}, const std::atomic<bool>* cancel = nullptr);
     ~SdBackend() override;
 
     std::string family() const override { return "sd1"; }

@@ -63,14 +63,30 @@ AutoencoderKL loadVae(const std::string& path) {
 
 }  // namespace
 
-std::unique_ptr<SdModules> loadSdModules(const SdModelParts& parts, const std::string& clipVocabulary) {
+std::unique_ptr<SdModules> loadSdModules(const SdModelParts& parts, const std::string& clipVocabulary,
+                                         const LoadCallback& progress, const std::atomic<bool>* cancel) {
+    const int count = parts.controlnet.empty() ? 4 : 5;
+    int index = 0;
+    auto next = [&](const char* part) {
+        if (cancel && cancel->load())
+            throw Cancelled();
+        if (progress)
+            progress(LoadProgress{part, ++index, count});
+    };
+    // A model set's own VAE replaces the base's, which is then not read at all.
+    const bool baseVae = parts.vae.empty();
     auto m = std::make_unique<SdModules>();
+    next("tokenizer");
     m->tokenizer = loadTokenizer(parts, clipVocabulary);
     const fs::path base(parts.base);
     if (parts.baseIsFolder) {
+        next("text encoder");
         m->text = loadClipTextModel((base / "text_encoder").string());
+        next("UNet");
         m->unet = loadUNetFolder((base / "unet").string());
-        m->vae = loadAutoencoderKL((base / "vae").string());
+        next("VAE");
+        if (baseVae)
+            m->vae = loadAutoencoderKL((base / "vae").string());
         const fs::path scheduler = base / "scheduler" / "scheduler_config.json";
         if (fs::is_regular_file(scheduler))
             m->scheduler = SchedulerConfig::load(scheduler.string());
@@ -79,23 +95,28 @@ std::unique_ptr<SdModules> loadSdModules(const SdModelParts& parts, const std::s
         checkSingleFile(file, parts.base);
         // The architecture: the published SD 1.5 one, or the configs of a diffusers folder.
         const fs::path config(parts.config);
+        next("text encoder");
         m->text = loadClipTextModel(file, parts.config.empty() ? ClipTextConfig{}
                                                                : ClipTextConfig::load((config / "text_encoder" / "config.json").string()));
+        next("UNet");
         m->unet = loadUNetSingleFile(file, parts.config.empty()
                                                ? UNetConfig::sd15UNet()
                                                : UNetConfig::fromFile((config / "unet" / "config.json").string(),
                                                                       UNetConfig::Kind::UNet, "unet"));
-        m->vae = loadAutoencoderKL(file, parts.config.empty() ? VaeConfig{}
-                                                              : VaeConfig::load((config / "vae" / "config.json").string()));
+        next("VAE");
+        if (baseVae)
+            m->vae = loadAutoencoderKL(file, parts.config.empty() ? VaeConfig{}
+                                                                  : VaeConfig::load((config / "vae" / "config.json").string()));
         const fs::path scheduler = config / "scheduler" / "scheduler_config.json";
         if (!parts.config.empty() && fs::is_regular_file(scheduler))
             m->scheduler = SchedulerConfig::load(scheduler.string());
     }
     if (!parts.scheduler.empty())
         m->scheduler = SchedulerConfig::load(parts.scheduler);
-    if (!parts.vae.empty())
+    if (!baseVae)
         m->vae = loadVae(parts.vae);
     if (!parts.controlnet.empty()) {
+        next("ControlNet");
         if (fs::is_directory(parts.controlnet)) {
             m->controlnet = loadControlNetFolder(parts.controlnet);
         } else {
@@ -128,6 +149,8 @@ std::unique_ptr<SdModules> loadSdModules(const SdModelParts& parts, const std::s
         throw Error("model: the tokenizer does not fit the text encoder (vocabulary or length too large).");
     if (m->unet->config().inChannels != m->vae->config().latentChannels)
         throw Error("model: the UNet's input channels do not match the VAE's latent channels.");
+    if (cancel && cancel->load())
+        throw Cancelled();
     return m;
 }
 

@@ -124,6 +124,9 @@ private slots:
                          "128", "--device", "cpu", "--force", "--json", "-o"};
         const Run r = semc(args + QStringList{path("a.png")});
         QVERIFY2(r.code == 0, r.err.c_str());
+        // Loading is reported part by part on stderr (the folder's own ControlNet is the fifth part).
+        QVERIFY2(r.err.find("loading the model: UNet (3/5)") != std::string::npos, r.err.c_str());
+        QVERIFY2(r.err.find("loading the model: ControlNet (5/5)") != std::string::npos, r.err.c_str());
         const auto s = nlohmann::json::parse(r.out)["settings"];
         QCOMPARE(s["family"].get<std::string>(), std::string("sd1"));
         QCOMPARE(s["work_size"].get<int>(), 128);
