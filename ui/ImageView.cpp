@@ -22,9 +22,10 @@ QString ImageView::layerName(Layer layer)
     case Layer::Edges: return tr("Edges");
     case Layer::Hint: return tr("Hint only");
     case Layer::Reconstruction: return tr("Reconstruction");
-    case Layer::Jpeg: return tr("JPEG, same bpp");
-    case Layer::Webp: return tr("WebP, same bpp");
-    case Layer::WebpDownscale: return tr("WebP downscaled, same bpp");
+    // At the .sem's size, or as close as the codec gets: the label's note says which (ViewMeasure).
+    case Layer::Jpeg: return tr("JPEG");
+    case Layer::Webp: return tr("WebP");
+    case Layer::WebpDownscale: return tr("Downscale + WebP");
     }
     return {};
 }
@@ -291,12 +292,17 @@ void ImageView::drawPyramid(QPainter& painter, const ImagePyramid& pyramid, cons
     painter.drawImage(target, pyramid.levelFor(scale));
 }
 
-void ImageView::drawLayer(QPainter& painter, Layer layer, const QRectF& target, double scale) const
+void ImageView::drawLayer(QPainter& painter, Layer layer, const QRectF& target, double scale,
+                          const QRectF& visible) const
 {
     auto placeholder = [&](const QString& text) {
         painter.fillRect(target, QColor(40, 40, 40));
         painter.setPen(QColor(200, 200, 200));
-        painter.drawText(target, Qt::AlignCenter | Qt::TextWordWrap, text);
+        // Centred in the part of the layer that is seen (one side of a split), not under the divider.
+        QRectF area = visible.isNull() ? target : target.intersected(visible);
+        if (area.isEmpty())
+            area = target;
+        painter.drawText(area.adjusted(8, 8, -8, -8), Qt::AlignCenter | Qt::TextWordWrap, text);
     };
     switch (layer) {
     case Layer::Original:
@@ -356,13 +362,14 @@ void ImageView::paintEvent(QPaintEvent*)
         return;
     }
     const double x = dividerX();
+    const QRectF leftSide(0, 0, x, height()), rightSide(x, 0, width() - x, height());
     p.save();
-    p.setClipRect(QRectF(0, 0, x, height()));
-    drawLayer(p, m_left, target, s);
+    p.setClipRect(leftSide);
+    drawLayer(p, m_left, target, s, leftSide);
     p.restore();
     p.save();
-    p.setClipRect(QRectF(x, 0, width() - x, height()));
-    drawLayer(p, m_right, target, s);
+    p.setClipRect(rightSide);
+    drawLayer(p, m_right, target, s, rightSide);
     p.restore();
 
     p.setRenderHint(QPainter::Antialiasing, true);
@@ -370,18 +377,42 @@ void ImageView::paintEvent(QPaintEvent*)
     p.drawLine(QPointF(x, 0), QPointF(x, height()));
     p.setBrush(Qt::white);
     p.drawEllipse(QPointF(x, height() / 2.0), 7, 7);
+    label(p, labelText(m_left), true);
+    label(p, labelText(m_right), false);
+}
+
+namespace {
+// A label wraps only between its parts ("PSNR 16.52 dB" stays on one line).
+QString wrappableAtDots(QString text)
+{
+    const QChar nbsp(0x00A0);
+    text.replace(QLatin1Char(' '), nbsp);
+    text.replace(QString(nbsp) + QChar(0x00B7) + nbsp, QStringLiteral(" · "));
+    return text;
+}
+}  // namespace
+
+QRectF ImageView::labelRect(const QString& plain, bool left) const
+{
+    const QString text = wrappableAtDots(plain);
+    // Wrapped to the width of its side of the divider (the name, then the measures), never clipped.
+    const double x = dividerX();
+    const int room = std::max(60, int(left ? x : width() - x) - 16);
     const QFontMetrics fm(font());
-    auto label = [&](const QString& text, bool left) {
-        const int w = fm.horizontalAdvance(text) + 12;
-        const QRectF r(left ? x - w - 8 : x + 8, 8, w, fm.height() + 6);
-        p.setPen(Qt::NoPen);
-        p.setBrush(QColor(0, 0, 0, 160));
-        p.drawRoundedRect(r, 4, 4);
-        p.setPen(Qt::white);
-        p.drawText(r, Qt::AlignCenter, text);
-    };
-    label(labelText(m_left), true);
-    label(labelText(m_right), false);
+    const QRect box = fm.boundingRect(QRect(0, 0, room - 12, 10000), Qt::AlignLeft | Qt::TextWordWrap, text);
+    const double w = box.width() + 12.0, h = box.height() + 6.0;
+    return QRectF(left ? x - w - 8 : x + 8, 8, w, h);
+}
+
+void ImageView::label(QPainter& p, const QString& plain, bool left) const
+{
+    const QRectF r = labelRect(plain, left);
+    const QString text = wrappableAtDots(plain);
+    p.setPen(Qt::NoPen);
+    p.setBrush(QColor(0, 0, 0, 160));
+    p.drawRoundedRect(r, 4, 4);
+    p.setPen(Qt::white);
+    p.drawText(r.adjusted(6, 3, -6, -3), Qt::AlignLeft | Qt::AlignVCenter | Qt::TextWordWrap, text);
 }
 
 QImage ImageView::renderImage() const
@@ -398,11 +429,13 @@ QImage ImageView::renderImage() const
     }
     const double x = std::clamp(widgetToImage(QPointF(dividerX(), 0)).x(), 0.0, double(m_imageSize.width()));
     p.save();
-    p.setClipRect(QRectF(0, 0, x, m_imageSize.height()));
-    drawLayer(p, m_left, target, 1.0);
+    const QRectF leftSide(0, 0, x, m_imageSize.height());
+    const QRectF rightSide(x, 0, m_imageSize.width() - x, m_imageSize.height());
+    p.setClipRect(leftSide);
+    drawLayer(p, m_left, target, 1.0, leftSide);
     p.restore();
-    p.setClipRect(QRectF(x, 0, m_imageSize.width() - x, m_imageSize.height()));
-    drawLayer(p, m_right, target, 1.0);
+    p.setClipRect(rightSide);
+    drawLayer(p, m_right, target, 1.0, rightSide);
     return out;
 }
 

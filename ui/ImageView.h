@@ -39,6 +39,8 @@ public:
     void setLayerNote(Layer layer, const QString& note);
     QString layerNote(Layer layer) const;
     QString labelText(Layer layer) const;  // the name, and the note after " · " when there is one
+    // Where a split side's label is drawn (wrapped to its side's width): for tests.
+    QRectF labelRect(const QString& text, bool left) const;
     bool hasLayerImage(Layer layer) const;
     QImage layerImage(Layer layer) const;
     void clear();
@@ -92,7 +94,11 @@ private:
     double dividerX() const { return m_splitPos * width(); }
     bool nearDivider(QPointF p) const;
     static void drawPyramid(QPainter& painter, const ImagePyramid& pyramid, const QRectF& target, double scale);
-    void drawLayer(QPainter& painter, Layer layer, const QRectF& target, double scale) const;
+    // `visible`: the part of the widget this layer is seen in (a split's side); its placeholder
+    // text is centred there. Null: all of `target`.
+    void drawLayer(QPainter& painter, Layer layer, const QRectF& target, double scale,
+                   const QRectF& visible = QRectF()) const;
+    void label(QPainter& painter, const QString& text, bool left) const;
     void clampCenter();
     void changed();
 

@@ -10,17 +10,21 @@
 #include <QDropEvent>
 #include <QFileInfo>
 #include <QGroupBox>
+#include <QGuiApplication>
+#include <QScreen>
 #include <QKeySequence>
 #include <QLabel>
 #include <QMenu>
 #include <QMenuBar>
 #include <QMimeData>
 #include <QScrollArea>
+#include <QScrollBar>
 #include <QSplitter>
 #include <QStatusBar>
 #include <QTimer>
 #include <QToolBar>
 #include <QVBoxLayout>
+#include <algorithm>
 
 #include "ui/CaptionPanel.h"
 #include "ui/DecodePanel.h"
@@ -29,6 +33,8 @@
 #include "ui/JobCoalescer.h"
 #include "ui/RatePanel.h"
 #include "ui/RdPlot.h"
+#include "ui/ResultsTable.h"
+#include "ui/WheelGuard.h"
 
 namespace sem::ui {
 
@@ -45,6 +51,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     splitter->setStretchFactor(0, 1);
     splitter->setStretchFactor(1, 0);
     splitter->setCollapsible(0, false);
+    splitter->setCollapsible(1, false);  // the side panel cannot be dragged away for good
     setCentralWidget(splitter);
 
     m_plot = new RdPlot(this);
@@ -52,13 +59,22 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     m_plotDock->setObjectName("plotDock");
     m_plotDock->setWidget(m_plot);
     addDockWidget(Qt::BottomDockWidgetArea, m_plotDock);
+    buildResults();
+    addDockWidget(Qt::BottomDockWidgetArea, m_resultsDock);
+    splitDockWidget(m_plotDock, m_resultsDock, Qt::Horizontal);
 
     buildMenus();
     buildViewToolBar();
     buildStatusBar();
     setAcceptDrops(true);
-    resize(1500, 950);
-    splitter->setSizes({1080, 420});
+    // Never larger than the screen's free area (a 1280x800 laptop: nothing cut off at the edges).
+    QSize size(1500, 950);
+    if (const QScreen* screen = QGuiApplication::primaryScreen())
+        size = size.boundedTo(screen->availableGeometry().size());
+    resize(size);
+    const int side = std::max(420, m_sideScroll->minimumWidth());
+    splitter->setSizes({size.width() - side, side});
+    resizeDocks({m_plotDock}, {RdPlot::kMinimumHeight + 40}, Qt::Vertical);
 
     connect(m_edgePanel, &EdgePanel::paramsChanged, this, &MainWindow::onEdgeParamsChanged);
     connect(m_hintPanel, &HintPanel::paramsChanged, this, &MainWindow::onHintParamsChanged);
@@ -128,8 +144,11 @@ QWidget* MainWindow::buildSidePanel()
     auto* scroll = m_sideScroll = new QScrollArea;
     scroll->setWidget(content);
     scroll->setWidgetResizable(true);
-    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-    scroll->setMinimumWidth(360);
+    // As wide as the panels need (nothing cut off on the right), with room for the vertical bar.
+    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAsNeeded);
+    scroll->setMinimumWidth(std::max(360, content->minimumSizeHint().width() + scroll->verticalScrollBar()->sizeHint().width()
+                                              + 2 * scroll->frameWidth()));
+    WheelGuard::install(content);  // scrolling the panel never turns a combo, spin box or slider
     return scroll;
 }
 
@@ -172,7 +191,7 @@ void MainWindow::buildMenus()
     quit->setShortcut(QKeySequence::Quit);
     rebuildRecentMenu();
 
-    QMenu* view = menuBar()->addMenu(tr("&View"));
+    QMenu* view = m_viewMenu = menuBar()->addMenu(tr("&View"));
     QAction* fit = view->addAction(tr("Zoom to &Fit"), m_view, &ImageView::zoomToFit);
     fit->setShortcut(QKeySequence(tr("Ctrl+0")));
     QAction* actual = view->addAction(tr("&Actual Size (100 %)"), m_view, [this] { m_view->setZoom(1.0); });
@@ -190,6 +209,14 @@ void MainWindow::buildMenus()
         m_view->setSplit(on);
         syncViewControls();
     });
+    // Every panel that can be closed comes back from here.
+    view->addSeparator();
+    QAction* plot = m_plotDock->toggleViewAction();
+    plot->setText(tr("&Plot (bpp vs PSNR)"));
+    view->addAction(plot);
+    QAction* results = m_resultsDock->toggleViewAction();
+    results->setText(tr("&Results Table"));
+    view->addAction(results);
 }
 
 void MainWindow::buildViewToolBar()
@@ -197,6 +224,9 @@ void MainWindow::buildViewToolBar()
     QToolBar* bar = addToolBar(tr("View"));
     bar->setObjectName("viewToolBar");
     bar->setMovable(false);
+    QAction* toolbar = bar->toggleViewAction();
+    toolbar->setText(tr("&Toolbar"));
+    m_viewMenu->addAction(toolbar);
     auto layerCombo = [&] {
         auto* combo = new QComboBox(bar);
         for (auto layer : {ImageView::Layer::Original, ImageView::Layer::Edges, ImageView::Layer::Hint,
@@ -246,6 +276,7 @@ void MainWindow::buildStatusBar()
     m_zoomLabel = new QLabel(this);
     m_deviceLabel = new QLabel(this);
     statusBar()->addWidget(m_busyLabel, 1);
+    statusBar()->addWidget(m_resultLabel, 3);
     statusBar()->addPermanentWidget(m_deviceLabel);
     statusBar()->addPermanentWidget(m_sizeLabel);
     statusBar()->addPermanentWidget(m_bppLabel);

@@ -40,6 +40,7 @@ class HintPanel;
 class JobCoalescer;
 class RatePanel;
 class RdPlot;
+class ResultsTable;
 struct DecodePreview;
 struct DecodeResult;
 struct RdPoint;
@@ -91,6 +92,12 @@ public:
     ImageView* imageView() const { return m_view; }
     DecodePanel* decodePanel() const { return m_decodePanel; }
     RdPlot* rdPlot() const { return m_plot; }
+    ResultsTable* resultsTable() const { return m_results; }
+    QDockWidget* plotDock() const { return m_plotDock; }
+    QDockWidget* resultsDock() const { return m_resultsDock; }
+    QMenu* viewMenu() const { return m_viewMenu; }
+    // The status line's result of the latest decode: bytes, bpp, PSNR, SSIM (NIQE when measured).
+    QString resultText() const;
 
     // Decode (MainWindowDecode.cpp). startDecode() returns false (reason in lastError()) when
     // no decode can start; the outcome arrives as decodeFinished/decodeFailed/decodeStopped.
@@ -151,6 +158,7 @@ signals:
     void decodePreviewShown(int step);
     void baselinesUpdated();
     void compareUpdated();
+    void resultsUpdated();  // the latest decode's PSNR and SSIM are in the results table
     void captionGenerated();
     void captionFailed(const QString& message);
 
@@ -219,6 +227,12 @@ private:
     void onRateChangedForCompare();
     void resetDecodeState();
 
+    // MainWindowCompare.cpp: the compare layers' measures, the results table, the status result
+    void buildResults();
+    void clearResults();
+    void measureLastDecode();
+    void showDecodeMeasure(int index);
+
     // MainWindowCaption.cpp: caption client, settings
     void buildCaption();
     void onCaptionFinished(const sem::CaptionResult& result);
@@ -241,6 +255,10 @@ private:
     DecodePanel* m_decodePanel = nullptr;
     RdPlot* m_plot = nullptr;
     QDockWidget* m_plotDock = nullptr;
+    ResultsTable* m_results = nullptr;
+    QDockWidget* m_resultsDock = nullptr;
+    QLabel* m_resultLabel = nullptr;
+    QMenu* m_viewMenu = nullptr;
     QScrollArea* m_sideScroll = nullptr;
     QComboBox* m_firstLayer = nullptr;
     QComboBox* m_secondLayer = nullptr;

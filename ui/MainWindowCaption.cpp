@@ -6,6 +6,7 @@
 #include "ui/CaptionPanel.h"
 #include "ui/DecodePanel.h"
 #include "ui/MainWindow.h"
+#include "ui/SessionApiKey.h"
 #include "ui/SettingsDialog.h"
 
 namespace sem::ui {
@@ -53,7 +54,7 @@ bool MainWindow::generateCaption()
         m_lastError = QString::fromUtf8(e.what());
         return false;
     }
-    const ApiKeyStore::Lookup key = ApiKeyStore::find();
+    const ApiKeyStore::Lookup key = SessionApiKey::lookup();  // environment, session-only key, keychain
     m_captionClient->setApiKey(key.key);
     try {
         m_captionClient->start(m_image);

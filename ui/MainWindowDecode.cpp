@@ -120,22 +120,6 @@ QString parameterText(qint64 n)
 }
 #endif
 
-struct CompareOutcome {
-    std::map<int, ImagePyramid> layers;
-    std::map<int, QString> notes;  // "NIQE 3.41" per layer, the original's too
-    QString error;
-};
-
-// NIQE of an image for a layer's label, empty when it has none (under 192x96, flat).
-double niqeOrNaN(const cv::Mat& bgr)
-{
-    return metrics::niqeSizeOk(bgr.cols, bgr.rows) ? metrics::niqe(bgr) : std::nan("");
-}
-QString niqeNote(double niqe)
-{
-    return std::isfinite(niqe) ? MainWindow::tr("NIQE %1").arg(QString::number(niqe, 'f', 2)) : QString();
-}
-
 }  // namespace
 
 void MainWindow::buildDecode()
@@ -347,7 +331,6 @@ void MainWindow::onDecodeFinished(const DecodeResult& result)
             if (generation != m_imageGeneration || index >= m_plot->decodedPointCount())
                 return;
             m_plot->setDecodedPointScores(index, ms, niqe);
-            m_view->setLayerNote(ImageView::Layer::Reconstruction, niqeNote(niqe));
             emit decodeScoresUpdated();
         });
         watcher->setFuture(QtConcurrent::run([original = m_image, decodedImage = result.image] {
@@ -424,7 +407,7 @@ void MainWindow::requestBaselines()
     using Result = BaselineSweep::Result;
     auto* watcher = new QFutureWatcher<Result>(this);
     connect(watcher, &QFutureWatcher<Result>::progressValueChanged, this, [this, watcher, generation](int done) {
-        if (generation == m_imageGeneration && !m_baselinesReady)
+        if (generation == m_imageGeneration && !m_baselinesReady && watcher->progressMaximum() > 0)
             m_plot->setMessage(tr("Computing the baseline curves… %1 of %2 searches")
                                    .arg(done)
                                    .arg(watcher->progressMaximum()));
@@ -465,72 +448,6 @@ void MainWindow::stopBaselineSweep()
 int MainWindow::baselineSweepProgress() const
 {
     return m_baselineFuture.progressValue();
-}
-
-bool MainWindow::compareReady() const
-{
-    return m_compareRequest != 0 && m_compareApplied == m_compareRequest;
-}
-
-void MainWindow::onRateChangedForCompare()
-{
-    // The compare layers are for one bpp; when it changes they go stale. Recompute (debounced)
-    // while one of them is on screen, else drop them so that showing one recomputes it.
-    auto isCompare = [](ImageView::Layer l) {
-        return l == ImageView::Layer::Jpeg || l == ImageView::Layer::Webp || l == ImageView::Layer::WebpDownscale;
-    };
-    if (isCompare(m_view->layer()) || (m_view->isSplit() && isCompare(m_view->secondLayer()))) {
-        m_compareTimer->start();
-        return;
-    }
-    ++m_compareRequest;  // a sweep still running is for the old bpp
-    for (auto l : {ImageView::Layer::Jpeg, ImageView::Layer::Webp, ImageView::Layer::WebpDownscale})
-        m_view->setLayerImage(l, ImagePyramid());
-}
-
-void MainWindow::requestCompare()
-{
-    if (m_image.empty() || !hasDocument())
-        return;
-    const double bpp = m_ratePanel->bpp();
-    if (!(bpp > 0.0))
-        return;
-    const std::uint64_t id = ++m_compareRequest;
-    const std::uint64_t generation = m_imageGeneration;
-    const cv::Mat image = m_image;
-    auto* watcher = new QFutureWatcher<CompareOutcome>(this);
-    connect(watcher, &QFutureWatcher<CompareOutcome>::finished, this, [this, watcher, id, generation] {
-        const CompareOutcome out = watcher->result();
-        watcher->deleteLater();
-        if (generation != m_imageGeneration || id != m_compareRequest)
-            return;
-        m_compareApplied = id;
-        for (const auto& [layer, pyramid] : out.layers)
-            m_view->setLayerImage(ImageView::Layer(layer), pyramid);
-        for (const auto& [layer, note] : out.notes)
-            m_view->setLayerNote(ImageView::Layer(layer), note);
-        if (!out.error.isEmpty())
-            statusBar()->showMessage(out.error, 8000);
-        emit compareUpdated();
-    });
-    watcher->setFuture(QtConcurrent::run([image, bpp] {
-        CompareOutcome out;
-        const std::pair<ImageView::Layer, BaselineCodec> codecs[] = {
-            {ImageView::Layer::Jpeg, BaselineCodec::Jpeg},
-            {ImageView::Layer::Webp, BaselineCodec::Webp},
-            {ImageView::Layer::WebpDownscale, BaselineCodec::WebpDownscale}};
-        for (const auto& [layer, codec] : codecs) {
-            try {
-                const BaselineResult r = Baselines::atTargetBpp(image, codec, bpp);
-                out.layers[int(layer)] = ImagePyramid(toQImage(r.decoded));
-                out.notes[int(layer)] = niqeNote(niqeOrNaN(r.decoded));
-            } catch (const std::exception& e) {
-                out.error = QString::fromUtf8(e.what());
-            }
-        }
-        out.notes[int(ImageView::Layer::Original)] = niqeNote(niqeOrNaN(image));
-        return out;
-    }));
 }
 
 }  // namespace sem::ui

@@ -174,6 +174,7 @@ void MainWindow::resetStreams()
     // Requests of the previous image can no longer apply (generation), so the counters restart level.
     m_edgeApplied = m_edgeRequested;
     m_hintApplied = m_hintRequested;
+    clearResults();  // a new document: the results were the previous one's
 }
 
 void MainWindow::onEdgeParamsChanged()

@@ -20,6 +20,8 @@ const QColor kColours[] = {QColor(31, 119, 180), QColor(255, 127, 14), QColor(44
 
 RdPlot::RdPlot(QWidget* parent) : QWidget(parent)
 {
+    // A plot squeezed to a strip (~60 px) shows nothing: keep room for the axes and a few points.
+    setMinimumHeight(kMinimumHeight);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     auto* row = new QHBoxLayout;
@@ -37,7 +39,7 @@ RdPlot::RdPlot(QWidget* parent) : QWidget(parent)
     connect(m_metricBox, qOverload<int>(&QComboBox::currentIndexChanged), this,
             [this](int i) { setMetric(Metric(m_metricBox->itemData(i).toInt())); });
     m_plot = new QCustomPlot(this);
-    m_plot->setMinimumHeight(180);
+    m_plot->setMinimumHeight(kMinimumHeight - 40);  // below the metric row
     layout->addWidget(m_plot);
     m_plot->xAxis->setLabel(tr("bits per pixel"));
     m_plot->yAxis->setLabel(tr("PSNR (dB)"));
@@ -47,8 +49,16 @@ RdPlot::RdPlot(QWidget* parent) : QWidget(parent)
     m_plot->yAxis->setRange(10, 40);
     m_plot->legend->setVisible(true);
     m_plot->legend->setFont(QFont(font().family(), 8));
-    // The legend in its own column right of the axes, so it never hides a point.
-    m_plot->plotLayout()->addElement(0, 1, m_plot->legend);
+    // The legend in its own column right of the axes, so it never hides a point. Above an empty
+    // element that takes the rest of the column: a grid row is no taller than the smallest maximum
+    // of its elements, and the legend's is its text's height, which squeezed the axes to a strip
+    // of ~100 px (less while the curves were computed and the legend was empty).
+    auto* legendColumn = new QCPLayoutGrid;
+    m_plot->plotLayout()->addElement(0, 1, legendColumn);
+    legendColumn->setMargins(QMargins(0, 0, 0, 0));
+    legendColumn->addElement(0, 0, m_plot->legend);
+    legendColumn->addElement(1, 0, new QCPLayoutElement(m_plot));
+    legendColumn->setRowStretchFactor(0, 0.001);
     m_plot->plotLayout()->setColumnStretchFactor(1, 0.001);
     m_plot->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
     m_plot->setMouseTracking(true);
@@ -163,6 +173,7 @@ void RdPlot::rebuild()
         else
             m_plot->yAxis->setRange(std::floor(yMin - 1.0), std::ceil(yMax + 1.0));
     }
+    m_plot->legend->setVisible(m_plot->graphCount() > 0);  // no empty frame while computing
     if (!m_messageText.isEmpty()) {
         auto* text = new QCPItemText(m_plot);
         text->position->setType(QCPItemPosition::ptAxisRectRatio);

@@ -28,6 +28,7 @@ class RdPlot : public QWidget {
     Q_OBJECT
 public:
     explicit RdPlot(QWidget* parent = nullptr);
+    static constexpr int kMinimumHeight = 220;  // pixels, the metric row included
 
     enum class Metric { Psnr = 0, MsSsim = 1, Niqe = 2 };
     void setMetric(Metric metric);  // also sets the combo box

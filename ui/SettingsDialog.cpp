@@ -10,8 +10,8 @@
 #include <QSpinBox>
 #include <QVBoxLayout>
 
-#include "core/caption/ApiKeyStore.h"
 #include "core/caption/CaptionSettings.h"
+#include "ui/ApiKeyField.h"
 
 namespace sem::ui {
 
@@ -68,13 +68,8 @@ SettingsDialog::SettingsDialog(QWidget* parent) : QDialog(parent)
     m_timeout->setRange(CaptionSettings::kMinTimeoutSeconds, CaptionSettings::kMaxTimeoutSeconds);
     m_timeout->setSuffix(tr(" s"));
     cform->addRow(tr("Timeout"), m_timeout);
-    m_apiKey = new QLineEdit(caption);
-    m_apiKey->setEchoMode(QLineEdit::Password);
-    m_apiKey->setPlaceholderText(tr("leave empty to keep the stored key"));
-    cform->addRow(tr("API key"), m_apiKey);
-    m_keyStatus = new QLabel(caption);
-    m_keyStatus->setWordWrap(true);
-    cform->addRow(QString(), m_keyStatus);
+    m_keyField = new ApiKeyField(caption);  // keychain, or a session-only key when it fails
+    cform->addRow(tr("API key"), m_keyField);
     layout->addWidget(caption);
 
     auto* decode = new QGroupBox(tr("Decoder"), this);
@@ -118,13 +113,12 @@ void SettingsDialog::load()
     m_maxWords->setValue(s.maxWords);
     m_detail->setCurrentText(s.detail);
     m_timeout->setValue(s.timeoutSeconds);
-    m_apiKey->clear();
+    m_keyField->reset();
     m_modelPath->setText(decodeModelPath());
     m_controlnet->setText(decodeControlnetPath());
     m_device->setCurrentText(decodeDevice());
     m_preview->setValue(decodePreviewEvery());
     m_error->setText(warnings.join(QLatin1Char(' ')));
-    m_keyStatus->setText(tr("A key typed here is stored in the system keychain, never in the settings file."));
 }
 
 bool SettingsDialog::apply()
@@ -141,15 +135,10 @@ bool SettingsDialog::apply()
         m_error->setText(problems.join(QLatin1Char(' ')));
         return false;
     }
-    if (!m_apiKey->text().isEmpty()) {
-        try {
-            ApiKeyStore::storeInKeychain(m_apiKey->text());
-        } catch (const std::exception& e) {
-            m_error->setText(QString::fromUtf8(e.what()));
-            return false;  // the key is not written anywhere else
-        }
-        m_apiKey->clear();
-        m_keyStatus->setText(tr("The key is stored in the system keychain."));
+    QString keyError;
+    if (!m_keyField->apply(&keyError)) {
+        m_error->setText(keyError);
+        return false;  // the key is not written anywhere else
     }
     s.save();
     QSettings q;
@@ -159,6 +148,11 @@ bool SettingsDialog::apply()
     q.setValue(kPreviewKey, m_preview->value());
     m_error->clear();
     return true;
+}
+
+QLineEdit* SettingsDialog::apiKeyEdit() const
+{
+    return m_keyField->edit();
 }
 
 QString SettingsDialog::errorText() const

@@ -8,6 +8,8 @@ class QSpinBox;
 
 namespace sem::ui {
 
+class ApiKeyField;
+
 // Settings (DESIGN §7): the caption service (CaptionSettings, QSettings "caption/"), the API key
 // (stored in the OS keychain through ApiKeyStore, never in QSettings; keychain errors shown in
 // the dialog), and the decoder's model path, device and preview interval (QSettings "decode/").
@@ -25,7 +27,8 @@ public:
     QSpinBox* maxWordsSpin() const { return m_maxWords; }
     QComboBox* detailCombo() const { return m_detail; }
     QSpinBox* timeoutSpin() const { return m_timeout; }
-    QLineEdit* apiKeyEdit() const { return m_apiKey; }
+    QLineEdit* apiKeyEdit() const;
+    ApiKeyField* apiKeyField() const { return m_keyField; }
     QLineEdit* modelPathEdit() const { return m_modelPath; }
     QComboBox* deviceCombo() const { return m_device; }
     QSpinBox* previewSpin() const { return m_preview; }
@@ -44,8 +47,7 @@ private:
     QSpinBox* m_maxWords = nullptr;
     QComboBox* m_detail = nullptr;
     QSpinBox* m_timeout = nullptr;
-    QLineEdit* m_apiKey = nullptr;
-    QLabel* m_keyStatus = nullptr;
+    ApiKeyField* m_keyField = nullptr;
     QLineEdit* m_modelPath = nullptr;
     QLineEdit* m_controlnet = nullptr;
     QComboBox* m_device = nullptr;

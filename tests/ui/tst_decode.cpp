@@ -20,6 +20,9 @@
 #include "ui/ImageView.h"
 #include "ui/MainWindow.h"
 #include "ui/RdPlot.h"
+#include "ui/ResultsTable.h"
+#include "ui/ViewMeasure.h"
+#include "core/metrics/Metrics.h"
 #include "ui/SliderBench.h"
 
 using namespace sem;
@@ -43,6 +46,31 @@ class TestDecode : public QObject {
         w.decodePanel()->setPreviewEvery(1);
         emit w.decodePanel()->modelChanged();
         QVERIFY2(w.decodePanel()->decodeButton()->isEnabled(), qPrintable(w.decodePanel()->statusText()));
+    }
+
+    // Issue 20: the results table and the status line give bytes, bpp, PSNR and SSIM of the decode,
+    // and the reconstruction's label the same.
+    void checkResults(MainWindow& w, const SemFile& saved)
+    {
+        QTRY_VERIFY(w.resultsTable()->decodeMeasure(0).ssim > 0.0);
+        const ui::ViewMeasure m = w.resultsTable()->decodeMeasure(0);
+        QCOMPARE(m.bytes, saved.serialize().size());
+        QCOMPARE(m.bpp, saved.bpp());
+        const cv::Mat original = cv::imread(m_imagePath.toStdString());
+        QCOMPARE(m.psnr, metrics::psnr(original, w.reconstruction()));
+        QCOMPARE(m.ssim, metrics::ssim(original, w.reconstruction()));
+        ui::ResultsTable* table = w.resultsTable();
+        QCOMPARE(table->cellText(0, ui::ResultsTable::Bytes), QLocale().toString(qulonglong(m.bytes)));
+        QCOMPARE(table->cellText(0, ui::ResultsTable::Psnr), QString::number(m.psnr, 'f', 2));
+        QCOMPARE(table->cellText(0, ui::ResultsTable::Ssim), QString::number(m.ssim, 'f', 3));
+        QVERIFY(table->cellText(0, ui::ResultsTable::What).startsWith("decode: "));
+        const QString status = w.resultText();
+        QVERIFY2(status.startsWith("Decode 1: ") && status.contains(" B · ") && status.contains(" bpp")
+                     && status.contains("PSNR " + QString::number(m.psnr, 'f', 2) + " dB")
+                     && status.contains("SSIM "),
+                 qPrintable(status));
+        const QString label = w.imageView()->labelText(Layer::Reconstruction);
+        QVERIFY2(label.contains("SemCompress") && label.contains("PSNR ") && label.contains(" bpp"), qPrintable(label));
     }
 
 private slots:
@@ -118,7 +146,8 @@ private slots:
         // MS-SSIM and NIQE arrive from a worker thread; NIQE also labels the reconstruction.
         QTRY_VERIFY(std::isfinite(w.rdPlot()->decodedPoints().first().niqe));
         QVERIFY(std::isfinite(w.rdPlot()->decodedPoints().first().msSsim));
-        QVERIFY(w.imageView()->layerNote(Layer::Reconstruction).startsWith("NIQE "));
+        QTRY_VERIFY(w.imageView()->layerNote(Layer::Reconstruction).contains("NIQE "));
+        checkResults(w, saved);
 
         // The .sem records the model and the settings, so it decodes the same.
         QCOMPARE(saved.modelId, std::uint32_t(std::stoul(m_modelId.substr(0, 8), nullptr, 16)));
