@@ -149,6 +149,7 @@ private slots:
         QVERIFY(!first["sampled_rungs"].empty());
         QVERIFY(first["sampled"].contains("strength 0.35@0.050"));
         QVERIFY(first["sampled"].contains("from noise@0.050"));
+        QVERIFY(!first["sampled"].contains("from noise@0.080"));  // the targets of the BD range only
         QVERIFY(!j["per_image"][1].contains("sampled_rungs"));  // only the first image is sampled
         QVERIFY(r.out.find("## Rate-distortion-perception at target bpp (1 images") != std::string::npos);
         QVERIFY(r.out.find("- " + noiseName + ":") != std::string::npos);
