@@ -38,8 +38,8 @@ public:
                             double originalNiqe, const Decode& decode, const Score& score, const Record& record);
 
     int imageCount() const { return images_; }
-    // The sampled curves (at the strength, from noise), named after what they decode; "of N images" is added when the
-    // evaluation has more images than were sampled (`totalImages`).
+    // The sampled curves at the targets: "semantic sampled 0.35" (the strength) and "semantic from
+    // noise", with " (N of M)" when the evaluation has more images (`totalImages`) than were sampled.
     std::vector<Series> series(std::size_t totalImages) const;
     // One row per target that every image reaches: the fidelity decode, the sampled one and the one
     // from noise of the same files, each bpp, PSNR, SSIM, MS-SSIM and NIQE.

@@ -120,8 +120,8 @@ private slots:
         std::ifstream in(json.toStdString());
         const nlohmann::json j = nlohmann::json::parse(in);
         const auto& curves = j["curves"];
-        const std::string sampledName = "semantic at target bpp, sampled (strength 0.35, 1 of 2 images)";
-        const std::string noiseName = "semantic at target bpp, sampled from noise (1 of 2 images)";
+        const std::string sampledName = "semantic sampled 0.35 (1 of 2)";
+        const std::string noiseName = "semantic from noise (1 of 2)";
         QVERIFY2(curves.contains(sampledName) && curves.contains(noiseName), j["curves"].dump().c_str());
         const auto& at = j["sampled_at_target"];
         QCOMPARE(at["images"].get<int>(), 1);

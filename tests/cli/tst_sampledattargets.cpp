@@ -71,8 +71,8 @@ private slots:
                    f.record());
         const auto series = s.series(5);
         QCOMPARE(series.size(), std::size_t(2));
-        QCOMPARE(series[0].name, std::string("semantic at target bpp, sampled (strength 0.35, 2 of 5 images)"));
-        QCOMPARE(series[1].name, std::string("semantic at target bpp, sampled from noise (2 of 5 images)"));
+        QCOMPARE(series[0].name, std::string("semantic sampled 0.35 (2 of 5)"));
+        QCOMPARE(series[1].name, std::string("semantic from noise (2 of 5)"));
         QCOMPARE(series[0].points.size(), std::size_t(2));  // 0.05 and 0.08
         // 0.05: rung 2 of the first image (PSNR 30 + 1.75), rung 1 of the second (20 + 1.75).
         QCOMPARE(series[0].points[0].bpp, (0.04 + 0.03) / 2);
@@ -80,7 +80,7 @@ private slots:
         QVERIFY(qAbs(series[1].points[0].psnr - (35.0 + 25.0) / 2) < 1e-9);
         QVERIFY(qAbs(series[0].points[0].niqe - 8.6) < 1e-6);
         QVERIFY(qAbs(series[1].points[0].niqe - 6.0) < 1e-9);
-        QCOMPARE(s.series(2)[0].name, std::string("semantic at target bpp, sampled (strength 0.35)"));
+        QCOMPARE(s.series(2)[0].name, std::string("semantic sampled 0.35"));
 
         const nlohmann::json j = s.json();
         QCOMPARE(j["images"].get<int>(), 2);
