@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cmath>
 #include <functional>
+#include <iterator>
 #include <map>
 #include <numeric>
 #include <nlohmann/json.hpp>
@@ -20,6 +21,7 @@
 #include "cli/eval/ImageCurves.h"
 #include "cli/eval/LadderCurve.h"
 #include "cli/eval/RdPlotImage.h"
+#include "cli/eval/SampledAtTargets.h"
 #include "cli/eval/SharpnessStats.h"
 #include "cli/Report.h"
 #include "core/baselines/Baselines.h"
@@ -50,7 +52,9 @@ int EvalCommand::run(const QStringList& args, Io& io)
     parser.addOption({"device", "auto, cpu or cuda (default auto).", "DEV", "auto"});
     parser.addOption({"limit", "Evaluate at most N images, evenly spaced over the split (0 = all).", "N", "0"});
     parser.addOption({"sampled", "Images that also get sampled decodes, from noise and at --strength, each with the "
-                                 "file's guidance and with none (default 3).", "N", "3"});
+                                 "file's guidance and with none, and, with the file's guidance, the rung that each "
+                                 "target bpp of 0.01-0.05 picks (the rate-distortion-perception curves; default 3).",
+                      "N", "3"});
     parser.addOption({"steps", "Sampler steps of the sampled decodes (default 20).", "N", "20"});
     parser.addOption({"strength", "Strength of the sampled decodes that start from the first step's prediction "
                                   "(default: the decoder's default, " + QString::number(Decoder::kDefaultStrengthPercent / 100.0) + ").",
@@ -145,6 +149,11 @@ int EvalCommand::run(const QStringList& args, Io& io)
             hintOnly.push_back({p.hint, p.hintQuality});
     }
     LadderCurve ladderCaption, ladderNoCaption, ladderHintOnly;
+    // Sampled decodes of the first --sampled images at the targets of the BD range (0.01-0.05 bpp).
+    std::vector<double> sampledTargets;
+    std::copy_if(targets.begin(), targets.end(), std::back_inserter(sampledTargets),
+                 [](double t) { return t >= 0.01 && t <= 0.05; });
+    SampledAtTargets sampledAtTargets(sampledTargets, steps, strength);
 
     DecodeRequest fidelity;
     fidelity.fidelity = true;
@@ -172,6 +181,7 @@ int EvalCommand::run(const QStringList& args, Io& io)
             return BdPoint{bpp, s.psnr, s.ssim, s.msSsim, niqe_report::score(decoded)};
         };
         std::vector<BdPoint> withCaption, withoutCaption, hintResults;
+        std::vector<SemFile> ladderFiles;  // the files without caption: the rungs of the rate-target curve
         for (std::size_t p = 0; p < points.size(); ++p) {
             EncodeOptions o;
             points[p].apply(o);
@@ -190,6 +200,7 @@ int EvalCommand::run(const QStringList& args, Io& io)
             add("semantic, no caption", p, points.size(), noCaption);
             record("semantic", points[p].label(false), noCaption);
             withoutCaption.push_back(noCaption);
+            ladderFiles.push_back(file);
         }
         ladderCaption.addImage(withCaption);
         ladderNoCaption.addImage(withoutCaption);
@@ -283,6 +294,20 @@ int EvalCommand::run(const QStringList& args, Io& io)
                 sharpness.add("original", im.bgr, mask, std::nan(""));
             }
         }
+        if (static_cast<int>(i) < sampledImages) {
+            std::vector<std::string> labels;
+            for (const OperatingPoint& p : points)
+                labels.push_back(p.label(false));
+            const auto decodeRung = [&](std::size_t rung, float st) {
+                DecodeRequest sampled;
+                sampled.steps = steps;
+                sampled.strength = st;
+                sampled.force = true;
+                sampled.seed = 1;
+                return decoder.decode(ladderFiles.at(rung), sampled).image;
+            };
+            rec["sampled_rungs"] = sampledAtTargets.addImage(withoutCaption, labels, originalNiqe, decodeRung, quality, record);
+        }
         for (const BaselineCodec c : codecs) {
             imagePoints[Baselines::name(c)].resize(targets.size());  // this image counts even if it reaches none
             const auto results = Baselines::atTargetBpps(im.bgr, c, targets);
@@ -334,6 +359,9 @@ int EvalCommand::run(const QStringList& args, Io& io)
                                        {"hint only at target bpp", &ladderHintOnly}}) {
         series.push_back({name, ladder->atTargets(targets)});
     }
+    if (sampledAtTargets.imageCount() > 0)
+        for (Series& s : sampledAtTargets.series(images.size()))
+            series.push_back(std::move(s));
     for (const Series& s : series)
         for (const auto& p : s.points)
             curves[s.name].push_back({{"bpp", p.bpp}, {"psnr", p.psnr}, {"ssim", p.ssim}, {"ms_ssim", p.msSsim},
@@ -471,6 +499,13 @@ int EvalCommand::run(const QStringList& args, Io& io)
                   "original's Canny boundaries)\n\n"
                << sharpness.markdownTable();
     }
+    if (sampledAtTargets.imageCount() > 0)
+        io.out << "\n## Rate-distortion-perception at target bpp (" << sampledAtTargets.imageCount()
+               << " images; per image the rung of the \"semantic at target bpp\" curve, files without caption, "
+                  "decoded by fidelity, by DPM++(2M) "
+               << steps << " steps at strength " << Report::fixed(strength, 2)
+               << " and from noise, the file's guidance; NIQE: lower is more natural)\n\n"
+               << sampledAtTargets.markdownTable();
     const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
     io.out << "\n" << Report::fixed(seconds, 0) << " s in total\n";
     const std::string plotTitle = std::to_string(images.size()) + " images, model " + decoder.modelId();
@@ -485,10 +520,12 @@ int EvalCommand::run(const QStringList& args, Io& io)
         drawRdPlot(series, parser.value("plot-niqe").toStdString(), "bpp vs NIQE (lower is more natural), " + plotTitle,
                    PlotMetric::Niqe);
     if (parser.isSet("json")) {
-        const nlohmann::json j = {{"images", images.size()}, {"model_id", decoder.modelId()},
+        nlohmann::json j = {{"images", images.size()}, {"model_id", decoder.modelId()},
                                   {"original_niqe", niqe_report::json(originalNiqe)}, {"curves", curves},
                                   {"partial_points", partial}, {"bd_0.01_0.05", bd}, {"bd_intervals_at_target", intervals}, {"ablations", abl},
                                   {"sampled", sampledJson}, {"seconds", seconds}, {"per_image", perImage}};
+        if (sampledAtTargets.imageCount() > 0)
+            j["sampled_at_target"] = sampledAtTargets.json();
         const std::string text = j.dump(1) + "\n";
         writeFileAtomic(parser.value("json").toStdString(), std::vector<std::uint8_t>(text.begin(), text.end()));
     }

@@ -102,6 +102,66 @@ private slots:
         QVERIFY(text.find(",semantic,edges1/8+hint8q40+t400,") != std::string::npos);
     }
 
+    // The sampled decodes at the rate targets: per sampled image the rung each target picks, decoded at
+    // the default strength and from noise, scored (PSNR, SSIM, MS-SSIM, NIQE) in the report, the JSON
+    // (curves, per image) and the CSV, beside the fidelity decode of the same files.
+    void sampledDecodesAtTargetBpps()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        QDir().mkpath(dir.filePath("images"));
+        for (int i = 0; i < 2; ++i)
+            QVERIFY(cv::imwrite(dir.filePath(QStringLiteral("images/p%1.png").arg(i)).toStdString(), photo(192, 112, i)));
+        const QString json = dir.filePath("eval.json"), csv = dir.filePath("eval.csv"), plot = dir.filePath("niqe.png");
+        const auto r = semc({"eval", dir.filePath("images"), "--model", SEM_SOURCE_DIR "/models/default", "--device",
+                             "cpu", "--sampled", "1", "--steps", "3", "--baselines", "webp-downscale", "--points",
+                             "8:16,8:8q40:400", "--bootstrap", "0", "--json", json, "--csv", csv, "--plot-niqe", plot});
+        QVERIFY2(r.code == 0, r.err.c_str());
+        std::ifstream in(json.toStdString());
+        const nlohmann::json j = nlohmann::json::parse(in);
+        const auto& curves = j["curves"];
+        const std::string sampledName = "semantic sampled 0.35 (1 of 2)";
+        const std::string noiseName = "semantic from noise (1 of 2)";
+        QVERIFY2(curves.contains(sampledName) && curves.contains(noiseName), j["curves"].dump().c_str());
+        const auto& at = j["sampled_at_target"];
+        QCOMPARE(at["images"].get<int>(), 1);
+        QCOMPARE(at["steps"].get<int>(), 3);
+        QVERIFY(!at["targets"].empty());
+        QCOMPARE(curves[sampledName].size(), at["targets"].size());
+        QCOMPARE(curves[noiseName].size(), at["targets"].size());
+        // The first image's rungs: the sampled decodes are of the same files as its fidelity decode,
+        // so their rate is the fidelity's; the decode differs, and each has every score.
+        QCOMPARE(at["original_niqe"].get<double>(), j["per_image"][0]["niqe"].get<double>());
+        for (const auto& row : at["targets"]) {
+            const double bpp = row["fidelity"]["bpp"].get<double>();
+            QVERIFY(bpp <= row["target_bpp"].get<double>());
+            for (const char* kind : {"sampled", "from_noise"}) {
+                const auto& p = row[kind];
+                QCOMPARE(p["bpp"].get<double>(), bpp);
+                QVERIFY2(p["psnr"].get<double>() > 5.0 && p["psnr"].get<double>() < 60.0, kind);
+                QVERIFY(p["ssim"].get<double>() > 0.0 && p["ssim"].get<double>() <= 1.0);
+                QVERIFY(p["ms_ssim"].get<double>() > 0.0 && p["ms_ssim"].get<double>() <= 1.0);
+                QVERIFY2(p["niqe"].is_number() && p["niqe"].get<double>() > 0.0, kind);
+                QVERIFY(p["psnr"].get<double>() != row["fidelity"]["psnr"].get<double>());
+            }
+        }
+        const auto& first = j["per_image"][0];
+        QVERIFY(!first["sampled_rungs"].empty());
+        QVERIFY(first["sampled"].contains("strength 0.35@0.050"));
+        QVERIFY(first["sampled"].contains("from noise@0.050"));
+        QVERIFY(!first["sampled"].contains("from noise@0.080"));  // the targets of the BD range only
+        QVERIFY(!j["per_image"][1].contains("sampled_rungs"));  // only the first image is sampled
+        QVERIFY(r.out.find("## Rate-distortion-perception at target bpp (1 images") != std::string::npos);
+        QVERIFY(r.out.find("- " + noiseName + ":") != std::string::npos);
+        QFile c(csv);
+        QVERIFY(c.open(QIODevice::ReadOnly));
+        const std::string text = c.readAll().toStdString();
+        QVERIFY(text.find("p0.png,sampled,strength 0.35@0.050,") != std::string::npos);
+        QVERIFY(text.find("p0.png,sampled,from noise@0.050,") != std::string::npos);
+        QVERIFY(text.find("p1.png,sampled,") == std::string::npos);
+        QCOMPARE(cv::imread(plot.toStdString()).cols, 1060);
+    }
+
     // A baseline target that only some images reach is not a point of the mean curve (the mean over
     // the easy images that reach it would sit far above the set's): it is listed apart.
     void targetsNotEveryImageReachesAreListedApart()
