@@ -32,6 +32,10 @@ struct DecodeRequest {
     bool fidelity = false;  // one-step x0 decode (maximum PSNR), overrides the sampler
     bool force = false;     // decode even if the file names another model
     int previewEvery = 5;
+    // The most memory the decode may take (bytes; 0: three quarters of the machine's physical
+    // memory). Checked before anything image-sized is allocated: the built-in model tiles its network
+    // to fit, and a decode that cannot fit is refused (sem::Error naming both sizes).
+    std::uint64_t memoryLimitBytes = 0;
     // Stable Diffusion family (refused by the built-in one when set).
     std::optional<float> controlScale;  // 0..5
     std::optional<int> workSize;        // 64..2048, rounded to a multiple of 8
@@ -92,6 +96,10 @@ public:
     DecodeSettings::Family settingsFamily() const;
 
 private:
+    // Checks the decode's memory against request.memoryLimitBytes before anything image-sized is
+    // allocated: sets the built-in model's tiling budget to fit, or throws sem::Error naming the
+    // megapixels, the estimate and the limit.
+    void planMemory(int width, int height, const DecodeSettings& settings, const DecodeRequest& request);
     DecodeOutcome run(const DecodedStreams& streams, int width, int height, const DecodeSettings& settings,
                       const DecodeRequest& request, const DecodeProgressFn& progress, const std::atomic<bool>* cancel);
     std::unique_ptr<diffusion::Backend> backend_;

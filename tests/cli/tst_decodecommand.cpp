@@ -171,6 +171,16 @@ private slots:
         QVERIFY2(!s.contains("eta"), s.dump().c_str());  // dpmpp2m has no eta
         QVERIFY(s.contains("strength"));
     }
+    // --memory-limit: a decode that cannot fit is refused at once, naming the limit; nothing written.
+    void memoryLimitRefusesAtOnce()
+    {
+        const Run r = semc({"decode", sem, "-o", path("never.png"), "--model", model, "--device", "cpu",
+                            "--memory-limit", "0.1"});
+        QCOMPARE(r.code, 1);
+        QVERIFY2(QString::fromStdString(r.err).contains("over the memory limit of 0.1 GB"), r.err.c_str());
+        QVERIFY(!QFile::exists(path("never.png")));
+        QCOMPARE(semc({"decode", sem, "-o", path("never.png"), "--memory-limit", "lots"}).code, 1);
+    }
     void generateFromCaption()
     {
         const Run r = semc({"generate", "--caption", "a red box", "--size", "48x32", "-o", path("gen.png"), "--model",
