@@ -115,6 +115,7 @@ int RoundtripCommand::run(const QStringList& args, Io& io)
     Decoder decoder(DecodeSupport::modelPath(parser), DecodeSupport::device(parser), DecodeSupport::controlnetPath(parser));
     eo.modelId = decoder.modelId32();
     eo.decode = Decoder::resolve(DecodeSettings{}, request);
+    decoder.planMemory(image.bgr.cols, image.bgr.rows, eo.decode, request);  // refused before encoding
 
     const auto t0 = std::chrono::steady_clock::now();
     LadderResult chosen;

@@ -95,11 +95,13 @@ public:
                                   DecodeSettings::Family family = DecodeSettings::BuiltIn);
     DecodeSettings::Family settingsFamily() const;
 
-private:
-    // Checks the decode's memory against request.memoryLimitBytes before anything image-sized is
+    // Checks a decode's memory against request.memoryLimitBytes before anything image-sized is
     // allocated: sets the built-in model's tiling budget to fit, or throws sem::Error naming the
-    // megapixels, the estimate and the limit.
+    // megapixels, the estimate and the limit. decode() and generate() call it; roundtrip calls it
+    // before encoding as well.
     void planMemory(int width, int height, const DecodeSettings& settings, const DecodeRequest& request);
+
+private:
     DecodeOutcome run(const DecodedStreams& streams, int width, int height, const DecodeSettings& settings,
                       const DecodeRequest& request, const DecodeProgressFn& progress, const std::atomic<bool>* cancel);
     std::unique_ptr<diffusion::Backend> backend_;

@@ -180,6 +180,12 @@ private slots:
         QVERIFY2(QString::fromStdString(r.err).contains("over the memory limit of 0.1 GB"), r.err.c_str());
         QVERIFY(!QFile::exists(path("never.png")));
         QCOMPARE(semc({"decode", sem, "-o", path("never.png"), "--memory-limit", "lots"}).code, 1);
+        // roundtrip refuses before encoding: no .sem either.
+        const Run rt = semc({"roundtrip", image, "-o", path("never.png"), "--model", model, "--sem", path("never.sem"),
+                             "--memory-limit", "0.1"});
+        QCOMPARE(rt.code, 1);
+        QVERIFY2(QString::fromStdString(rt.err).contains("over the memory limit of 0.1 GB"), rt.err.c_str());
+        QVERIFY(!QFile::exists(path("never.sem")));
     }
     void generateFromCaption()
     {
