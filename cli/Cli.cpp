@@ -1,9 +1,9 @@
 #include <QCoreApplication>
-#include <exception>
 #include <iomanip>
 #include <ostream>
 
 #include "cli/Command.h"
+#include "cli/LightCli.h"
 #include "cli/commands/BaselineCommand.h"
 #include "cli/commands/BenchCommand.h"
 #include "cli/commands/CaptionCommand.h"
@@ -19,7 +19,6 @@
 #include "cli/commands/NiqeCommand.h"
 #include "cli/commands/RdCommand.h"
 #include "core/common/Error.h"
-#include "semversion.h"
 
 namespace sem::cli {
 namespace {
@@ -69,22 +68,11 @@ int runCli(const QStringList& arguments, Io& io)
         printUsage(io);
         return kOk;
     }
-    if (first == "--version" || first == "-v") {
-        io.out << "semc " << version::kVersion << " (git " << version::kGitHash << ")\n";
-        return kOk;
-    }
-    for (auto& command : allCommands()) {
-        if (QString::fromStdString(command->name()) != first)
-            continue;
-        try {
-            return command->run(args.mid(1), io);
-        } catch (const std::bad_alloc&) {
-            io.err << "semc " << command->name() << ": out of memory\n";
-        } catch (const std::exception& e) {
-            io.err << "semc " << command->name() << ": " << e.what() << "\n";
-        }
-        return kBadInput;
-    }
+    if (const std::optional<int> light = runLightCommand(arguments, io))
+        return *light;
+    for (auto& command : allCommands())
+        if (QString::fromStdString(command->name()) == first)
+            return runCommand(*command, args.mid(1), io);
     io.err << "semc: unknown command '" << first.toStdString() << "' (see semc --help)\n";
     return kBadInput;
 }

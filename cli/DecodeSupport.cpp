@@ -59,6 +59,9 @@ void DecodeSupport::addOptions(QCommandLineParser& parser)
         {"guidance", "Classifier-free guidance 0..30 of sampled decodes (1 = none).", "G"},
         {"seed", "Noise seed 0..4294967295.", "S"},
         {"device", "auto, cpu or cuda (default auto).", "D", "auto"},
+        {"memory-limit", "The most memory the decode may take, in GB (default: three quarters of this machine's "
+                         "memory). The built-in model tiles to fit; a decode that cannot fit is refused at once.",
+         "GB"},
         {"strength", "Sampled decodes: 1 redraws from pure noise; less starts from the first step's prediction (the "
                      "fidelity decode at guidance 1) and redraws that share of the steps: closer to the fidelity "
                      "decode, less mottled, faster (default: as recorded, else 0.35).", "F"},
@@ -115,6 +118,8 @@ DecodeRequest DecodeSupport::request(const QCommandLineParser& p)
         r.seed = static_cast<std::uint32_t>(Options::toInt(p, "seed", 0, 4294967295LL));
     if (p.isSet("strength"))
         r.strength = static_cast<float>(Options::toDouble(p, "strength", 0.01, 1));
+    if (p.isSet("memory-limit"))
+        r.memoryLimitBytes = static_cast<std::uint64_t>(Options::toDouble(p, "memory-limit", 0.001, 1 << 20) * 1e9);
     r.fidelity = p.isSet("fidelity");
     r.force = p.isSet("force");
     r.previewEvery = static_cast<int>(Options::toInt(p, "preview-every", 1, 1000));

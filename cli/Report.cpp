@@ -50,21 +50,32 @@ nlohmann::json Report::semJson(const SemFile& f)
           {"hint", chunk(b.hint)}, {"metadata", chunk(b.metadata)}, {"other", chunk(b.other)}}},
     };
     if (f.decode.present)
-        j["decode"] = decodeSettingsJson(f.decode);
+        j["decode"] = decodeSettingsJson(f.decode, f.hint.has_value());
     return j;
 }
 
-nlohmann::json Report::decodeSettingsJson(const DecodeSettings& s)
+nlohmann::json Report::decodeSettingsJson(const DecodeSettings& s, bool hasHint)
 {
-    nlohmann::json j = {{"sampler", samplerName(s.sampler)}, {"fidelity", s.fidelity}, {"steps", s.steps},
-                        {"guidance", s.guidanceTenths / 10.0}, {"eta", s.etaHundredths / 100.0}, {"seed", s.seed},
-                        {"strength", s.strengthPercent / 100.0}};
-    if (s.family == DecodeSettings::StableDiffusion1) {
+    const bool sd = s.family == DecodeSettings::StableDiffusion1;
+    nlohmann::json j = {{"fidelity", s.fidelity}, {"seed", s.seed}};
+    if (sd)
         j["family"] = "sd1";
+    if (s.fidelity)  // one unguided x0 prediction from the seed's noise: no sampler, steps, guidance, eta, strength
+        return j;
+    j["sampler"] = samplerName(s.sampler);
+    j["steps"] = s.steps;
+    j["guidance"] = s.guidanceTenths / 10.0;
+    if (s.sampler == DecodeSettings::Ddim)
+        j["eta"] = s.etaHundredths / 100.0;
+    if (!sd || hasHint)  // a Stable Diffusion decode without a hint starts from noise
+        j["strength"] = s.strengthPercent / 100.0;
+    if (sd) {
         j["control_scale"] = s.controlScaleHundredths / 100.0;
         j["work_size"] = s.workSize;
-        j["colour_fix"] = s.colourFix;
-        j["karras"] = s.karras;
+        if (hasHint)
+            j["colour_fix"] = s.colourFix;
+        if (s.sampler == DecodeSettings::DpmPp2M || s.sampler == DecodeSettings::Euler)
+            j["karras"] = s.karras;
     }
     return j;
 }
@@ -87,8 +98,10 @@ void Report::printSem(const SemFile& f, std::ostream& out)
         line("other", b.other, true);
     line("container", b.container, true);
     out << "model id   " << (f.modelId ? modelIdHex(f.modelId) : std::string("not recorded")) << "\n";
-    if (f.decode.present)
-        out << "decode     " << samplerName(f.decode.sampler) << (f.decode.fidelity ? " (fidelity)" : "") << ", "
+    if (f.decode.present && f.decode.fidelity)
+        out << "decode     fidelity (one step, unguided), seed " << f.decode.seed << "\n";
+    else if (f.decode.present)
+        out << "decode     " << samplerName(f.decode.sampler) << ", "
             << f.decode.steps << " steps, guidance " << fixed(f.decode.guidanceTenths / 10.0, 1) << ", eta "
             << fixed(f.decode.etaHundredths / 100.0, 2) << ", seed " << f.decode.seed
             << (f.decode.strengthPercent < 100 ? ", strength " + fixed(f.decode.strengthPercent / 100.0, 2) : std::string())

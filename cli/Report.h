@@ -15,8 +15,11 @@ public:
     static nlohmann::json semJson(const SemFile& file);
     static void printSem(const SemFile& file, std::ostream& out);
     static std::string samplerName(DecodeSettings::Sampler s);
-    // The decode settings as JSON: sampler, fidelity, steps, guidance, eta, seed, strength.
-    static nlohmann::json decodeSettingsJson(const DecodeSettings& s);
+    // The decode settings as JSON, only those the decode uses: fidelity and seed always; a sampled
+    // decode adds sampler, steps, guidance, strength (Stable Diffusion: with a hint only) and eta
+    // (ddim only); Stable Diffusion adds family, control_scale, work_size, colour_fix (with a hint)
+    // and karras (dpmpp2m and euler). `hasHint`: whether the decoded file has a colour hint.
+    static nlohmann::json decodeSettingsJson(const DecodeSettings& s, bool hasHint = true);
     // Formats a PSNR that may be infinite ("inf" in text, null in JSON is avoided: a large number).
     static std::string fixed(double v, int decimals);
     static std::string modelIdHex(std::uint32_t id);

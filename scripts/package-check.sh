@@ -74,7 +74,8 @@ done
 tar_listing=$(tar -tzf "$tgz")
 for path in bin/semc bin/semcompress share/semcompress/models/default/model.safetensors \
             share/semcompress/models/clip/bpe_simple_vocab_16e6.txt.gz share/semcompress/models/clip/LICENSE \
-            "share/semcompress/samples/$sample_name" "share/applications/$app_id.desktop"; do
+            "share/semcompress/samples/$sample_name" "share/applications/$app_id.desktop" \
+            'lib.*/semcompress/libsemc_commands\.so'; do  # semc's commands module (a regex: the libdir varies)
   grep -q "/$path\$" <<<"$tar_listing" || fail "$(basename "$tgz") lacks $path"
 done
 

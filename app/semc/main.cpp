@@ -1,7 +1,16 @@
 #include <QCoreApplication>
+#include <QDir>
+#include <QLibrary>
 #include <iostream>
 
 #include "cli/Command.h"
+#include "cli/LightCli.h"
+
+namespace {
+
+using RunCli = int (*)(const QStringList*, sem::cli::Io*);
+
+}  // namespace
 
 int main(int argc, char** argv)
 {
@@ -9,5 +18,17 @@ int main(int argc, char** argv)
     QCoreApplication::setOrganizationName("SemCompress");
     QCoreApplication::setApplicationName("SemCompress");
     sem::cli::Io io{std::cout, std::cerr};
-    return sem::cli::runCli(QCoreApplication::arguments(), io);
+    const QStringList arguments = QCoreApplication::arguments();
+    // --version and info without the decoder engine; every other command from the module.
+    if (const std::optional<int> code = sem::cli::runLightCommand(arguments, io))
+        return *code;
+    const QString path = QDir::cleanPath(QDir(QCoreApplication::applicationDirPath()).filePath(SEMC_COMMANDS_MODULE));
+    QLibrary module(path);
+    const auto run = reinterpret_cast<RunCli>(module.resolve("semc_run_cli"));
+    if (!run) {
+        std::cerr << "semc: cannot load the commands module " << path.toStdString() << " ("
+                  << module.errorString().toStdString() << "); reinstall SemCompress\n";
+        return sem::cli::kBadInput;
+    }
+    return run(&arguments, &io);
 }

@@ -9,6 +9,7 @@
 #include <QStatusBar>
 #include <QThread>
 #include <iostream>
+#include <string_view>
 
 #include "semversion.h"
 #include "ui/CaptionPanel.h"
@@ -37,14 +38,27 @@ bool waitIdle(const sem::ui::MainWindow& w, int timeoutMs)
     return !w.isBusy();
 }
 
+// Whether the command line asks for the help or the version (before a "--"): those print and exit
+// without a display, so no QApplication (which needs one) is created for them.
+bool asksForHelpOrVersion(int argc, char** argv)
+{
+    for (int i = 1; i < argc; ++i) {
+        const std::string_view a(argv[i]);
+        if (a == "--")
+            return false;
+        if (a == "-h" || a == "-?" || a == "--help" || a == "--help-all" || a == "-v" || a == "--version")
+            return true;
+    }
+    return false;
+}
+
 }  // namespace
 
 int main(int argc, char** argv)
 {
-    QApplication app(argc, argv);
-    QApplication::setOrganizationName("SemCompress");
-    QApplication::setApplicationName("SemCompress");
-    QApplication::setApplicationVersion(QString::fromUtf8(sem::version::kVersion));
+    QCoreApplication::setOrganizationName("SemCompress");
+    QCoreApplication::setApplicationName("SemCompress");
+    QCoreApplication::setApplicationVersion(QString::fromUtf8(sem::version::kVersion));
 
     QCommandLineParser parser;
     parser.setApplicationDescription("SemCompress: semantic image compression (edges + caption + colour hint).");
@@ -70,6 +84,12 @@ int main(int argc, char** argv)
         "bench-open", "Measure opening a synthetic <width>x<height> PNG and JPEG file and exit.", "WxH");
     parser.addOptions({screenshot, caption, benchSlider, model, device, steps, decode, hint, fidelity, fitBpp,
                        benchDecode, randomModel, benchOpen});
+    if (asksForHelpOrVersion(argc, argv)) {
+        QCoreApplication core(argc, argv);
+        parser.process(core);  // prints the help or the version and exits with 0
+        return 0;
+    }
+    QApplication app(argc, argv);
     parser.process(app);
     // Benchmarks and scripted screenshots keep their settings (temporary models and images, recent
     // files, decode options) away from the user's own: Qt's test locations instead of ~/.config.

@@ -8,6 +8,7 @@
 #include "cli/DecodeSupport.h"
 #include "cli/NiqeSupport.h"
 #include "cli/Options.h"
+#include "cli/RateBudget.h"
 #include "cli/Report.h"
 #include "cli/batch/BatchOptions.h"
 #include "cli/commands/DecodeBatch.h"
@@ -77,7 +78,8 @@ int DecodeCommand::run(const QStringList& args, Io& io)
         if (parser.isSet("json")) {
             nlohmann::json j = {{"width", file.width}, {"height", file.height}, {"bytes", file.serialize().size()},
                                 {"bpp", file.bpp()}, {"seconds", o.seconds}, {"device", decoder.deviceName()},
-                                {"model_id", decoder.modelId()}, {"settings", Report::decodeSettingsJson(o.settings)},
+                                {"model_id", decoder.modelId()},
+                                {"settings", Report::decodeSettingsJson(o.settings, file.hint.has_value())},
                                 {"output", out}};
             io.out << j.dump(2) << "\n";
         } else {
@@ -91,7 +93,8 @@ int DecodeCommand::run(const QStringList& args, Io& io)
 int RoundtripCommand::run(const QStringList& args, Io& io)
 {
     QCommandLineParser parser;
-    Options::init(parser, "roundtrip IN -o OUT.png [encode options] [decode options] [--sem OUT.sem] [--json]\n"
+    Options::init(parser, "roundtrip IN -o OUT.png [encode options] [--target-bpp B | --max-bytes N] [decode options] "
+                          "[--sem OUT.sem] [--json]\n"
                           "       semc roundtrip IN... -o OUTDIR [--shard I/N] [options]",
                   "Encodes IN, decodes the result and reports bits per pixel, PSNR, SSIM, MS-SSIM, time and the\n"
                   "decode's NIQE (no-reference; lower is more natural; n/a under 192x96 or when flat).\n"
@@ -104,6 +107,7 @@ int RoundtripCommand::run(const QStringList& args, Io& io)
     Options::addEdgeOptions(parser);
     Options::addHintOptions(parser);
     Options::addCaptionOptions(parser);
+    RateBudget::addOptions(parser);
     DecodeSupport::addOptions(parser);
     BatchOptions::add(parser, {});
     parser.addOption({"json", "Print the result as JSON (batch: the report, one entry per file)."});
@@ -122,8 +126,13 @@ int RoundtripCommand::run(const QStringList& args, Io& io)
     eo.hint = Options::hintParams(parser);
     eo.caption = Options::captionText(parser);
     eo.writeMetadata = false;
-    if (batch)
+    const RateBudget budget = RateBudget::fromOptions(parser);
+    if (batch) {
+        if (budget.active())
+            throw Error("--target-bpp and --max-bytes are for one image in semc roundtrip; for a folder, "
+                        "semc encode IN... -o OUTDIR --target-bpp B then semc decode");
         return DecodeBatch::roundtrip(parser, eo, io);
+    }
     const std::string in = parser.positionalArguments().front().toStdString();
     const std::string out = parser.value("output").toStdString();
     const DecodeRequest request = DecodeSupport::request(parser);
@@ -134,9 +143,15 @@ int RoundtripCommand::run(const QStringList& args, Io& io)
                     DecodeSupport::loadPrinter(io));
     eo.modelId = decoder.modelId32();
     eo.decode = Decoder::resolve(DecodeSettings{}, request, decoder.settingsFamily());
+    decoder.planMemory(image.bgr.cols, image.bgr.rows, eo.decode, request);  // refused before encoding
 
     const auto t0 = std::chrono::steady_clock::now();
-    const EncodeResult enc = Encoder::encode(image.bgr, eo);
+    LadderResult chosen;
+    if (budget.active())
+        chosen = budget.encode(image.bgr, eo);
+    else
+        chosen.result = Encoder::encode(image.bgr, eo);
+    const EncodeResult& enc = chosen.result;
     const double encodeSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     if (parser.isSet("sem"))
         enc.file.save(parser.value("sem").toStdString());
@@ -156,10 +171,15 @@ int RoundtripCommand::run(const QStringList& args, Io& io)
                                 {"niqe", niqe_report::json(niqe)}, {"encode_seconds", encodeSeconds}, {"decode_seconds", o.seconds},
                                 {"chunks", {{"edges", b.edges}, {"caption", b.caption}, {"hint", b.hint},
                                             {"container", b.container}}},
-                                {"device", decoder.deviceName()}, {"settings", Report::decodeSettingsJson(o.settings)},
+                                {"device", decoder.deviceName()},
+                                {"settings", Report::decodeSettingsJson(o.settings, enc.file.hint.has_value())},
                                 {"output", out}};
+            if (budget.active())
+                j["operating_point"] = budget.json(chosen, eo, image.bgr);
             io.out << j.dump(2) << "\n";
         } else {
+            if (budget.active())
+                io.out << budget.describe(chosen, eo, image.bgr);
             io.out << "wrote " << out << "\n"
                    << b.total << " bytes, " << Report::fixed(enc.file.bpp(), 4) << " bpp (edges " << b.edges
                    << ", caption " << b.caption << ", hint " << b.hint << ", container " << b.container << ")\n"
@@ -209,7 +229,7 @@ int GenerateCommand::run(const QStringList& args, Io& io)
         ImageIO::save(out, o.image);
         if (parser.isSet("json"))
             io.out << nlohmann::json{{"width", w}, {"height", h}, {"seconds", o.seconds},
-                                     {"settings", Report::decodeSettingsJson(o.settings)}, {"output", out}}
+                                     {"settings", Report::decodeSettingsJson(o.settings, false)}, {"output", out}}
                           .dump(2)
                    << "\n";
         else

@@ -2,10 +2,10 @@
 
 #include <QCommandLineParser>
 #include <QFileInfo>
-#include <cmath>
 #include <ostream>
 
 #include "cli/Options.h"
+#include "cli/RateBudget.h"
 #include "cli/Report.h"
 #include "cli/batch/BatchRunner.h"
 #include "cli/batch/CaptionsFile.h"
@@ -22,19 +22,14 @@ namespace {
 // How one image is encoded: the settings of the command line, or a rung of the rate ladder.
 struct EncodePlan {
     EncodeOptions options;
-    bool budgeted = false;
-    double targetBpp = 0.0;
-    long long maxBytes = 0;
+    RateBudget budget;
 
     // The rung chosen (-1 without a budget) and the result.
     std::pair<int, EncodeResult> encode(const cv::Mat& bgr) const
     {
-        if (!budgeted)
+        if (!budget.active())
             return {-1, Encoder::encode(bgr, options)};
-        const double pixels = static_cast<double>(bgr.cols) * bgr.rows;
-        const auto budget = maxBytes > 0 ? static_cast<std::size_t>(maxBytes)
-                                         : static_cast<std::size_t>(std::floor(targetBpp * pixels / 8.0));
-        LadderResult chosen = RateLadder::encodeWithin(bgr, options, budget);
+        LadderResult chosen = budget.encode(bgr, options);
         return {chosen.rung, std::move(chosen.result)};
     }
 };
@@ -108,11 +103,8 @@ int EncodeCommand::run(const QStringList& args, Io& io)
     Options::addEdgeOptions(parser);
     Options::addHintOptions(parser);
     Options::addCaptionOptions(parser);
+    RateBudget::addOptions(parser);
     parser.addOptions({
-        {"target-bpp", "Pick the edge and hint settings for this size: the best of the measured operating\n"
-                       "points (docs/RESULTS.md) whose file has at most B bits per pixel; sets --scale,\n"
-                       "--low/--high, --min-length, --hint and --hint-quality.", "B"},
-        {"max-bytes", "As --target-bpp, for a file of at most N bytes.", "N"},
         {"captions", "Batch: each image's caption from this file (what semc caption IN... -o DIR writes:\n"
                      "DIR/captions.json, keyed by the image's path under its folder argument).", "FILE"},
         {"strip-metadata", "Do not store the encoder settings (saves a few dozen bytes)."},
@@ -136,17 +128,9 @@ int EncodeCommand::run(const QStringList& args, Io& io)
     options.caption = Options::captionText(parser);
     options.writeMetadata = !parser.isSet("strip-metadata");
 
-    const bool budgeted = parser.isSet("target-bpp") || parser.isSet("max-bytes");
-    if (parser.isSet("target-bpp") && parser.isSet("max-bytes"))
-        throw Error("--target-bpp and --max-bytes exclude each other");
-    for (const char* o : {"scale", "low", "high", "auto", "min-length", "hint", "hint-quality"})
-        if (budgeted && parser.isSet(o))
-            throw Error(std::string("--") + (parser.isSet("target-bpp") ? "target-bpp" : "max-bytes") +
-                        " chooses the edge and hint settings; leave out --" + o);
-    const double targetBpp = parser.isSet("target-bpp") ? Options::toDouble(parser, "target-bpp", 0.0001, 64.0) : 0.0;
-    const long long maxBytes = parser.isSet("max-bytes") ? Options::toInt(parser, "max-bytes", 1, 1LL << 40) : 0;
+    const RateBudget budget = RateBudget::fromOptions(parser);
     if (batch)
-        return runBatch(parser, EncodePlan{options, budgeted, targetBpp, maxBytes}, io);
+        return runBatch(parser, EncodePlan{options, budget}, io);
 
     const QString in = parser.positionalArguments().front();
     const LoadedImage image = ImageIO::load(in.toStdString());
@@ -160,22 +144,25 @@ int EncodeCommand::run(const QStringList& args, Io& io)
         options.caption = requestCaption(image.bgr, settings, io, "encode").caption.toStdString();
         io.err << "semc encode: caption: " << options.caption << "\n";
     }
-    auto [rung, result] = EncodePlan{options, budgeted, targetBpp, maxBytes}.encode(image.bgr);
+    LadderResult chosen;
+    if (budget.active())
+        chosen = budget.encode(image.bgr, options);
+    else
+        chosen.result = Encoder::encode(image.bgr, options);
+    const EncodeResult& result = chosen.result;
     const std::string out = parser.value("output").toStdString();
     result.file.save(out);
 
     if (parser.isSet("json")) {
         nlohmann::json j = Report::semJson(result.file);
         j["output"] = out;
-        if (rung >= 0)
-            j["operating_point"] = {{"rung", rung + 1}, {"of", RateLadder::rungs().size()},
-                                    {"point", RateLadder::rungs()[static_cast<std::size_t>(rung)].point()}};
+        if (budget.active())
+            j["operating_point"] = budget.json(chosen, options, image.bgr);
         io.out << j.dump(2) << "\n";
     } else {
         io.out << "wrote " << out << "\n";
-        if (rung >= 0)
-            io.out << "operating point " << rung + 1 << " of " << RateLadder::rungs().size() << ": "
-                   << RateLadder::rungs()[static_cast<std::size_t>(rung)].point() << " (SCALE:HINT:HIGH[:MINLEN])\n";
+        if (budget.active())
+            io.out << budget.describe(chosen, options, image.bgr);
         Report::printSem(result.file, io.out);
     }
     return kOk;

@@ -3,7 +3,9 @@
 #include <QCoreApplication>
 #include <QDir>
 #include <QFileInfo>
+#include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <opencv2/imgproc.hpp>
 
@@ -11,6 +13,15 @@
 #include "core/common/Error.h"
 #include "diffusion/BackendFactory.h"
 #include "diffusion/DiffusionError.h"
+#include "diffusion/builtin/BuiltinEngine.h"
+#include "diffusion/builtin/PeakMemory.h"
+
+#ifdef _WIN32
+#define NOMINMAX
+#include <windows.h>  // GlobalMemoryStatusEx
+#else
+#include <unistd.h>  // sysconf
+#endif
 
 namespace sem {
 namespace {
@@ -46,7 +57,62 @@ diffusion::ImageRgb toRgb(const cv::Mat& bgr)
     return out;
 }
 
+// This machine's physical memory in bytes (0 when unknown).
+std::uint64_t physicalMemoryBytes()
+{
+#ifdef _WIN32
+    MEMORYSTATUSEX status;
+    status.dwLength = sizeof status;
+    return GlobalMemoryStatusEx(&status) ? static_cast<std::uint64_t>(status.ullTotalPhys) : 0;
+#else
+    const long pages = sysconf(_SC_PHYS_PAGES), pageSize = sysconf(_SC_PAGE_SIZE);
+    return pages > 0 && pageSize > 0 ? static_cast<std::uint64_t>(pages) * static_cast<std::uint64_t>(pageSize) : 0;
+#endif
+}
+
+std::string gigabytes(std::uint64_t bytes)
+{
+    char text[32];
+    std::snprintf(text, sizeof text, "%.1f GB", static_cast<double>(bytes) / 1e9);
+    return text;
+}
+
 }  // namespace
+
+void Decoder::planMemory(int width, int height, const DecodeSettings& s, const DecodeRequest& request)
+{
+    auto* builtin = dynamic_cast<diffusion::BuiltinEngine*>(backend_.get());
+    if (!builtin)
+        return;  // Stable Diffusion: decodes at a working size of at most 2048; not estimated here
+    std::uint64_t limit = request.memoryLimitBytes;
+    const bool byDefault = limit == 0;
+    if (byDefault)
+        limit = physicalMemoryBytes() / 4 * 3;
+    if (limit == 0)
+        return;
+    using diffusion::BuiltinPeakMemory;
+    const diffusion::ModelConfig& cfg = builtin->card().config;
+    const float g = s.fidelity ? 1.0f : static_cast<float>(s.guidanceTenths) / 10.0f;
+    const int batch = (g != 0.0f ? 1 : 0) + (g != 1.0f ? 1 : 0);
+    const int bytesPerValue = 4;
+    const std::uint64_t planes = BuiltinPeakMemory::planeBytes(cfg, width, height, batch) + BuiltinPeakMemory::kBaseBytes;
+    const std::uint64_t activations = static_cast<std::uint64_t>(
+        BuiltinPeakMemory::activationBytesPerPixel(cfg, batch, bytesPerValue)
+        * static_cast<double>(BuiltinPeakMemory::paddedPixels(cfg, width, height)));
+    const std::uint64_t smallest = BuiltinPeakMemory::smallestTileBytes(cfg, batch, bytesPerValue);
+    if (planes + smallest > limit) {
+        const std::uint64_t need = planes + std::min(activations, BuiltinPeakMemory::kDefaultActivationBudget);
+        char megapixels[32];
+        std::snprintf(megapixels, sizeof megapixels, "%.1f", static_cast<double>(width) * height / 1e6);
+        throw Error(std::string("decode: ") + megapixels + " megapixels (" + std::to_string(width) + "x"
+                    + std::to_string(height) + ") need about " + gigabytes(need) + ", over the memory limit of "
+                    + gigabytes(limit) + (byDefault ? " (three quarters of this machine's memory)" : "")
+                    + "; --memory-limit GB raises it, a smaller image needs less");
+    }
+    // The network tiles within what the planes leave (the engine's default budget at most, so that a
+    // decode that fits is tiled the same on every machine).
+    builtin->setMemoryBudgetBytes(std::min(BuiltinPeakMemory::kDefaultActivationBudget, limit - planes));
+}
 
 Decoder::Decoder(const std::string& modelPath, const std::string& device, const std::string& controlnet,
                  const LoadProgressFn& loadProgress, const std::atomic<bool>* cancel)
@@ -179,9 +245,10 @@ DecodeOutcome Decoder::decode(const SemFile& file, const DecodeRequest& request,
             throw Error("decode: " + msg + " (use --force to decode anyway)");
         warnings.push_back(msg);
     }
+    const DecodeSettings settings = resolve(file.decode, request, settingsFamily());
+    planMemory(file.width, file.height, settings, request);  // before anything image-sized
     const DecodedStreams streams = StreamDecoder::decode(file);
-    DecodeOutcome out = run(streams, file.width, file.height, resolve(file.decode, request, settingsFamily()), request,
-                            progress, cancel);
+    DecodeOutcome out = run(streams, file.width, file.height, settings, request, progress, cancel);
     out.warnings.insert(out.warnings.begin(), warnings.begin(), warnings.end());
     return out;
 }
@@ -193,7 +260,9 @@ DecodeOutcome Decoder::generate(const std::string& caption, int width, int heigh
         throw Error("generate: size must be 8..16384 on each side");
     DecodedStreams streams;
     streams.caption = caption;
-    return run(streams, width, height, resolve(DecodeSettings{}, request, settingsFamily()), request, progress, cancel);
+    const DecodeSettings settings = resolve(DecodeSettings{}, request, settingsFamily());
+    planMemory(width, height, settings, request);
+    return run(streams, width, height, settings, request, progress, cancel);
 }
 
 DecodeOutcome Decoder::run(const DecodedStreams& streams, int width, int height, const DecodeSettings& s,

@@ -32,6 +32,10 @@ struct DecodeRequest {
     bool fidelity = false;  // one-step x0 decode (maximum PSNR), overrides the sampler
     bool force = false;     // decode even if the file names another model
     int previewEvery = 5;
+    // The most memory the decode may take (bytes; 0: three quarters of the machine's physical
+    // memory). Checked before anything image-sized is allocated: the built-in model tiles its network
+    // to fit, and a decode that cannot fit is refused (sem::Error naming both sizes).
+    std::uint64_t memoryLimitBytes = 0;
     // Stable Diffusion family (refused by the built-in one when set).
     std::optional<float> controlScale;  // 0..5
     std::optional<int> workSize;        // 64..2048, rounded to a multiple of 8
@@ -100,6 +104,12 @@ public:
     // checkpoint's header only (cheap: nothing is loaded). Throws sem::Error naming what the path
     // holds instead (missing, a ControlNet alone, an unknown file).
     static DecodeSettings::Family modelFamily(const std::string& modelPath);
+
+    // Checks a decode's memory against request.memoryLimitBytes before anything image-sized is
+    // allocated: sets the built-in model's tiling budget to fit, or throws sem::Error naming the
+    // megapixels, the estimate and the limit. decode() and generate() call it; roundtrip calls it
+    // before encoding as well.
+    void planMemory(int width, int height, const DecodeSettings& settings, const DecodeRequest& request);
 
 private:
     DecodeOutcome run(const DecodedStreams& streams, int width, int height, const DecodeSettings& settings,

@@ -93,7 +93,10 @@ LadderResult RateLadder::encodeWithin(const cv::Mat& bgr, const EncodeOptions& b
           << static_cast<double>(smallest) * 8.0 / (static_cast<double>(bgr.cols) * bgr.rows) << " bpp)";
         throw Error(m.str());
     }
-    return std::move(encoded[static_cast<std::size_t>(pick)]);
+    LadderResult chosen = std::move(encoded[static_cast<std::size_t>(pick)]);
+    for (const double size : sizes)
+        chosen.sizes.push_back(static_cast<std::size_t>(size));
+    return chosen;
 }
 
 }  // namespace sem

@@ -12,6 +12,7 @@ struct LadderResult {
     EncodeResult result;
     int rung = -1;              // index into RateLadder::rungs()
     std::size_t bytes = 0;      // size of the file
+    std::vector<std::size_t> sizes;  // the file's size at every rung, in ladder order (why this rung)
 };
 
 // Rate targets for `semc encode --target-bpp`: the operating points of `semc eval`'s default sweep,

@@ -18,6 +18,7 @@
 #include "diffusion/common/GaussianNoise.h"
 #include "diffusion/common/Tiling.h"
 #include "diffusion/builtin/NoiseSchedule.h"
+#include "diffusion/builtin/PeakMemory.h"
 #include "diffusion/SafeTensors.h"
 #include "diffusion/builtin/Sampler.h"
 #include "diffusion/builtin/Tokenizer.h"
@@ -36,7 +37,7 @@ public:
     torch::Device device{torch::kCPU};
     torch::ScalarType dtype = torch::kFloat;
     std::string modelId;
-    std::uint64_t memoryBudget = 1536ull << 20;
+    std::uint64_t memoryBudget = BuiltinPeakMemory::kDefaultActivationBudget;
     DecodeStats stats;
 };
 
@@ -332,10 +333,8 @@ ImageRgb BuiltinEngine::decode(const Conditions& conditions, const SamplerSettin
 
     // Tiling: by request, or when the estimated activation memory exceeds the budget.
     const std::int64_t bytesPerValue = impl.dtype == torch::kHalf ? 2 : 4;
-    double perPixel = 0;  // rough: ~10 live activations per level, plus skips
-    for (std::size_t l = 0; l < cfg.channels.size(); ++l)
-        perPixel += 10.0 * cfg.channels[l] / std::pow(4.0, static_cast<double>(l));
-    perPixel *= static_cast<double>(batch * bytesPerValue) / (cfg.unshuffle * cfg.unshuffle);
+    const double perPixel = BuiltinPeakMemory::activationBytesPerPixel(cfg, static_cast<int>(batch),
+                                                                       static_cast<int>(bytesPerValue));
     std::int64_t tile = settings.tileSize > 0 ? (settings.tileSize + down - 1) / down * down : 0;
     if (tile == 0 && perPixel * static_cast<double>(paddedH * paddedW) > static_cast<double>(impl.memoryBudget)) {
         tile = static_cast<std::int64_t>(std::sqrt(static_cast<double>(impl.memoryBudget) / perPixel)) / down * down;

@@ -38,6 +38,36 @@ private slots:
         QCOMPARE(app.exitCode(), 2);
         QVERIFY(QString::fromUtf8(app.readAllStandardError()).contains("--fit-bpp"));
     }
+    // --help and --version print and exit 0 without a display: no QApplication (which aborts with
+    // "could not connect to display") is made for them.
+    void helpAndVersionNeedNoDisplay_data()
+    {
+        QTest::addColumn<QString>("option");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("--help") << "--help" << "--screenshot <png>";
+        QTest::newRow("-h") << "-h" << "SemCompress: semantic image compression";
+        QTest::newRow("--version") << "--version" << "SemCompress 0.";
+        QTest::newRow("-v after a file") << "-v" << "SemCompress 0.";
+    }
+    void helpAndVersionNeedNoDisplay()
+    {
+        QFETCH(QString, option);
+        QFETCH(QString, expected);
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        for (const char* name : {"QT_QPA_PLATFORM", "DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORMTHEME"})
+            env.remove(name);
+        QProcess app;
+        app.setProcessEnvironment(env);
+        QStringList args{option};
+        if (option == "-v")
+            args.prepend("photo.png");
+        app.start(SEMCOMPRESS_BINARY, args);
+        QVERIFY(app.waitForFinished(30000));
+        const QString out = QString::fromUtf8(app.readAllStandardOutput());
+        const QString err = QString::fromUtf8(app.readAllStandardError());
+        QVERIFY2(app.exitStatus() == QProcess::NormalExit && app.exitCode() == 0, qPrintable(err));
+        QVERIFY2(out.contains(expected), qPrintable(out + err));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestSemcompressApp)

@@ -105,6 +105,88 @@ private slots:
         QVERIFY(!info["model_id"].get<std::string>().empty());
         QVERIFY(info["decode"]["fidelity"].get<bool>());
     }
+    // --target-bpp / --max-bytes as encode has them: the highest rung that fits, and why.
+    void roundtripPicksAnOperatingPoint()
+    {
+        const QString photo = SEM_SOURCE_DIR "/resources/samples/coco_000000000790.jpg";
+        Run r = semc({"roundtrip", photo, "-o", path("budget.png"), "--model", model, "--device", "cpu", "--fidelity",
+                      "--max-bytes", "600", "--sem", path("budget.sem"), "--json"});
+        QVERIFY2(r.code == 0, r.err.c_str());
+        auto j = nlohmann::json::parse(r.out);
+        const auto& p = j["operating_point"];
+        QVERIFY(QFileInfo(path("budget.sem")).size() <= 600);
+        QCOMPARE(p["bytes"].get<qint64>(), QFileInfo(path("budget.sem")).size());
+        QCOMPARE(j["bytes"].get<qint64>(), QFileInfo(path("budget.sem")).size());
+        QCOMPARE(p["budget_bytes"].get<int>(), 600);
+        QCOMPARE(p["budget_from"].get<std::string>(), std::string("max_bytes"));
+        QVERIFY(p["rung"].get<int>() >= 1 && p["rung"].get<int>() <= p["of"].get<int>());
+        for (const char* k : {"point", "edge_scale", "canny_low", "canny_high", "hint_factor", "hint_quality"})
+            QVERIFY2(p.contains(k), k);
+        // Why: the next rung (if any) would not have fitted.
+        if (!p["next_rung_bytes"].is_null())
+            QVERIFY(p["next_rung_bytes"].get<int>() > 600);
+        // The same choice as encode makes.
+        const auto e = nlohmann::json::parse(
+            semc({"encode", photo, "-o", path("budget-enc.sem"), "--max-bytes", "600", "--json"}).out);
+        QCOMPARE(e["operating_point"]["point"], p["point"]);
+        // Text: says what was chosen and why.
+        r = semc({"roundtrip", photo, "-o", path("budget2.png"), "--model", model, "--device", "cpu", "--fidelity",
+                  "--target-bpp", "0.02"});
+        QVERIFY2(r.code == 0, r.err.c_str());
+        for (const char* t : {"operating point ", "edges at 1/", "Canny ", "hint 1/", "within the budget of"})
+            QVERIFY2(r.out.find(t) != std::string::npos, r.out.c_str());
+        // Refusals: too small a budget names the smallest file; the options exclude each other and the
+        // settings they choose; nothing is written.
+        r = semc({"roundtrip", photo, "-o", path("never.png"), "--model", model, "--max-bytes", "30"});
+        QCOMPARE(r.code, 1);
+        QVERIFY2(QString::fromStdString(r.err).contains("smallest file is"), r.err.c_str());
+        r = semc({"roundtrip", photo, "-o", path("never.png"), "--model", model, "--max-bytes", "600", "--hint", "8"});
+        QCOMPARE(r.code, 1);
+        QVERIFY2(QString::fromStdString(r.err).contains("leave out --hint"), r.err.c_str());
+        r = semc({"roundtrip", photo, "-o", path("never.png"), "--model", model, "--max-bytes", "600", "--target-bpp",
+                  "0.02"});
+        QCOMPARE(r.code, 1);
+        QVERIFY(!QFile::exists(path("never.png")));
+    }
+    // A JSON report names only the settings the decode used: a fidelity decode has no sampler,
+    // steps, guidance, eta or strength; a sampled one has them (eta with ddim only).
+    void jsonReportsOnlyTheSettingsUsed()
+    {
+        Run r = semc({"decode", sem, "-o", path("fid.png"), "--model", model, "--device", "cpu", "--fidelity", "--json"});
+        QVERIFY2(r.code == 0, r.err.c_str());
+        auto s = nlohmann::json::parse(r.out)["settings"];
+        QVERIFY(s["fidelity"].get<bool>());
+        QVERIFY(s.contains("seed"));
+        for (const char* k : {"sampler", "steps", "guidance", "eta", "strength"})
+            QVERIFY2(!s.contains(k), (std::string(k) + " in " + s.dump()).c_str());
+        r = semc({"decode", sem, "-o", path("ddim.png"), "--model", model, "--device", "cpu", "--steps", "2",
+                  "--sampler", "ddim", "--eta", "0.5", "--json"});
+        QVERIFY2(r.code == 0, r.err.c_str());
+        s = nlohmann::json::parse(r.out)["settings"];
+        for (const char* k : {"sampler", "steps", "guidance", "eta", "strength", "seed"})
+            QVERIFY2(s.contains(k), k);
+        QCOMPARE(s["eta"].get<double>(), 0.5);
+        r = semc({"decode", sem, "-o", path("dpm.png"), "--model", model, "--device", "cpu", "--steps", "2", "--json"});
+        s = nlohmann::json::parse(r.out)["settings"];
+        QVERIFY2(!s.contains("eta"), s.dump().c_str());  // dpmpp2m has no eta
+        QVERIFY(s.contains("strength"));
+    }
+    // --memory-limit: a decode that cannot fit is refused at once, naming the limit; nothing written.
+    void memoryLimitRefusesAtOnce()
+    {
+        const Run r = semc({"decode", sem, "-o", path("never.png"), "--model", model, "--device", "cpu",
+                            "--memory-limit", "0.1"});
+        QCOMPARE(r.code, 1);
+        QVERIFY2(QString::fromStdString(r.err).contains("over the memory limit of 0.1 GB"), r.err.c_str());
+        QVERIFY(!QFile::exists(path("never.png")));
+        QCOMPARE(semc({"decode", sem, "-o", path("never.png"), "--memory-limit", "lots"}).code, 1);
+        // roundtrip refuses before encoding: no .sem either.
+        const Run rt = semc({"roundtrip", image, "-o", path("never.png"), "--model", model, "--sem", path("never.sem"),
+                             "--memory-limit", "0.1"});
+        QCOMPARE(rt.code, 1);
+        QVERIFY2(QString::fromStdString(rt.err).contains("over the memory limit of 0.1 GB"), rt.err.c_str());
+        QVERIFY(!QFile::exists(path("never.sem")));
+    }
     void generateFromCaption()
     {
         const Run r = semc({"generate", "--caption", "a red box", "--size", "48x32", "-o", path("gen.png"), "--model",

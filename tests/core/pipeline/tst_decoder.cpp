@@ -10,6 +10,7 @@
 #include "core/pipeline/Decoder.h"
 #include "core/common/Cancelled.h"
 #include "diffusion/builtin/BuiltinEngine.h"
+#include "diffusion/builtin/PeakMemory.h"
 
 using namespace sem;
 
@@ -44,6 +45,36 @@ private slots:
         o.caption = "a red box on blue";
         o.hint.factor = 16;
         file = Encoder::encode(scene(67, 45), o).file;
+    }
+    // A decode over the memory limit is refused before anything image-sized is allocated, with a
+    // message naming the size, the estimate and the limit; under a tight limit that still fits, the
+    // network tiles and the decode finishes.
+    void memoryLimitRefusesOrTiles()
+    {
+        Decoder d(model, "cpu");
+        SemFile big;
+        big.width = 16384;  // 268 megapixels: the largest image a .sem holds
+        big.height = 16384;
+        DecodeRequest r;
+        r.fidelity = true;
+        r.memoryLimitBytes = 8'000'000'000ull;
+        try {
+            d.decode(big, r);
+            QFAIL("a 268-megapixel decode within 8 GB was not refused");
+        } catch (const Error& e) {
+            const QString m = QString::fromUtf8(e.what());
+            QVERIFY2(m.contains("268.4 megapixels (16384x16384) need about") && m.contains("over the memory limit of 8.0 GB")
+                         && m.contains("--memory-limit"),
+                     e.what());
+        }
+        // The limit is checked for small images too: the runtime alone is over 0.1 GB.
+        r.memoryLimitBytes = 100'000'000ull;
+        QVERIFY_THROWS_EXCEPTION(Error, d.decode(file, r));
+        // Just above the runtime and the planes: the network is tiled, the decode finishes.
+        r.memoryLimitBytes = diffusion::BuiltinPeakMemory::kBaseBytes + 4'000'000ull;
+        const DecodeOutcome tiled = d.decode(file, r);
+        QCOMPARE(tiled.image.cols, file.width);
+        QCOMPARE(tiled.image.rows, file.height);
     }
     void decodesAtTheFileSize()
     {
