@@ -10,7 +10,8 @@ set(CPACK_DEBIAN_PACKAGE_HOMEPAGE "https://github.com/semcompress/semcompress")
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 # The .desktop file, icons and MIME XML are picked up by the dpkg triggers of desktop-file-utils,
 # hicolor-icon-theme and shared-mime-info; no maintainer scripts are needed.
-set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "shared-mime-info, desktop-file-utils, hicolor-icon-theme")
+set(CPACK_DEBIAN_PACKAGE_RECOMMENDS
+    "libopenblas0-pthread, shared-mime-info, desktop-file-utils, hicolor-icon-theme")
 # semcompress_<version>+git<hash>_<arch>.deb, with the architecture from dpkg (amd64, arm64, ...).
 set(CPACK_DEBIAN_FILE_NAME "DEB-DEFAULT")
 set(CPACK_STRIP_FILES ON)
