@@ -71,9 +71,9 @@ struct Progress {
     double elapsedSeconds = 0;
 };
 
-// Called after every step with the progress; x0Preview is non-null every `previewEvery` steps and
-// at the last step (the current prediction of the clean image, at the output size); previewEvery
-// <= 0 gives only the last one. The callback runs on the decoding thread and may set the cancel flag.
+// Called after every step with the progress; x0Preview is non-null at the first step, every
+// `previewEvery` steps and at the last step (the current prediction of the clean image, at the
+// output size); previewEvery <= 0 gives only the last one. The callback runs on the decoding thread and may set the cancel flag.
 using PreviewCallback = std::function<void(const Progress&, const ImageRgb* x0Preview)>;
 
 // Loading a model, part by part (Stable Diffusion: tokenizer, text encoder, UNet, VAE, ControlNet;

@@ -402,7 +402,8 @@ ImageRgb BuiltinEngine::decode(const Conditions& conditions, const SamplerSettin
         progress.step = step;
         progress.total = total;
         progress.elapsedSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-        const bool preview = step == total || (previewEvery > 0 && step % previewEvery == 0);
+        // The first evaluation's prediction too, so that the picture shows from the start.
+        const bool preview = step == total || (previewEvery > 0 && (step == 1 || step % previewEvery == 0));
         if (preview) {
             const ImageRgb image = toImage(withBase(x0), width, height);
             callback(progress, &image);

@@ -203,7 +203,7 @@ ImageRgb SdBackend::decode(const Conditions& c, const SamplerSettings& s, const 
         progress.step = step;
         progress.total = total + 1;  // the VAE decode is the last step
         progress.elapsedSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-        if (previewEvery > 0 && step % previewEvery == 0) {
+        if (previewEvery > 0 && (step == 1 || step % previewEvery == 0)) {
             const ImageRgb small = latentToRgbPreview(x0);
             const ImageRgb preview = tensorToRgb(resize(rgbToTensor(small), c.width, c.height, false));
             callback(progress, &preview);

@@ -123,6 +123,7 @@ private slots:
         QVERIFY(!w.startDecode());  // one at a time
         QVERIFY(finished.wait(60000));
         QVERIFY(previews.count() >= 1);
+        QCOMPARE(previews.first().at(0).toInt(), 1);  // from the first evaluation on
         QCOMPARE(previews.last().at(0).toInt(), 3);  // step 3 of 3: the fidelity decode counts as one
         QVERIFY(!w.isDecoding());
         QVERIFY(w.hasReconstruction());

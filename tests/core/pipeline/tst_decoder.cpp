@@ -97,7 +97,7 @@ private slots:
         QCOMPARE(o.image.rows, 45);
         QCOMPARE(o.image.type(), CV_8UC3);
         QCOMPARE(calls, 3);
-        QCOMPARE(previews, 2);  // step 2 and the last step
+        QCOMPARE(previews, 3);  // the first step, step 2 and the last step
         QCOMPARE(o.settings.steps, 3u);
     }
     void sameFileSamePixels()
