@@ -15,6 +15,7 @@
 #include "diffusion/DiffusionError.h"
 #include "diffusion/builtin/BuiltinEngine.h"
 #include "diffusion/builtin/PeakMemory.h"
+#include "diffusion/sd/SdBackend.h"
 
 #ifdef _WIN32
 #define NOMINMAX
@@ -81,14 +82,25 @@ std::string gigabytes(std::uint64_t bytes)
 
 void Decoder::planMemory(int width, int height, const DecodeSettings& s, const DecodeRequest& request)
 {
-    auto* builtin = dynamic_cast<diffusion::BuiltinEngine*>(backend_.get());
-    if (!builtin)
-        return;  // Stable Diffusion: decodes at a working size of at most 2048; not estimated here
     std::uint64_t limit = request.memoryLimitBytes;
     const bool byDefault = limit == 0;
     if (byDefault)
         limit = physicalMemoryBytes() / 4 * 3;
     if (limit == 0)
+        return;
+    const std::string limitText =
+        gigabytes(limit) + (byDefault ? " (three quarters of this machine's memory)" : "");
+    if (const auto* sd = dynamic_cast<const diffusion::sd::SdBackend*>(backend_.get())) {
+        // Stable Diffusion decodes at a working size: its attention grows with the square of it.
+        const std::uint64_t need = sd->peakBytes(width, height, static_cast<int>(s.workSize));
+        if (need > limit)
+            throw Error("decode: Stable Diffusion at a working size of " + std::to_string(s.workSize) +
+                        " px (longest side) needs about " + gigabytes(need) + ", over the memory limit of " +
+                        limitText + "; a smaller --work-size needs less, --memory-limit GB raises the limit");
+        return;
+    }
+    auto* builtin = dynamic_cast<diffusion::BuiltinEngine*>(backend_.get());
+    if (!builtin)
         return;
     using diffusion::BuiltinPeakMemory;
     const diffusion::ModelConfig& cfg = builtin->card().config;
@@ -106,7 +118,7 @@ void Decoder::planMemory(int width, int height, const DecodeSettings& s, const D
         std::snprintf(megapixels, sizeof megapixels, "%.1f", static_cast<double>(width) * height / 1e6);
         throw Error(std::string("decode: ") + megapixels + " megapixels (" + std::to_string(width) + "x"
                     + std::to_string(height) + ") need about " + gigabytes(need) + ", over the memory limit of "
-                    + gigabytes(limit) + (byDefault ? " (three quarters of this machine's memory)" : "")
+                    + limitText
                     + "; --memory-limit GB raises it, a smaller image needs less");
     }
     // The network tiles within what the planes leave (the engine's default budget at most, so that a

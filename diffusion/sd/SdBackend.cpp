@@ -118,6 +118,37 @@ std::string SdBackend::deviceName() const { return device_; }
 
 bool SdBackend::hasControlNet() const { return !modules_->controlnet.is_empty(); }
 
+std::uint64_t SdBackend::peakBytes(int width, int height, int workSize) const {
+    const auto [w, h] = workingSize(width, height, workSize);
+    const int f = modules_->vae->downsamplingFactor();
+    const std::uint64_t value = device_.rfind("cuda", 0) == 0 ? 2 : 4;
+    const std::uint64_t weights = static_cast<std::uint64_t>(parameterCount()) * value;
+    const std::uint64_t tokens = static_cast<std::uint64_t>(w / f) * static_cast<std::uint64_t>(h / f);
+    const UNetConfig& u = modules_->unet->config();
+    const std::uint64_t batch = 2;  // guided
+    // The finest level with attention: its self-attention scores and their softmax, one head group
+    // at a time (UNetBlocks: at least one head, at most 2^26 elements per group).
+    std::uint64_t attention = 0;
+    for (std::size_t i = 0; i < u.crossAttentionDown.size(); ++i)
+        if (u.crossAttentionDown[i]) {
+            const std::uint64_t n = tokens >> (2 * i);
+            attention = 2 * std::max<std::uint64_t>(n * n, std::uint64_t{1} << 26) * value;
+            break;
+        }
+    // Skip connections of the UNet and the ControlNet's residuals, and a few working tensors.
+    std::uint64_t skips = 0;
+    for (std::size_t i = 0; i < u.blockOutChannels.size(); ++i)
+        skips += static_cast<std::uint64_t>(u.layersPerBlock + 1) * static_cast<std::uint64_t>(u.blockOutChannels[i]) *
+                 (tokens >> (2 * i));
+    const std::uint64_t unet = attention + batch * value * (2 * skips + 4 * tokens * u.blockOutChannels.front());
+    std::uint64_t vae = modules_->vae->decodeBytes(h / f, w / f);
+    if (vae > memoryBudget_) {  // tiled (SdRequest::vaeTiling): one tile at a time
+        const std::int64_t tile = modules_->vae->config().sampleSize / f;
+        vae = modules_->vae->decodeBytes(tile, tile);
+    }
+    return weights + std::max(unet, vae) + (std::uint64_t{1} << 30);
+}
+
 std::int64_t SdBackend::parameterCount() const {
     std::int64_t n = 0;
     for (const torch::nn::Module* module : std::initializer_list<const torch::nn::Module*>{

@@ -30,6 +30,11 @@ public:
     std::int64_t parameterCount() const override;
     void setMemoryBudgetBytes(std::uint64_t bytes) override { memoryBudget_ = bytes; }
     bool hasControlNet() const;
+    // A generous estimate of the peak memory (bytes) of a decode of a width x height image at the
+    // working size `workSize`: the weights, then the larger of the guided UNet + ControlNet step
+    // (the finest attention level's scores, one head group at a time; the skip connections) and the
+    // VAE decode (tiled when it exceeds the budget), plus 1 GB for the program itself.
+    std::uint64_t peakBytes(int width, int height, int workSize) const;
     const SdModelParts& parts() const { return parts_; }
 
     ImageRgb decode(const Conditions& conditions, const SamplerSettings& settings,

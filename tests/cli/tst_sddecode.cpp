@@ -160,6 +160,22 @@ private slots:
         QCOMPARE(saved.decode.workSize, 128u);
         QCOMPARE(saved.decode.strengthPercent, 70u);
     }
+    // A working size whose attention cannot fit is refused at once, naming the estimate and the
+    // limit, instead of dying of out-of-memory; the same decode at a small size runs.
+    void hugeWorkingSizeIsRefused()
+    {
+        QVERIFY(QFile::exists(path("in.sem")));  // made by decodeASemFile
+        const Run r = semc({"decode", path("in.sem"), "--model", kFixtures + "/tiny_sd", "--steps", "1", "--work-size",
+                            "2048", "--memory-limit", "2", "--device", "cpu", "--force", "-o", path("never.png")});
+        QCOMPARE(r.code, 1);
+        QVERIFY2(r.err.find("Stable Diffusion at a working size of 2048 px") != std::string::npos, r.err.c_str());
+        QVERIFY2(r.err.find("over the memory limit of 2.0 GB") != std::string::npos, r.err.c_str());
+        QVERIFY(!QFile::exists(path("never.png")));
+        const Run ok = semc({"decode", path("in.sem"), "--model", kFixtures + "/tiny_sd", "--steps", "2",
+                             "--work-size", "64", "--memory-limit", "2", "--device", "cpu", "--force", "-o",
+                             path("small.png")});
+        QVERIFY2(ok.code == 0, ok.err.c_str());
+    }
     // Options of one family given to the other's model are refused with a message.
     void familyOptionsAreChecked()
     {
