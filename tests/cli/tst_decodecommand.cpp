@@ -56,7 +56,9 @@ private slots:
         const cv::Mat out = cv::imread(path("out.png").toStdString());
         QCOMPARE(out.cols, 56);
         QCOMPARE(out.rows, 40);
-        QCOMPARE(QDir(path("previews")).entryList({"step_*.png"}).size(), 2);  // step 2 and step 3
+        // The first step (previews from the first evaluation), step 2 and step 3.
+        QCOMPARE(QDir(path("previews")).entryList({"step_*.png"}),
+                 (QStringList{"step_0001.png", "step_0002.png", "step_0003.png"}));
     }
     // --strength: the fidelity decode (step 1), then round(strength * steps) steps; recorded in the
     // settings; out of (0, 1] is a one-line error.
