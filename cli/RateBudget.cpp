@@ -60,6 +60,12 @@ std::size_t RateBudget::bytesFor(const cv::Mat& bgr) const
 
 LadderResult RateBudget::encode(const cv::Mat& bgr, const EncodeOptions& base) const
 {
+    if (!active()) {
+        LadderResult asGiven;
+        asGiven.result = Encoder::encode(bgr, base);
+        asGiven.bytes = asGiven.result.file.breakdown().total;
+        return asGiven;
+    }
     return RateLadder::encodeWithin(bgr, base, bytesFor(bgr));
 }
 

@@ -21,7 +21,8 @@ public:
     bool active() const { return targetBpp_ > 0.0 || maxBytes_ > 0; }
     // The byte budget for an image of this size (--max-bytes, or floor(B * pixels / 8)).
     std::size_t bytesFor(const cv::Mat& bgr) const;
-    // Encodes at the chosen rung (sem::Error naming the smallest reachable size when none fits).
+    // Encodes at the chosen rung (sem::Error naming the smallest reachable size when none fits);
+    // without a budget, with `base` as given (rung -1).
     LadderResult encode(const cv::Mat& bgr, const EncodeOptions& base) const;
 
     // What was chosen and why, for a person: two lines (the point and its settings; the bytes

@@ -146,11 +146,7 @@ int RoundtripCommand::run(const QStringList& args, Io& io)
     decoder.planMemory(image.bgr.cols, image.bgr.rows, eo.decode, request);  // refused before encoding
 
     const auto t0 = std::chrono::steady_clock::now();
-    LadderResult chosen;
-    if (budget.active())
-        chosen = budget.encode(image.bgr, eo);
-    else
-        chosen.result = Encoder::encode(image.bgr, eo);
+    const LadderResult chosen = budget.encode(image.bgr, eo);
     const EncodeResult& enc = chosen.result;
     const double encodeSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     if (parser.isSet("sem"))

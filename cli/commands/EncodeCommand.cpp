@@ -23,15 +23,6 @@ namespace {
 struct EncodePlan {
     EncodeOptions options;
     RateBudget budget;
-
-    // The rung chosen (-1 without a budget) and the result.
-    std::pair<int, EncodeResult> encode(const cv::Mat& bgr) const
-    {
-        if (!budget.active())
-            return {-1, Encoder::encode(bgr, options)};
-        LadderResult chosen = budget.encode(bgr, options);
-        return {chosen.rung, std::move(chosen.result)};
-    }
 };
 
 int runBatch(const QCommandLineParser& parser, const EncodePlan& plan, Io& io)
@@ -64,7 +55,9 @@ int runBatch(const QCommandLineParser& parser, const EncodePlan& plan, Io& io)
                     throw Error("the caption of '" + key + "' is not valid UTF-8");
             }
             const LoadedImage image = ImageIO::load(item.input.toStdString());
-            auto [rung, result] = mine.encode(image.bgr);
+            const LadderResult chosen = mine.budget.encode(image.bgr, mine.options);
+            const EncodeResult& result = chosen.result;
+            const int rung = chosen.rung;
             result.file.save(item.output.toStdString());
             BatchOutcome o;
             o.bytesIn = static_cast<std::uint64_t>(QFileInfo(item.input).size());
@@ -144,11 +137,7 @@ int EncodeCommand::run(const QStringList& args, Io& io)
         options.caption = requestCaption(image.bgr, settings, io, "encode").caption.toStdString();
         io.err << "semc encode: caption: " << options.caption << "\n";
     }
-    LadderResult chosen;
-    if (budget.active())
-        chosen = budget.encode(image.bgr, options);
-    else
-        chosen.result = Encoder::encode(image.bgr, options);
+    const LadderResult chosen = budget.encode(image.bgr, options);
     const EncodeResult& result = chosen.result;
     const std::string out = parser.value("output").toStdString();
     result.file.save(out);

@@ -118,6 +118,10 @@ std::string SdBackend::deviceName() const { return device_; }
 
 bool SdBackend::hasControlNet() const { return !modules_->controlnet.is_empty(); }
 
+bool SdBackend::vaeTiled(std::int64_t h, std::int64_t w) const {
+    return modules_->vae->decodeBytes(h, w) > memoryBudget_;
+}
+
 std::uint64_t SdBackend::peakBytes(int width, int height, int workSize) const {
     const auto [w, h] = workingSize(width, height, workSize);
     const int f = modules_->vae->downsamplingFactor();
@@ -142,7 +146,7 @@ std::uint64_t SdBackend::peakBytes(int width, int height, int workSize) const {
                  (tokens >> (2 * i));
     const std::uint64_t unet = attention + batch * value * (2 * skips + 4 * tokens * u.blockOutChannels.front());
     std::uint64_t vae = modules_->vae->decodeBytes(h / f, w / f);
-    if (vae > memoryBudget_) {  // tiled (SdRequest::vaeTiling): one tile at a time
+    if (vaeTiled(h / f, w / f)) {  // one tile at a time
         const std::int64_t tile = modules_->vae->config().sampleSize / f;
         vae = modules_->vae->decodeBytes(tile, tile);
     }
@@ -204,7 +208,7 @@ ImageRgb SdBackend::decode(const Conditions& c, const SamplerSettings& s, const 
     }
     const int f = modules_->vae->downsamplingFactor();
     // The VAE in tiles when asked (a tile size) or when the whole image would not fit the budget.
-    r.vaeTiling = s.tileSize > 0 || modules_->vae->decodeBytes(height / f, width / f) > memoryBudget_;
+    r.vaeTiling = s.tileSize > 0 || vaeTiled(height / f, width / f);
     const std::vector<std::int64_t> latentShape{1, modules_->unet->config().inChannels, height / f, width / f};
     GaussianNoise rng(s.seed);
     if (!s.sd.initialLatents.empty()) {

@@ -43,6 +43,9 @@ public:
     DecodeStats lastStats() const override { return stats_; }
 
 private:
+    // Whether the VAE of an h x w latent runs in tiles: when the whole would exceed the budget.
+    bool vaeTiled(std::int64_t h, std::int64_t w) const;
+
     SdModelParts parts_;
     std::string modelId_;
     std::unique_ptr<SdModules> modules_;

@@ -49,14 +49,9 @@ StateDict stateDictViews(const SafeTensors& file, const std::string& prefix) {
 }
 
 StateDict stateDictFromFile(const SafeTensors& file, const std::string& prefix) {
-    StateDict dict;
-    for (const auto& [name, entry] : file.entries()) {
-        if (name.compare(0, prefix.size(), prefix) != 0)
-            continue;
-        std::vector<float> values = file.toFloat(name);
-        torch::Tensor t = torch::from_blob(values.data(), entry.shape, torch::kFloat).clone();
-        dict.emplace(name.substr(prefix.size()), std::move(t));
-    }
+    StateDict dict = stateDictViews(file, prefix);
+    for (auto& [name, t] : dict)
+        t = t.to(torch::kFloat, /*non_blocking=*/false, /*copy=*/true);  // float32, no longer a view of the file
     return dict;
 }
 
