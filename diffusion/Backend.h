@@ -2,8 +2,10 @@
 #include <atomic>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "diffusion/DecodeTypes.h"
+#include "diffusion/DiffusionError.h"
 
 namespace sem::diffusion {
 
@@ -33,6 +35,45 @@ public:
                             const PreviewCallback& callback = {}, int previewEvery = 5,
                             const std::atomic<bool>* cancel = nullptr) = 0;
     virtual DecodeStats lastStats() const = 0;
+
+    // Images of one size decoded with the same settings apart from the seed (seeds[i] is image i's;
+    // settings.seed is not used): each image is what decode() gives it alone, up to float rounding.
+    // A family that batches (the built-in one) evaluates them together, one network batch per step;
+    // this default decodes them one after another. The callback gets the batch's progress (the
+    // steps of all its images), with previews only when the batch holds one image.
+    virtual std::vector<ImageRgb> decodeBatch(const std::vector<const Conditions*>& conditions,
+                                              const SamplerSettings& settings, const std::vector<std::uint64_t>& seeds,
+                                              const PreviewCallback& callback = {}, int previewEvery = 5,
+                                              const std::atomic<bool>* cancel = nullptr);
+    // How many images of this size decodeBatch evaluates together within the backend's memory
+    // budget (this default: 1, one at a time).
+    virtual int batchCapacity(int /*width*/, int /*height*/, const SamplerSettings& /*settings*/) const { return 1; }
 };
+
+inline std::vector<ImageRgb> Backend::decodeBatch(const std::vector<const Conditions*>& conditions,
+                                                  const SamplerSettings& settings,
+                                                  const std::vector<std::uint64_t>& seeds,
+                                                  const PreviewCallback& callback, int previewEvery,
+                                                  const std::atomic<bool>* cancel)
+{
+    if (seeds.size() != conditions.size())
+        throw Error("batch: there must be one seed per image.");
+    const int count = static_cast<int>(conditions.size());
+    std::vector<ImageRgb> images;
+    for (int i = 0; i < count; ++i) {
+        SamplerSettings one = settings;
+        one.seed = seeds[static_cast<std::size_t>(i)];
+        PreviewCallback each;
+        if (callback)
+            each = [&](const Progress& p, const ImageRgb* preview) {
+                Progress all = p;
+                all.step = i * p.total + p.step;
+                all.total = count * p.total;
+                callback(all, count == 1 ? preview : nullptr);
+            };
+        images.push_back(decode(*conditions[static_cast<std::size_t>(i)], one, each, previewEvery, cancel));
+    }
+    return images;
+}
 
 }  // namespace sem::diffusion

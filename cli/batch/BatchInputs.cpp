@@ -35,13 +35,15 @@ void addArgument(const QString& argument, const QStringList& suffixes, bool from
     }
     const QFileInfo info(argument);
     if (info.isDir()) {
-        const QDir root(argument);
+        // Relative to the folder as given: QDir::relativeFilePath returns a relative path unchanged,
+        // so both sides are made absolute (else "photos/a.jpg" under "photos" kept its folder).
+        const QDir root(info.absoluteFilePath());
         QDirIterator it(argument, QDir::Files | QDir::Hidden | QDir::NoDotAndDotDot, QDirIterator::Subdirectories);
         while (it.hasNext()) {
             const QString file = it.next();
             if (!suffixes.contains(QFileInfo(file).suffix().toLower()))
                 continue;
-            out.push_back({file, root.relativeFilePath(file), {}, {}});
+            out.push_back({file, root.relativeFilePath(QFileInfo(file).absoluteFilePath()), {}, {}});
         }
         return;
     }

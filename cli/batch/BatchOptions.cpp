@@ -49,7 +49,7 @@ BatchOptions BatchOptions::read(const QCommandLineParser& parser, int defaultJob
 
 void BatchOptions::refuseInSingleMode(const QCommandLineParser& parser, const std::string& command)
 {
-    for (const char* o : {"jobs", "shard", "overwrite", "csv"})
+    for (const char* o : {"jobs", "shard", "overwrite", "csv", "batch-images"})
         if (parser.optionNames().contains(QLatin1String(o)))
             throw Error(std::string("--") + o + " is for batch mode: give several inputs, a folder or an @list, "
                         "or -o an output folder (see semc " + command + " --help)");

@@ -4,7 +4,9 @@
 
 #include "cli/DecodeSupport.h"
 #include "cli/Report.h"
+#include "cli/Options.h"
 #include "cli/batch/BatchRunner.h"
+#include "cli/batch/DecodeGrouper.h"
 #include "core/common/Error.h"
 #include "core/image/ImageIO.h"
 #include "core/metrics/Metrics.h"
@@ -32,15 +34,19 @@ int DecodeBatch::decode(const QCommandLineParser& parser, Io& io)
 {
     const QStringList inputs = inputsOf(parser, ".sem files");
     const BatchOptions batch = BatchOptions::read(parser, 1, 1);
-    const DecodeRequest request = DecodeSupport::request(parser);
+    DecodeRequest request = DecodeSupport::request(parser);
+    if (parser.isSet("batch-images"))
+        request.batchImages = static_cast<int>(Options::toInt(parser, "batch-images", 0, 64));
     const std::vector<BatchItem> items = batch.items(inputs, parser.value("output"), ".png", {"sem"});
     Decoder decoder(DecodeSupport::modelPath(parser), DecodeSupport::device(parser),
                     DecodeSupport::controlnetPath(parser), DecodeSupport::loadPrinter(io));
     const std::string device = decoder.deviceName();
+    DecodeGrouper groups(decoder, request, items, batch.overwrite);
     BatchRunner runner("decode", io);
     const BatchReport report = runner.run(items, batch, [&](const BatchItem& item, const std::atomic<bool>* cancel) {
         const SemFile file = SemFile::load(item.input.toStdString());
-        const DecodeOutcome d = decoder.decode(file, request, {}, cancel);
+        const auto index = static_cast<std::size_t>(&item - items.data());
+        const DecodeOutcome d = groups.decode(index, file, cancel);
         ImageIO::save(item.output.toStdString(), d.image);
         BatchOutcome o;
         o.bytesIn = fileSize(item.input);
@@ -48,7 +54,7 @@ int DecodeBatch::decode(const QCommandLineParser& parser, Io& io)
         o.bpp = file.bpp();
         o.seconds = d.seconds;
         o.extra = {{"width", file.width}, {"height", file.height}, {"device", device},
-                   {"settings", Report::decodeSettingsJson(d.settings)}};
+                   {"settings", Report::decodeSettingsJson(d.settings)}, {"batch", groups.groupSize(index)}};
         if (!d.warnings.empty())
             o.extra["warnings"] = d.warnings;
         return o;

@@ -50,12 +50,17 @@ int DecodeCommand::run(const QStringList& args, Io& io)
                   "seed recorded in the file are used unless overridden, so a decode is reproducible.\n"
                   "Ctrl-C stops within one step and writes nothing.\n\n"
                   + BatchOptions::helpText("each X.sem becomes OUTDIR/<its folder under the input folder>/X.png\n"
-                                           "(folders: their .sem files). One loaded model decodes one image at a "
-                                           "time\nwith all cores; Ctrl-C stops the decode in progress, keeping the "
+                                           "(folders: their .sem files). One loaded model decodes them: on CUDA the "
+                                           "files of one size\nand settings go through the network together, as "
+                                           "many as fit in memory (--batch-images);\non the CPU one image at a "
+                                           "time with all cores. Ctrl-C stops the decode in progress,\nkeeping the "
                                            "finished files."));
     parser.addOption({{"o", "output"}, "Output image (.png, ...; batch: output folder).", "OUT"});
     DecodeSupport::addOptions(parser);
     BatchOptions::add(parser, {});
+    parser.addOption({"batch-images", "Batch: files of one size and settings decoded together, 1..64 (default 0: "
+                                      "automatic, as many as fit on CUDA, 1 on the CPU). Each image is the one a "
+                                      "decode of its file alone gives, up to rounding.", "N"});
     parser.addOption({"json", "Print the result as JSON (batch: the report, one entry per file)."});
     if (!Options::parse(parser, "decode", args, io))
         return kOk;

@@ -7,10 +7,10 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <opencv2/imgproc.hpp>
 
 #include "core/common/Cancelled.h"
 #include "core/common/Error.h"
+#include "core/pipeline/DecodeConversion.h"
 #include "diffusion/BackendFactory.h"
 #include "diffusion/DiffusionError.h"
 #include "diffusion/builtin/BuiltinEngine.h"
@@ -26,37 +26,6 @@
 
 namespace sem {
 namespace {
-
-diffusion::SamplerKind toKind(DecodeSettings::Sampler s)
-{
-    switch (s) {
-    case DecodeSettings::Ddpm: return diffusion::SamplerKind::Ddpm;
-    case DecodeSettings::Ddim: return diffusion::SamplerKind::Ddim;
-    case DecodeSettings::DpmPp2M: return diffusion::SamplerKind::DpmPp2M;
-    case DecodeSettings::Euler: return diffusion::SamplerKind::Euler;
-    case DecodeSettings::EulerAncestral: return diffusion::SamplerKind::EulerAncestral;
-    }
-    return diffusion::SamplerKind::DpmPp2M;
-}
-
-cv::Mat toBgr(const diffusion::ImageRgb& img)
-{
-    cv::Mat rgb(img.height, img.width, CV_8UC3, const_cast<std::uint8_t*>(img.rgb.data()));
-    cv::Mat bgr;
-    cv::cvtColor(rgb, bgr, cv::COLOR_RGB2BGR);
-    return bgr;
-}
-
-diffusion::ImageRgb toRgb(const cv::Mat& bgr)
-{
-    diffusion::ImageRgb out;
-    out.width = bgr.cols;
-    out.height = bgr.rows;
-    cv::Mat rgb;
-    cv::cvtColor(bgr, rgb, cv::COLOR_BGR2RGB);
-    out.rgb.assign(rgb.data, rgb.data + rgb.total() * 3);
-    return out;
-}
 
 // This machine's physical memory in bytes (0 when unknown).
 std::uint64_t physicalMemoryBytes()
@@ -80,7 +49,7 @@ std::string gigabytes(std::uint64_t bytes)
 
 }  // namespace
 
-void Decoder::planMemory(int width, int height, const DecodeSettings& s, const DecodeRequest& request)
+void Decoder::planMemory(int width, int height, const DecodeSettings& s, const DecodeRequest& request, int images)
 {
     std::uint64_t limit = request.memoryLimitBytes;
     const bool byDefault = limit == 0;
@@ -105,7 +74,7 @@ void Decoder::planMemory(int width, int height, const DecodeSettings& s, const D
     using diffusion::BuiltinPeakMemory;
     const diffusion::ModelConfig& cfg = builtin->card().config;
     const float g = s.fidelity ? 1.0f : static_cast<float>(s.guidanceTenths) / 10.0f;
-    const int batch = (g != 0.0f ? 1 : 0) + (g != 1.0f ? 1 : 0);
+    const int batch = ((g != 0.0f ? 1 : 0) + (g != 1.0f ? 1 : 0)) * std::max(1, images);
     const int bytesPerValue = 4;
     const std::uint64_t planes = BuiltinPeakMemory::planeBytes(cfg, width, height, batch) + BuiltinPeakMemory::kBaseBytes;
     const std::uint64_t activations = static_cast<std::uint64_t>(
@@ -243,8 +212,7 @@ DecodeSettings Decoder::resolve(const DecodeSettings& recorded, const DecodeRequ
     return s;
 }
 
-DecodeOutcome Decoder::decode(const SemFile& file, const DecodeRequest& request, const DecodeProgressFn& progress,
-                              const std::atomic<bool>* cancel)
+std::vector<std::string> Decoder::checkModel(const SemFile& file, const DecodeRequest& request) const
 {
     std::vector<std::string> warnings;
     if (file.modelId != 0 && file.modelId != modelId32()) {
@@ -257,6 +225,13 @@ DecodeOutcome Decoder::decode(const SemFile& file, const DecodeRequest& request,
             throw Error("decode: " + msg + " (use --force to decode anyway)");
         warnings.push_back(msg);
     }
+    return warnings;
+}
+
+DecodeOutcome Decoder::decode(const SemFile& file, const DecodeRequest& request, const DecodeProgressFn& progress,
+                              const std::atomic<bool>* cancel)
+{
+    const std::vector<std::string> warnings = checkModel(file, request);
     const DecodeSettings settings = resolve(file.decode, request, settingsFamily());
     planMemory(file.width, file.height, settings, request);  // before anything image-sized
     const DecodedStreams streams = StreamDecoder::decode(file);
@@ -281,45 +256,9 @@ DecodeOutcome Decoder::run(const DecodedStreams& streams, int width, int height,
                            const DecodeRequest& request, const DecodeProgressFn& progress,
                            const std::atomic<bool>* cancel)
 {
-    diffusion::Conditions c;
-    c.width = width;
-    c.height = height;
-    if (!streams.edges.empty()) {
-        const cv::Mat map = streams.edges.combined();
-        c.mapWidth = map.cols;
-        c.mapHeight = map.rows;
-        c.scaleDenominator = streams.edges.scaleDenominator;
-        c.edges.assign(map.data, map.data + map.total());
-    }
-    if (!streams.hintUpsampled.empty())
-        c.hint = toRgb(streams.hintUpsampled);
-    c.caption = streams.caption;
-
-    diffusion::SamplerSettings ss;
-    ss.sampler = toKind(s.sampler);
-    ss.steps = static_cast<int>(s.steps);
-    ss.eta = static_cast<float>(s.etaHundredths) / 100.0f;
-    ss.guidance = static_cast<float>(s.guidanceTenths) / 10.0f;
-    ss.seed = s.seed;
-    ss.fidelity = s.fidelity;
-    ss.strength = static_cast<float>(s.strengthPercent) / 100.0f;
-    ss.sd.controlScale = static_cast<float>(s.controlScaleHundredths) / 100.0f;
-    ss.sd.workSize = static_cast<int>(s.workSize);
-    ss.sd.colourFix = s.colourFix;
-    ss.sd.karras = s.karras;
-    ss.sd.negativePrompt = request.negativePrompt;
-    ss.sd.initialLatents = request.initialLatents;
-    if (!request.controlImage.empty()) {
-        const int channels = request.controlImage.channels();
-        if (request.controlImage.depth() != CV_8U || (channels != 1 && channels != 3 && channels != 4))
-            throw Error("decode: the control image must be an 8-bit gray, RGB or RGBA image");
-        cv::Mat rgb;
-        cv::cvtColor(request.controlImage, rgb,
-                     channels == 1 ? cv::COLOR_GRAY2RGB : channels == 3 ? cv::COLOR_BGR2RGB : cv::COLOR_BGRA2RGB);
-        c.controlImage = diffusion::ImageRgb{rgb.cols, rgb.rows, std::vector<std::uint8_t>(rgb.data, rgb.data + rgb.total() * 3)};
-    }
-    const int previewEvery = request.previewEvery;
-
+    diffusion::Conditions c = decodeconversion::conditions(streams, width, height);
+    decodeconversion::addControlImage(c, request);
+    const diffusion::SamplerSettings ss = decodeconversion::samplerSettings(s, request);
     diffusion::PreviewCallback cb;
     if (progress)
         cb = [&](const diffusion::Progress& p, const diffusion::ImageRgb* x0) {
@@ -328,18 +267,18 @@ DecodeOutcome Decoder::run(const DecodedStreams& streams, int width, int height,
             d.total = p.total;
             d.elapsedSeconds = p.elapsedSeconds;
             if (x0)
-                d.preview = toBgr(*x0);
+                d.preview = decodeconversion::toBgr(*x0);
             progress(d);
         };
     const auto t0 = std::chrono::steady_clock::now();
     diffusion::ImageRgb img;
     try {
-        img = backend_->decode(c, ss, cb, previewEvery, cancel);
+        img = backend_->decode(c, ss, cb, request.previewEvery, cancel);
     } catch (const diffusion::Cancelled&) {
         throw Cancelled();
     }
     DecodeOutcome out;
-    out.image = toBgr(img);
+    out.image = decodeconversion::toBgr(img);
     out.settings = s;
     out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     return out;

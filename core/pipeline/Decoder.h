@@ -36,6 +36,11 @@ struct DecodeRequest {
     // memory). Checked before anything image-sized is allocated: the built-in model tiles its network
     // to fit, and a decode that cannot fit is refused (sem::Error naming both sizes).
     std::uint64_t memoryLimitBytes = 0;
+    // Batch decodes (Decoder::decodeBatch; `semc decode IN... -o DIR`): how many files of one size
+    // and settings one network evaluation takes. 0 = automatic: on CUDA as many as fit in the
+    // engine's memory budget untiled, on the CPU one at a time (every thread on one image). N > 0:
+    // at most N on any device, still only as many as fit.
+    int batchImages = 0;
     // Stable Diffusion family (refused by the built-in one when set).
     std::optional<float> controlScale;  // 0..5
     std::optional<int> workSize;        // 64..2048, rounded to a multiple of 8
@@ -109,9 +114,25 @@ public:
     // allocated: sets the built-in model's tiling budget to fit, or throws sem::Error naming the
     // megapixels, the estimate and the limit. decode() and generate() call it; roundtrip calls it
     // before encoding as well.
-    void planMemory(int width, int height, const DecodeSettings& settings, const DecodeRequest& request);
+    // `images`: a batch of that many images of this size (decodeBatch).
+    void planMemory(int width, int height, const DecodeSettings& settings, const DecodeRequest& request,
+                    int images = 1);
+
+    // Batch decodes (DecoderBatch.cpp). How many files like `file` decodeBatch takes at once under
+    // `request` (>= 1; see DecodeRequest::batchImages).
+    int batchRoom(const SemFile& file, const DecodeRequest& request);
+    // Whether two files can share a batch: the same size, the same resolved settings apart from the
+    // seed, both with a colour hint or both without.
+    bool batchable(const SemFile& a, const SemFile& b, const DecodeRequest& request) const;
+    // Decodes files that are pairwise batchable in one batch (each checked as decode() checks it);
+    // the outcomes are in order, each image the one decode() gives up to float rounding (at most one
+    // level of 8 bits), each with the batch's seconds shared out. Throws sem::Error when a file
+    // fails its checks or the files do not batch (the caller decodes them one at a time then).
+    std::vector<DecodeOutcome> decodeBatch(const std::vector<const SemFile*>& files, const DecodeRequest& request,
+                                           const std::atomic<bool>* cancel = nullptr);
 
 private:
+    std::vector<std::string> checkModel(const SemFile& file, const DecodeRequest& request) const;
     DecodeOutcome run(const DecodedStreams& streams, int width, int height, const DecodeSettings& settings,
                       const DecodeRequest& request, const DecodeProgressFn& progress, const std::atomic<bool>* cancel);
     std::unique_ptr<diffusion::Backend> backend_;

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "diffusion/Backend.h"
 #include "diffusion/DiffusionError.h"
@@ -44,6 +45,13 @@ public:
     ImageRgb decode(const Conditions& conditions, const SamplerSettings& settings,
                     const PreviewCallback& callback = {}, int previewEvery = 5,
                     const std::atomic<bool>* cancel = nullptr) override;
+    // One network batch for all the images per step (BatchDecode).
+    std::vector<ImageRgb> decodeBatch(const std::vector<const Conditions*>& conditions, const SamplerSettings& settings,
+                                      const std::vector<std::uint64_t>& seeds, const PreviewCallback& callback = {},
+                                      int previewEvery = 5, const std::atomic<bool>* cancel = nullptr) override;
+    // Images of this size that one untiled evaluation holds within the memory budget (0: one
+    // image alone is tiled).
+    int batchCapacity(int width, int height, const SamplerSettings& settings) const override;
     DecodeStats lastStats() const override;
 
 private:

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
+#include <map>
 #include <set>
 
 #include "cli/CliRun.h"
@@ -283,6 +284,70 @@ private slots:
         QCOMPARE(filesUnder(path("rt")).size(), good.size());
         r = semc({"roundtrip", in, "-o", path("rt"), "--model", model, "--device", "cpu", "--fidelity", "--hint", "8"});
         QVERIFY2(r.out.find("0 done, " + std::to_string(good.size()) + " skipped") != std::string::npos, r.out.c_str());
+    }
+
+    void decodeBatchesFilesOfOneSize()
+    {
+        // Files of one size and settings go through the network together (--batch-images; on the
+        // CPU the default is one at a time), and each image is the one its file gives alone, up to
+        // float rounding. Relative folders mirror the tree under them.
+        ensureEncoded();
+        const QString mixed = path("mixed");
+        QVERIFY(QDir().mkpath(mixed));
+        QVERIFY(QFile::copy(path("enc/a.sem"), mixed + "/a.sem"));
+        QVERIFY(QFile::copy(path("enc/sub/deeper/e.sem"), mixed + "/e.sem"));
+        // c.sem records its own seed: each image of a batch keeps its own noise.
+        QCOMPARE(semc({"roundtrip", in + "/sub/c.png", "-o", path("c-rt.png"), "--sem", mixed + "/c.sem", "--hint", "8",
+                       "--seed", "7", "--steps", "1", "--model", model, "--device", "cpu"})
+                     .code,
+                 0);
+        QVERIFY(cv::imwrite(path("small.png").toStdString(), cv::Mat(40, 40, CV_8UC3, cv::Scalar(20, 90, 200))));
+        QCOMPARE(semc({"encode", path("small.png"), "-o", mixed + "/small.sem", "--hint", "8"}).code, 0);
+        QFile broken(mixed + "/broken.sem");
+        QVERIFY(broken.open(QIODevice::WriteOnly));
+        broken.write("SEMX not really");
+        broken.close();
+
+        const QString cwd = QDir::currentPath();
+        QVERIFY(QDir::setCurrent(dir.path()));
+        const QStringList common{"--model", model, "--device", "cpu", "--steps", "3", "--strength", "1", "--sampler", "ddpm", "--json"};
+        Run one = semc(QStringList{"decode", "mixed", "-o", "one/", "--batch-images", "1"} + common);
+        Run four = semc(QStringList{"decode", "mixed", "-o", "four/", "--batch-images", "4"} + common);
+        Run automatic = semc(QStringList{"decode", "mixed", "-o", "auto/"} + common);
+        QVERIFY(QDir::setCurrent(cwd));
+        QCOMPARE(one.code, 1);  // the broken file
+        QCOMPARE(four.code, 1);
+        const nlohmann::json j1 = parseJson(one), j4 = parseJson(four), ja = parseJson(automatic);
+        QCOMPARE(j4["done"].get<int>(), 4);
+        QCOMPARE(j4["failed"].get<int>(), 1);
+        std::map<std::string, int> batchOf;
+        for (const auto& item : j4["items"])
+            if (item["status"] == "done")
+                batchOf[QFileInfo(QString::fromStdString(item["input"].get<std::string>())).fileName().toStdString()] =
+                    item["batch"].get<int>();
+        QCOMPARE(batchOf["a.sem"], 3);
+        QCOMPARE(batchOf["c.sem"], 3);
+        QCOMPARE(batchOf["e.sem"], 3);
+        QCOMPARE(batchOf["small.sem"], 1);
+        for (const auto* j : {&j1, &ja})
+            for (const auto& item : (*j)["items"])
+                if (item["status"] == "done")
+                    QCOMPARE(item["batch"].get<int>(), 1);  // CPU default: one at a time
+        QCOMPARE(filesUnder(path("four")), (QStringList{"a.png", "c.png", "e.png", "small.png"}));
+        for (const char* name : {"a.png", "c.png", "e.png", "small.png"}) {
+            const cv::Mat a = cv::imread(path(QString("one/") + name).toStdString());
+            const cv::Mat b = cv::imread(path(QString("four/") + name).toStdString());
+            QVERIFY(!a.empty() && a.size() == b.size());
+            cv::Mat diff;
+            cv::absdiff(a, b, diff);
+            double worst = 0;
+            cv::minMaxLoc(diff.reshape(1), nullptr, &worst);
+            QVERIFY2(worst <= 1.0, name);
+            QVERIFY(cv::mean(diff)[0] < 0.01);
+        }
+        const Run refused = semc({"decode", path("mixed/a.sem"), "-o", path("x.png"), "--batch-images", "2"});
+        QVERIFY(refused.code != 0);
+        QVERIFY2(refused.err.find("--batch-images is for batch mode") != std::string::npos, refused.err.c_str());
     }
 
     void ctrlCLeavesOnlyCompleteFilesAndARerunFinishes()

@@ -3,6 +3,7 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 
@@ -275,6 +276,54 @@ private slots:
         std::tie(plain, guided) = guidedAndNot(edgeGuided, noEdges);
         std::tie(equal, why) = same(plain, guided);
         QVERIFY2(equal, qPrintable(why));
+    }
+
+    void batchDecodesLikeOneAtATime() {
+        // Two images of one size, each with its own seed, caption, hint and edges (the second has
+        // none): one network batch per step, each image what it gives alone up to rounding.
+        const Conditions a = makeConditions(40, 32);
+        Conditions b = makeConditions(40, 32);
+        b.caption = "a blue sky";
+        b.edges.clear();
+        b.mapWidth = b.mapHeight = 0;
+        for (std::size_t i = 0; i < b.hint->rgb.size(); ++i)
+            b.hint->rgb[i] = static_cast<std::uint8_t>((i * 11 + 60) % 256);
+        SamplerSettings s = fewSteps(3);
+        s.sampler = SamplerKind::Ddpm;  // fresh noise every step: the seeds matter
+        s.strength = 1.0f;
+        s.seed = 3;
+        const ImageRgb aloneA = engine.decode(a, s);
+        const ImageRgb otherSeedA = [&] { SamplerSettings t = s; t.seed = 9; return engine.decode(a, t); }();
+        QVERIFY2(meanAbsDiff(aloneA, otherSeedA, 0) > 0.5, "the seed must change the picture for this test to mean anything");
+        s.seed = 9;
+        const ImageRgb aloneB = engine.decode(b, s);
+        const std::vector<ImageRgb> batch = engine.decodeBatch({&a, &b}, s, {3, 9});
+        QCOMPARE(engine.lastStats().networkEvaluations, 3);
+        QCOMPARE(int(batch.size()), 2);
+        for (const auto& [got, want] : {std::make_pair(batch[0], aloneA), std::make_pair(batch[1], aloneB)}) {
+            QCOMPARE(got.width, 40);
+            int worst = 0;
+            for (std::size_t i = 0; i < got.rgb.size(); ++i)
+                worst = std::max(worst, std::abs(int(got.rgb[i]) - int(want.rgb[i])));
+            QVERIFY2(worst <= 1, qPrintable(QString("largest difference %1").arg(worst)));
+            QVERIFY(meanAbsDiff(got, want, 0) < 0.05);
+        }
+        s.fidelity = true;  // one evaluation for both
+        s.seed = 0;
+        const std::vector<ImageRgb> fidelity = engine.decodeBatch({&b, &a}, s, {0, 0});
+        QCOMPARE(engine.lastStats().networkEvaluations, 1);
+        QVERIFY(meanAbsDiff(fidelity[1], engine.decode(a, s), 0) < 0.05);
+
+        s.fidelity = false;
+        QVERIFY(engine.batchCapacity(40, 32, s) >= 2);
+        SamplerSettings tiled = s;
+        tiled.tileSize = 16;
+        QCOMPARE(engine.batchCapacity(40, 32, tiled), 0);
+        const Conditions small = makeConditions(24, 16);
+        QVERIFY(errorOf([&] { engine.decodeBatch({&a, &small}, s, {1, 2}); }).contains("same size"));
+        QVERIFY(errorOf([&] { engine.decodeBatch({&a, &b}, s, {1}); }).contains("one seed per image"));
+        const Conditions noHint = makeConditions(40, 32, false);
+        QVERIFY(errorOf([&] { engine.decodeBatch({&a, &noHint}, s, {1, 2}); }).contains("colour hint"));
     }
 
     void allSamplersRun() {
