@@ -7,7 +7,7 @@ Prints, from the files git tracks (or every file under ROOT when it is not a git
   1. folders -> the CMake targets (libraries, executables, tests) their sources are compiled into;
   2. the include graph at folder level: which folders' headers each folder includes, with counts
      (#include "x/y.h" resolved against the root, the including file's folder and tests/), the same
-     graph between the top-level modules (core, diffusion, cli, ui, app, tests), and every cycle
+     graph between the top-level modules (base, core, diffusion, cli, ui, app, tests), and every cycle
      (strongly connected components of more than one folder);
   3. file and line statistics: median file length, the files over 500 lines and the functions over
      120 lines (top-level and class-member function bodies found by brace matching, comments,
@@ -22,7 +22,7 @@ import sys
 from collections import defaultdict
 
 SOURCE_EXT = ('.h', '.hpp', '.cpp', '.cc')
-MODULES = ('core', 'diffusion', 'cli', 'ui', 'app', 'tests')
+MODULES = ('base', 'core', 'diffusion', 'cli', 'ui', 'app', 'tests')
 LONG_FILE = 500
 LONG_FUNCTION = 120
 
