@@ -2,13 +2,14 @@
 #include <stdexcept>
 #include <string>
 
-#include "core/common/Error.h"
+#include "base/Error.h"
 
 namespace sem::diffusion {
 
 // Every failure of the engine (bad model file, bad conditions, device problems). Derives from
-// sem::Error so that the CLI and the GUI report it like any other core error; the message is one
-// sentence naming what is wrong, prefixed with the part ("safetensors: ...", "model card: ...").
+// sem::Error (base/Error.h, shared with core/ without either including the other) so that the CLI
+// and the GUI report it like any other core error; the message is one sentence naming what is
+// wrong, prefixed with the part ("safetensors: ...", "model card: ...").
 class Error : public sem::Error {
 public:
     explicit Error(const std::string& message) : sem::Error(message) {}

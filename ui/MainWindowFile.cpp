@@ -12,7 +12,7 @@
 
 #include "core/common/Error.h"
 #include "core/image/ImageIO.h"
-#include "core/pipeline/Encoder.h"
+#include "core/pipeline/StreamDecoder.h"
 #include "ui/CaptionPanel.h"
 #include "ui/DecodePanel.h"
 #include "ui/EdgePanel.h"

@@ -11,6 +11,7 @@
 #include "core/image/ImageIO.h"
 #include "core/metrics/Metrics.h"
 #include "core/pipeline/Decoder.h"
+#include "core/pipeline/Encoder.h"
 
 namespace sem::cli {
 namespace {

@@ -6,7 +6,7 @@
 #include "cli/Options.h"
 #include "cli/Report.h"
 #include "core/common/Error.h"
-#include "core/pipeline/Encoder.h"
+#include "core/pipeline/StreamDecoder.h"
 
 namespace sem::cli {
 

@@ -1,14 +1,4 @@
 #pragma once
-#include <stdexcept>
-#include <string>
-
-namespace sem {
-
-// The one exception type of the core. Its message is a complete sentence fit for a user
-// ("edge stream: JBIG data truncated"); the CLI prints it and exits 1, the GUI shows it.
-class Error : public std::runtime_error {
-public:
-    explicit Error(const std::string& message) : std::runtime_error(message) {}
-};
-
-}  // namespace sem
+// sem::Error, the one exception type of the core: defined in base/Error.h, which the engine
+// (diffusion/) shares, so that diffusion/ never includes core/.
+#include "base/Error.h"

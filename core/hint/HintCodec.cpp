@@ -237,11 +237,15 @@ cv::Mat HintCodec::decodeThumbnail(const std::uint8_t* data, std::size_t size, i
 
 cv::Mat HintCodec::decodeUpsampled(const std::uint8_t* data, std::size_t size, int imageWidth, int imageHeight)
 {
-    const cv::Mat thumb = decodeThumbnail(data, size, imageWidth, imageHeight);
-    if (thumb.empty())
+    return upsample(decodeThumbnail(data, size, imageWidth, imageHeight), imageWidth, imageHeight);
+}
+
+cv::Mat HintCodec::upsample(const cv::Mat& thumbnail, int imageWidth, int imageHeight)
+{
+    if (thumbnail.empty())
         return {};
     cv::Mat up;
-    cv::resize(thumb, up, cv::Size(imageWidth, imageHeight), 0, 0, cv::INTER_CUBIC);
+    cv::resize(thumbnail, up, cv::Size(imageWidth, imageHeight), 0, 0, cv::INTER_CUBIC);
     return up;
 }
 

@@ -39,6 +39,8 @@ public:
     static cv::Mat decodeThumbnail(const std::uint8_t* data, std::size_t size, int imageWidth, int imageHeight);
     // The thumbnail upsampled (bicubic) to the image size: the hint-only reconstruction.
     static cv::Mat decodeUpsampled(const std::uint8_t* data, std::size_t size, int imageWidth, int imageHeight);
+    // A decoded thumbnail upsampled (bicubic) to the image size; empty for an empty thumbnail.
+    static cv::Mat upsample(const cv::Mat& thumbnail, int imageWidth, int imageHeight);
 
     // The pieces, for benchmarks and tests.
     static cv::Size thumbnailSize(int imageWidth, int imageHeight, int factor);

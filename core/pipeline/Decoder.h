@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "core/format/SemFile.h"
-#include "core/pipeline/Encoder.h"
+#include "core/pipeline/StreamDecoder.h"
 
 namespace sem::diffusion {
 class Backend;

@@ -37,18 +37,4 @@ public:
     static std::string metadataJson(const EncodeOptions& options, double low, double high);
 };
 
-// The streams of a .sem file, each decoded and validated against the image size.
-struct DecodedStreams {
-    EdgeMap edges;         // empty when the file has no edge chunk
-    std::string caption;   // empty when absent
-    cv::Mat hintThumbnail; // empty when absent
-    cv::Mat hintUpsampled; // hint at full size (bicubic), empty when absent
-};
-
-class StreamDecoder {
-public:
-    // Throws sem::Error naming the stream that is malformed.
-    static DecodedStreams decode(const SemFile& file);
-};
-
 }  // namespace sem

@@ -6,7 +6,7 @@
 
 #include "core/common/Error.h"
 #include "core/format/SemFile.h"
-#include "core/pipeline/Encoder.h"
+#include "core/pipeline/StreamDecoder.h"
 
 namespace {
 // The container allows 100 M pixels; decoding streams of such an image takes seconds per input, which

@@ -8,6 +8,7 @@
 
 #include "core/common/Error.h"
 #include "core/pipeline/Decoder.h"
+#include "core/pipeline/Encoder.h"
 #include "core/common/Cancelled.h"
 #include "diffusion/builtin/BuiltinEngine.h"
 #include "diffusion/builtin/PeakMemory.h"

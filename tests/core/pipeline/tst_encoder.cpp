@@ -6,6 +6,7 @@
 #include "core/edges/EdgeCodec.h"
 #include "core/edges/EdgeExtractor.h"
 #include "core/pipeline/Encoder.h"
+#include "core/pipeline/StreamDecoder.h"
 
 using namespace sem;
 
