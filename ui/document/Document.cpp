@@ -123,6 +123,16 @@ SemFile Document::currentFile() const
     return f;
 }
 
+int Document::hintFactorOf(int thumbWidth, int thumbHeight) const
+{
+    for (int f : {4, 8, 16, 32, 64}) {
+        const cv::Size s = HintCodec::thumbnailSize(m_size.width(), m_size.height(), f);
+        if (s.width == thumbWidth && s.height == thumbHeight)
+            return f;
+    }
+    return 0;
+}
+
 void Document::setEdges(std::vector<std::uint8_t> bytes, double thresholdLow, double thresholdHigh)
 {
     m_edgeBytes = std::move(bytes);

@@ -65,6 +65,8 @@ public:
     QString semPath() const { return m_semPath; }      // where Save writes; empty until saved
     QString imagePath() const { return m_imagePath; }  // the source image file, if any
     bool fromSem() const { return m_fromSem; }
+    // The hint factor whose thumbnail of this document's size is thumbWidth x thumbHeight; 0: none.
+    int hintFactorOf(int thumbWidth, int thumbHeight) const;
     const SemFile& loadedFile() const { return m_loaded; }  // the opened .sem as read
     // Changes each time another document is opened: results computed for an older one are dropped.
     std::uint64_t generation() const { return m_generation; }

@@ -42,6 +42,7 @@ class JobCoalescer;
 class RatePanel;
 class RdPlot;
 class ResultsTable;
+struct SessionState;
 struct DecodePreview;
 struct DecodeResult;
 struct RdPoint;
@@ -195,7 +196,6 @@ private:
     void rebuildRecentMenu();
     void showError(const QString& title, const QString& message);
     void applySettingsFromMetadata(const std::string& json);
-    int hintFactorOf(int thumbWidth, int thumbHeight) const;  // 0 if no factor gives that size
     struct OpenedImage;
     static OpenedImage readImageFile(const QString& path);  // any thread: decode + view pyramid
     void showImage(const cv::Mat& bgr, const ImagePyramid& original, const QString& displayName);
@@ -246,7 +246,6 @@ private:
     void onCaptionFailed(const sem::CaptionError& error);
 
     // MainWindowSession.cpp: autosave and restore
-    struct SessionState;
     void buildSession();
     void scheduleAutosave();
     void applySession(const SessionState& state);

@@ -124,7 +124,7 @@ bool MainWindow::openSem(const QString& path)
 
     // The hint factor follows from the thumbnail size; the rest from the metadata (non-defaults).
     m_edgePanel->setParams(CannyParams{});
-    m_hintPanel->setParams(HintParams{hasHint ? hintFactorOf(streams.hintThumbnail.cols, streams.hintThumbnail.rows) : 0, -1});
+    m_hintPanel->setParams(HintParams{hasHint ? m_doc->hintFactorOf(streams.hintThumbnail.cols, streams.hintThumbnail.rows) : 0, -1});
     applySettingsFromMetadata(file.metadataJson());
     if (!streams.edges.empty())
         m_edgePanel->setResult(streams.edges.width, streams.edges.height, streams.edges.edgePixels(),
@@ -162,16 +162,6 @@ void MainWindow::applySettingsFromMetadata(const std::string& json)
         hint.quality = *m.hintQuality;
         m_hintPanel->setParams(hint);
     }
-}
-
-int MainWindow::hintFactorOf(int thumbWidth, int thumbHeight) const
-{
-    for (int f : {4, 8, 16, 32, 64}) {
-        const cv::Size s = HintCodec::thumbnailSize(m_doc->size().width(), m_doc->size().height(), f);
-        if (s.width == thumbWidth && s.height == thumbHeight)
-            return f;
-    }
-    return 0;
 }
 
 bool MainWindow::saveSem(const QString& path)

@@ -5,11 +5,11 @@
 // not exit cleanly, moved there at the next start by adoptUncleanSession(). The second one stays
 // until it is restored or replaced by a newer crash, so declining the offer at startup loses
 // nothing: File > Restore Previous Session brings it back later.
-#include <QDateTime>
 #include <QLocale>
 #include <QStatusBar>
 #include <QTimer>
 
+#include "ui/document/SessionState.h"
 #include "ui/panels/CaptionPanel.h"
 #include "ui/panels/EdgePanel.h"
 #include "ui/panels/HintPanel.h"
@@ -25,51 +25,6 @@ const char* const kPreviousGroup = SettingsRegistry::kPreviousSessionGroup;
 constexpr int kAutosaveDelayMs = 3000;
 
 }  // namespace
-
-// The state as stored; read back untrusted (validated before use).
-struct MainWindow::SessionState {
-    QString imagePath;
-    CannyParams canny;
-    bool cannyValid = true;
-    HintParams hint;
-    bool hintValid = true;
-    QString caption;
-    QDateTime savedAt;
-
-    static SessionState read(const char* groupName)
-    {
-        const QString group = QString::fromLatin1(groupName);
-        auto get = [&group](Setting id) { return SettingsRegistry::value(id, group); };
-        SessionState st;
-        st.imagePath = get(Setting::SessionImagePath).toString();
-        CannyParams& c = st.canny;
-        c.low = get(Setting::SessionCannyLow).toDouble();
-        c.high = get(Setting::SessionCannyHigh).toDouble();
-        c.autoThresholds = get(Setting::SessionCannyAuto).toBool();
-        c.autoSigma = get(Setting::SessionCannyAutoSigma).toDouble();
-        c.blurSigma = get(Setting::SessionCannyBlur).toDouble();
-        c.aperture = get(Setting::SessionCannyAperture).toInt();
-        c.l2Gradient = get(Setting::SessionCannyL2).toBool();
-        c.scaleDenominator = get(Setting::SessionCannyScale).toInt();
-        c.minLength = get(Setting::SessionCannyMinLength).toInt();
-        c.perChannel = get(Setting::SessionCannyRgb).toBool();
-        try {
-            c.validate();
-        } catch (const std::exception&) {
-            st.cannyValid = false;
-        }
-        st.hint.factor = get(Setting::SessionHintFactor).toInt();
-        st.hint.quality = get(Setting::SessionHintQuality).toInt();
-        try {
-            st.hint.validate();
-        } catch (const std::exception&) {
-            st.hintValid = false;
-        }
-        st.caption = get(Setting::SessionCaption).toString();
-        st.savedAt = get(Setting::SessionSavedAt).toDateTime();
-        return st;
-    }
-};
 
 void MainWindow::buildSession()
 {
@@ -94,28 +49,8 @@ void MainWindow::saveAutosaveNow()
     m_autosaveTimer->stop();
     if (m_doc->imagePath().isEmpty())
         return;  // only an image opened from a file can be restored
-    const QString group = QString::fromLatin1(kAutosaveGroup);
-    SettingsRegistry::removeGroup(group);
-    auto set = [&group](Setting id, const QVariant& v) { SettingsRegistry::setValue(id, v, group); };
-    set(Setting::SessionImagePath, m_doc->imagePath());
     syncSettings();
-    const DocumentSettings& settings = m_doc->settings();
-    const CannyParams& c = settings.canny;
-    set(Setting::SessionCannyLow, c.low);
-    set(Setting::SessionCannyHigh, c.high);
-    set(Setting::SessionCannyAuto, c.autoThresholds);
-    set(Setting::SessionCannyAutoSigma, c.autoSigma);
-    set(Setting::SessionCannyBlur, c.blurSigma);
-    set(Setting::SessionCannyAperture, c.aperture);
-    set(Setting::SessionCannyL2, c.l2Gradient);
-    set(Setting::SessionCannyScale, c.scaleDenominator);
-    set(Setting::SessionCannyMinLength, c.minLength);
-    set(Setting::SessionCannyRgb, c.perChannel);
-    const HintParams& h = settings.hint;
-    set(Setting::SessionHintFactor, h.factor);
-    set(Setting::SessionHintQuality, h.quality);
-    set(Setting::SessionCaption, settings.caption);
-    set(Setting::SessionSavedAt, QDateTime::currentDateTimeUtc());
+    SessionState::write(QString::fromLatin1(kAutosaveGroup), m_doc->imagePath(), m_doc->settings());
 }
 
 bool MainWindow::hasAutosave()
@@ -148,7 +83,7 @@ QString MainWindow::previousSessionImage()
 
 void MainWindow::updateRestoreAction()
 {
-    const SessionState st = SessionState::read(kPreviousGroup);
+    const SessionState st = SessionState::read(QString::fromLatin1(kPreviousGroup));
     m_restoreAction->setEnabled(!st.imagePath.isEmpty());
     m_restoreAction->setToolTip(
         st.imagePath.isEmpty()
@@ -185,7 +120,7 @@ void MainWindow::finishRestore()
 
 bool MainWindow::restorePreviousSession()
 {
-    const SessionState st = SessionState::read(kPreviousGroup);
+    const SessionState st = SessionState::read(QString::fromLatin1(kPreviousGroup));
     if (st.imagePath.isEmpty()) {
         m_lastError = tr("There is no previous session to restore.");
         return false;
@@ -199,7 +134,7 @@ bool MainWindow::restorePreviousSession()
 
 void MainWindow::restorePreviousSessionInteractively()
 {
-    const SessionState st = SessionState::read(kPreviousGroup);
+    const SessionState st = SessionState::read(QString::fromLatin1(kPreviousGroup));
     if (st.imagePath.isEmpty()) {
         updateRestoreAction();
         showError(tr("Cannot restore"), tr("There is no previous session to restore."));

@@ -1,6 +1,8 @@
 // The document behind the window (ui/document/Document): its state, the signals its observers
 // get, the dirty state, saving and opening a .sem through it, and the decode record it saves.
+#include <QSettings>
 #include <QSignalSpy>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -9,6 +11,8 @@
 #include "core/text/TextCodec.h"
 #include "tools/semcompress-devbench/SyntheticPhoto.h"
 #include "ui/document/Document.h"
+#include "ui/document/SessionState.h"
+#include "ui/settings/SettingsRegistry.h"
 
 using namespace sem;
 using sem::ui::Document;
@@ -33,6 +37,14 @@ class TestDocument : public QObject {
     }
 
 private slots:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);  // SessionState: QSettings in a test location
+        QCoreApplication::setOrganizationName("SemCompressTest");
+        QCoreApplication::setApplicationName("tst_document");
+        QSettings().clear();
+    }
+
     void emptyDocument()
     {
         Document d;
@@ -142,6 +154,32 @@ private slots:
         m = Document::settingsFromMetadata("{not json");
         QVERIFY(!m.canny);
         QVERIFY(!m.hintQuality);
+    }
+
+    // The autosaved working state: written and read back, and refused when inconsistent.
+    void sessionStateRoundTrip()
+    {
+        DocumentSettings s;
+        s.canny.low = 40.0;
+        s.canny.high = 90.0;
+        s.canny.perChannel = true;
+        s.hint = HintParams{16, 55};
+        s.caption = "a blue sign";
+        ui::SessionState::write("autosave", "/tmp/photo.png", s);
+        ui::SessionState st = ui::SessionState::read("autosave");
+        QCOMPARE(st.imagePath, QString("/tmp/photo.png"));
+        QVERIFY(st.cannyValid && st.hintValid);
+        QVERIFY(st.canny == s.canny);
+        QCOMPARE(st.hint.factor, 16);
+        QCOMPARE(st.hint.quality, 55);
+        QCOMPARE(st.caption, QString("a blue sign"));
+        QVERIFY(st.savedAt.isValid());
+        QSettings().setValue("autosave/canny/low", 500.0);  // above high
+        QSettings().setValue("autosave/hint/factor", 3);
+        st = ui::SessionState::read("autosave");
+        QVERIFY(!st.cannyValid);
+        QVERIFY(!st.hintValid);
+        QVERIFY(ui::SessionState::read("previousSession").imagePath.isEmpty());
     }
 
     void decodeRecordIsSaved()
