@@ -78,6 +78,12 @@ for path in bin/semc bin/semcompress share/semcompress/models/default/model.safe
             'lib.*/semcompress/libsemc_commands\.so'; do  # semc's commands module (a regex: the libdir varies)
   grep -q "/$path\$" <<<"$tar_listing" || fail "$(basename "$tgz") lacks $path"
 done
+# The developer benches (tools/semcompress-devbench, issue 19) are never packaged.
+if grep -q "semcompress-devbench" <<<"$tar_listing"; then
+  fail "$(basename "$tgz") holds the developer tool semcompress-devbench"
+else
+  ok "no developer tool in the package"
+fi
 
 # --- Install --------------------------------------------------------------------------------------
 work=$(mktemp -d)

@@ -1,0 +1,130 @@
+#pragma once
+#include <QWidget>
+
+#include "core/format/SemFile.h"
+#include "core/pipeline/Decoder.h"
+
+class QCheckBox;
+class QComboBox;
+class QDoubleSpinBox;
+class QLabel;
+class QFormLayout;
+class QLineEdit;
+class QProgressBar;
+class QPushButton;
+class QSpinBox;
+
+namespace sem::ui {
+
+// The decoder's settings (DESIGN §5/§7): model, device, sampler, steps, eta, seed (or random),
+// guidance, strength, fidelity (one-step x0 decode), preview interval; Decode / Stop, a progress bar with
+// an ETA, and a status line for the outcome or the error. The controls follow the model's family
+// (setFamily): the built-in one has DDPM and the fidelity decode; Stable Diffusion 1.x has Euler and
+// Euler ancestral, a ControlNet, control scale, working size, colour fix, Karras sigmas and a
+// negative prompt, and its own defaults (guidance 7.5, strength 0.7). It only shows state:
+// MainWindow runs the decode (DecodeController) and tells the panel what happens.
+class DecodePanel : public QWidget {
+    Q_OBJECT
+public:
+    explicit DecodePanel(QWidget* parent = nullptr);
+
+    // The request for a decode now. With "random" checked a new seed is drawn and shown first,
+    // so that the seed recorded in the .sem is the one used.
+    DecodeRequest takeRequest();
+    void setSettings(const DecodeSettings& settings);  // the recorded settings of an opened .sem
+    DecodeSettings settings() const;                   // what the controls say now (present = true)
+
+    QString modelPath() const;  // empty: the default model
+    void setModelPath(const QString& path);
+    // A ControlNet (folder or single file) for a Stable Diffusion model; empty: the model's own.
+    QString controlnetPath() const;
+    void setControlnetPath(const QString& path);
+    // The family of the chosen model: the sampler list, which controls show and the defaults of
+    // guidance and strength (applied when the family changes) follow it.
+    void setFamily(DecodeSettings::Family family);
+    DecodeSettings::Family family() const { return m_family; }
+    QString device() const;  // "auto", "cpu" or "cuda"
+    void setDevice(const QString& device);
+    int previewEvery() const;  // 0: no previews
+    void setPreviewEvery(int steps);
+
+    // Whether Decode can start, and why not ("no model: ...", "open an image first").
+    void setAvailability(bool canDecode, const QString& reason);
+    void setModelText(const QString& text);  // "model 1a2b… on cpu", "no model: ..."
+    void setRunning(bool running);
+    // While a model loads: `part` is being read, the index-th of count.
+    void setLoading(const QString& part, int index, int count);
+    bool isRunning() const { return m_running; }
+    void setProgress(int step, int total, double elapsedSeconds);
+    void setStatus(const QString& text, bool error = false);
+    QString statusText() const;
+    QString modelText() const;
+    QString decodeBlockedReason() const { return m_canDecode ? QString() : m_reason; }
+
+    QPushButton* decodeButton() const { return m_decode; }
+    QPushButton* stopButton() const { return m_stop; }
+    QSpinBox* stepsSpin() const { return m_steps; }
+    QSpinBox* seedSpin() const { return m_seed; }
+    QCheckBox* randomSeedCheck() const { return m_randomSeed; }
+    QComboBox* samplerCombo() const { return m_sampler; }
+    QCheckBox* fidelityCheck() const { return m_fidelity; }
+    QDoubleSpinBox* guidanceSpin() const { return m_guidance; }
+    QDoubleSpinBox* strengthSpin() const { return m_strength; }
+    QCheckBox* forceCheck() const { return m_force; }
+    QProgressBar* progressBar() const { return m_progress; }
+    QLineEdit* controlnetEdit() const { return m_controlnet; }
+    QDoubleSpinBox* controlScaleSpin() const { return m_controlScale; }
+    QSpinBox* workSizeSpin() const { return m_workSize; }
+    QCheckBox* colourFixCheck() const { return m_colourFix; }
+    QCheckBox* karrasCheck() const { return m_karras; }
+    QLineEdit* negativeEdit() const { return m_negative; }
+    // Whether the panel shows a row (the family hides the other family's controls).
+    bool isRowShown(QWidget* field) const;
+
+signals:
+    void decodeRequested();
+    void stopRequested();
+    void modelChanged();  // model path, ControlNet or device edited
+
+private:
+    void buildModelRows(QFormLayout* form);
+    void buildSamplerRows(QFormLayout* form);
+    void buildStableDiffusionRows(QFormLayout* form);
+    void buildActionRows(QFormLayout* form);
+    QWidget* pathRow(QLineEdit* edit, const QString& what, const QString& fileTitle);
+    void updateEnabled();
+    void fillSamplers();
+    QString browseModel(bool folder, const QString& title, const QString& current);
+
+    QFormLayout* m_form = nullptr;
+    DecodeSettings::Family m_family = DecodeSettings::BuiltIn;
+    QLineEdit* m_modelPath = nullptr;
+    QWidget* m_controlnetRow = nullptr;
+    QLineEdit* m_controlnet = nullptr;
+    QDoubleSpinBox* m_controlScale = nullptr;
+    QSpinBox* m_workSize = nullptr;
+    QCheckBox* m_colourFix = nullptr;
+    QCheckBox* m_karras = nullptr;
+    QLineEdit* m_negative = nullptr;
+    QLabel* m_modelText = nullptr;
+    QComboBox* m_device = nullptr;
+    QComboBox* m_sampler = nullptr;
+    QSpinBox* m_steps = nullptr;
+    QDoubleSpinBox* m_eta = nullptr;
+    QSpinBox* m_seed = nullptr;
+    QCheckBox* m_randomSeed = nullptr;
+    QDoubleSpinBox* m_guidance = nullptr;
+    QDoubleSpinBox* m_strength = nullptr;
+    QCheckBox* m_fidelity = nullptr;
+    QCheckBox* m_force = nullptr;
+    QSpinBox* m_previewEvery = nullptr;
+    QPushButton* m_decode = nullptr;
+    QPushButton* m_stop = nullptr;
+    QProgressBar* m_progress = nullptr;
+    QLabel* m_status = nullptr;
+    bool m_running = false;
+    bool m_canDecode = false;
+    QString m_reason;
+};
+
+}  // namespace sem::ui
