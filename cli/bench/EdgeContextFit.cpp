@@ -15,7 +15,7 @@
 #include "core/edges/EdgeCodec.h"
 #include "core/edges/EdgeContextTables.h"
 #include "core/edges/EdgeExtractor.h"
-#include "core/training/ShardReader.h"
+#include "training/data/ShardReader.h"
 
 namespace sem::bench {
 

@@ -8,8 +8,8 @@
 
 #include "core/common/Error.h"
 #include "core/image/ImageIO.h"
-#include "core/training/ShardReader.h"
-#include "core/training/ShardWriter.h"
+#include "training/data/ShardReader.h"
+#include "training/data/ShardWriter.h"
 
 namespace sem::cli {
 
