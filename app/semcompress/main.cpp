@@ -15,6 +15,7 @@
 #include "ui/CaptionPanel.h"
 #include "ui/DecodePanel.h"
 #include "ui/HintPanel.h"
+#include "core/pipeline/ModelLadder.h"
 #include "ui/MainWindow.h"
 #include "ui/RatePanel.h"
 #if SEM_HAVE_DIFFUSION
@@ -137,6 +138,7 @@ int main(int argc, char** argv)
     }
 
     sem::ui::MainWindow window;
+    window.setFirstUseTarget(sem::ModelLadder::kDefaultTargetBpp);  // the CLI's default rate (docs/RESULTS.md)
     if (parser.isSet(model))
         window.decodePanel()->setModelPath(parser.value(model));
     if (parser.isSet(device))

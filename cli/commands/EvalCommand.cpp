@@ -20,6 +20,7 @@
 #include "cli/eval/EvalImages.h"
 #include "cli/eval/ImageCurves.h"
 #include "cli/eval/LadderCurve.h"
+#include "cli/eval/LadderWriter.h"
 #include "cli/eval/RdPlotImage.h"
 #include "cli/eval/SampledAtTargets.h"
 #include "cli/eval/SharpnessStats.h"
@@ -78,6 +79,8 @@ int EvalCommand::run(const QStringList& args, Io& io)
                                 "curves: by default the rungs of semc encode --target-bpp (files without\n"
                                 "metadata, as with --strip-metadata).",
                       "LIST", QString::fromStdString(RateLadder::pointList())});
+    parser.addOption({"write-ladder", "Write the model's rate ladder measured here (docs/LADDER.md): the points whose "
+                                      "mean PSNR rises with bpp, files without caption.", "FILE"});
     if (!Options::parse(parser, "eval", args, io))
         return kOk;
     const std::string dir = Options::positional(parser, 1, "a prepared data folder or an image folder")[0].toStdString();
@@ -372,6 +375,9 @@ int EvalCommand::run(const QStringList& args, Io& io)
                 return &s.points;
         return nullptr;
     };
+    if (parser.isSet("write-ladder") && find("semantic, no caption"))
+        writeMeasuredLadder(parser.value("write-ladder").toStdString(), points, *find("semantic, no caption"),
+                            decoder.modelId(), images.size(), args);
     io.out << "# semc eval: " << images.size() << " images, model " << decoder.modelId() << "\n\n";
     io.out << "## Mean curves (bpp, PSNR dB)\n\n";
     for (const Series& s : series) {
