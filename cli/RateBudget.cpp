@@ -31,16 +31,16 @@ EncodeOptions applied(const LadderResult& chosen, const EncodeOptions& base)
 void RateBudget::addOptions(QCommandLineParser& parser, bool withModel)
 {
     parser.addOptions({
-        {"target-bpp", "Pick the edge and hint settings for this size: the best of the decoder model's\n"
-                       "measured operating points (its ladder.json; docs/LADDER.md) whose file has at most\n"
-                       "B bits per pixel, its hint quality raised to fill the budget; sets --scale,\n"
-                       "--low/--high, --min-length, --hint and --hint-quality. Without any rate option\n"
-                       "(this, --max-bytes, --scale, --low/--high, --auto, --min-length, --hint,\n"
-                       "--hint-quality) the default is --target-bpp " + QString::number(kDefaultTargetBpp) + ".", "B"},
+        {"target-bpp", "Pick the edge and hint settings for this size: the best of the decoder model's "
+                       "measured operating points (its ladder.json, docs/LADDER.md) whose file has at most B bits "
+                       "per pixel, its hint quality raised to fill the budget; sets --scale, --low/--high, "
+                       "--min-length, --hint and --hint-quality. Without any rate option (this, --max-bytes, "
+                       "--scale, --low/--high, --auto, --min-length, --hint, --hint-quality) the default is "
+                       "--target-bpp " + QString::number(kDefaultTargetBpp) + ".", "B"},
         {"max-bytes", "As --target-bpp, for a file of at most N bytes.", "N"},
     });
     if (withModel)
-        parser.addOption({"model", "The decoder model the file is for: --target-bpp/--max-bytes (and the default\n"
+        parser.addOption({"model", "The decoder model the file is for: --target-bpp/--max-bytes (and the default "
                                    "rate) use its ladder (default: the built-in model).", "PATH"});
 }
 
