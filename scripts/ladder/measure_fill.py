@@ -1,6 +1,6 @@
 # Measurement script of docs/RESULTS.md "The default rate and the model's ladder" (issue 20), as run.
 # Layout: /tmp/ladder/val = links to the 71 validation photos (make_val.py); /tmp/ladder/base = a copy
-# of build/release/{bin,lib} at f9255a0 (no ladder fill); /tmp/ladder/final = the same at 943fe22 (with share/).
+# of build/release/{bin,lib} at f9255a0 (no ladder fill); /tmp/ladder/final = the same at 0718f73 (with share/).
 # Within-10 %-under: semc encode --target-bpp T on the 71 validation photos (no caption): file size / budget.
 import json, os, subprocess, sys, collections
 SEMC=sys.argv[1]; MODEL=sys.argv[2]
