@@ -1,6 +1,11 @@
 #include "cli/RateBudget.h"
 
+#include <QCoreApplication>
+#include <QDir>
+#include <QFileInfo>
 #include <cmath>
+#include <cstdlib>
+#include <limits>
 #include <sstream>
 
 #include "cli/Options.h"
@@ -15,7 +20,7 @@ namespace {
 EncodeOptions applied(const LadderResult& chosen, const EncodeOptions& base)
 {
     EncodeOptions o = base;
-    RateLadder::rungs()[static_cast<std::size_t>(chosen.rung)].apply(o);
+    chosen.point.apply(o);
     if (o.hint.factor > 0 && o.hint.quality == -1)
         o.hint.quality = HintCodec::defaultQuality(o.hint.factor);
     return o;
@@ -23,14 +28,29 @@ EncodeOptions applied(const LadderResult& chosen, const EncodeOptions& base)
 
 }  // namespace
 
-void RateBudget::addOptions(QCommandLineParser& parser)
+void RateBudget::addOptions(QCommandLineParser& parser, bool withModel)
 {
     parser.addOptions({
-        {"target-bpp", "Pick the edge and hint settings for this size: the best of the measured operating\n"
-                       "points (docs/RESULTS.md) whose file has at most B bits per pixel; sets --scale,\n"
-                       "--low/--high, --min-length, --hint and --hint-quality.", "B"},
+        {"target-bpp", "Pick the edge and hint settings for this size: the best of the decoder model's "
+                       "measured operating points (its ladder.json, docs/LADDER.md) whose file has at most B bits "
+                       "per pixel, its hint quality raised to fill the budget; sets --scale, --low/--high, "
+                       "--min-length, --hint and --hint-quality. Without any rate option (this, --max-bytes, "
+                       "--scale, --low/--high, --auto, --min-length, --hint, --hint-quality) the default is "
+                       "--target-bpp " + QString::number(kDefaultTargetBpp) + ".", "B"},
         {"max-bytes", "As --target-bpp, for a file of at most N bytes.", "N"},
     });
+    if (withModel)
+        parser.addOption({"model", "The decoder model the file is for: --target-bpp/--max-bytes (and the default "
+                                   "rate) use its ladder (default: the built-in model).", "PATH"});
+}
+
+std::string RateBudget::builtInModelPath()
+{
+    if (const char* env = std::getenv("SEMCOMPRESS_MODEL"); env && *env)
+        return env;
+    const QString dir = QCoreApplication::instance() ? QCoreApplication::applicationDirPath() : QDir::currentPath();
+    const QString installed = QDir::cleanPath(QDir(dir).absoluteFilePath("../share/semcompress/models/default"));
+    return QFileInfo::exists(installed + "/model.safetensors") ? installed.toStdString() : std::string();
 }
 
 RateBudget RateBudget::fromOptions(const QCommandLineParser& parser)
@@ -47,6 +67,17 @@ RateBudget RateBudget::fromOptions(const QCommandLineParser& parser)
         b.targetBpp_ = Options::toDouble(parser, "target-bpp", 0.0001, 64.0);
     if (parser.isSet("max-bytes"))
         b.maxBytes_ = Options::toInt(parser, "max-bytes", 1, 1LL << 40);
+    bool explicitRate = budgeted;
+    for (const char* o : {"scale", "low", "high", "auto", "min-length", "hint", "hint-quality"})
+        explicitRate = explicitRate || parser.isSet(o);
+    if (!explicitRate) {
+        b.targetBpp_ = kDefaultTargetBpp;
+        b.byDefault_ = true;
+    }
+    if (b.active()) {
+        const std::string model = parser.value("model").toStdString();  // every command with a budget has --model
+        b.ladder_ = ModelLadder::forModel(model, builtInModelPath());
+    }
     return b;
 }
 
@@ -66,18 +97,31 @@ LadderResult RateBudget::encode(const cv::Mat& bgr, const EncodeOptions& base) c
         asGiven.bytes = asGiven.result.file.breakdown().total;
         return asGiven;
     }
-    return RateLadder::encodeWithin(bgr, base, bytesFor(bgr));
+    const std::vector<OperatingPoint> points = ladder_.points();
+    try {
+        return RateLadder::encodeWithin(bgr, base, bytesFor(bgr), points);
+    } catch (const Error&) {
+        if (!byDefault_)
+            throw;
+        // The default target is below every rung for this (tiny) image: the cheapest rung.
+        LadderResult lowest = RateLadder::encodeWithin(bgr, base, std::numeric_limits<std::size_t>::max(),
+                                                       {points.front()}, false);
+        return lowest;
+    }
 }
 
 nlohmann::json RateBudget::json(const LadderResult& chosen, const EncodeOptions& base, const cv::Mat& bgr) const
 {
     const EncodeOptions o = applied(chosen, base);
     const std::size_t next = static_cast<std::size_t>(chosen.rung) + 1;
-    const bool edges = RateLadder::rungs()[static_cast<std::size_t>(chosen.rung)].hasEdges();
+    const bool edges = chosen.point.hasEdges();
+    const OperatingPoint& rung = ladder_.rungs[static_cast<std::size_t>(chosen.rung)].point;
     nlohmann::json j = {
         {"rung", chosen.rung + 1},
-        {"of", RateLadder::rungs().size()},
-        {"point", RateLadder::rungs()[static_cast<std::size_t>(chosen.rung)].point()},
+        {"of", ladder_.rungs.size()},
+        {"point", chosen.point.point()},
+        {"rung_point", rung.point()},
+        {"hint_quality_raised_from", chosen.rungQuality >= 0 ? nlohmann::json(chosen.rungQuality) : nlohmann::json()},
         {"edge_scale", edges ? nlohmann::json(o.canny.scaleDenominator) : nlohmann::json()},
         {"canny_low", edges ? nlohmann::json(o.canny.low) : nlohmann::json()},
         {"canny_high", edges ? nlohmann::json(o.canny.high) : nlohmann::json()},
@@ -86,8 +130,12 @@ nlohmann::json RateBudget::json(const LadderResult& chosen, const EncodeOptions&
         {"hint_quality", o.hint.factor > 0 ? nlohmann::json(o.hint.quality) : nlohmann::json()},
         {"bytes", chosen.bytes},
         {"budget_bytes", bytesFor(bgr)},
-        {"budget_from", maxBytes_ > 0 ? "max_bytes" : "target_bpp"},
+        {"budget_from", maxBytes_ > 0 ? "max_bytes" : byDefault_ ? "default" : "target_bpp"},
         {"next_rung_bytes", next < chosen.sizes.size() ? nlohmann::json(chosen.sizes[next]) : nlohmann::json()},
+        {"ladder", ladder_.file.empty() ? nlohmann::json() : nlohmann::json(ladder_.file)},
+        {"ladder_model_id", ladder_.modelId},
+        {"ladder_fallback", ladder_.fallback},
+        {"ladder_note", ladder_.describe()},
     };
     return j;
 }
@@ -95,10 +143,15 @@ nlohmann::json RateBudget::json(const LadderResult& chosen, const EncodeOptions&
 std::string RateBudget::describe(const LadderResult& chosen, const EncodeOptions& base, const cv::Mat& bgr) const
 {
     const EncodeOptions o = applied(chosen, base);
-    const OperatingPoint& p = RateLadder::rungs()[static_cast<std::size_t>(chosen.rung)];
+    const OperatingPoint& p = chosen.point;
+    const std::size_t rungs = ladder_.rungs.size();
     const std::size_t budget = bytesFor(bgr);
     std::ostringstream s;
-    s << "operating point " << chosen.rung + 1 << " of " << RateLadder::rungs().size() << ": " << p.point()
+    s << ladder_.describe() << "\n";
+    if (byDefault_)
+        s << "no rate option given: the default target of " << Report::fixed(kDefaultTargetBpp, 2)
+          << " bpp (--target-bpp B, --max-bytes N or --scale/--hint choose another)\n";
+    s << "operating point " << chosen.rung + 1 << " of " << rungs << ": " << p.point()
       << " (SCALE:HINT:HIGH[:MINLEN]): ";
     if (p.hasEdges())
         s << "edges at 1/" << o.canny.scaleDenominator << " scale, Canny " << Report::fixed(o.canny.low, 0) << "/"
@@ -108,7 +161,14 @@ std::string RateBudget::describe(const LadderResult& chosen, const EncodeOptions
         s << "no edges";
     if (o.hint.factor > 0)
         s << ", hint 1/" << o.hint.factor << " at quality " << o.hint.quality;
-    s << "\n  chosen as the highest of the " << RateLadder::rungs().size() << " rungs that fits: " << chosen.bytes
+    if (chosen.rungQuality >= 0)
+        s << " (the rung's " << chosen.rungQuality << " raised to fill the budget)";
+    if (chosen.bytes > budget) {
+        s << "\n  the cheapest rung, " << chosen.bytes << " bytes: no rung fits the default budget of " << budget
+          << " bytes for an image this small\n";
+        return s.str();
+    }
+    s << "\n  chosen as the highest of the " << rungs << " rungs that fits: " << chosen.bytes
       << " bytes within the budget of " << budget << " bytes";
     if (maxBytes_ == 0)
         s << " (" << Report::fixed(targetBpp_, 4) << " bpp)";

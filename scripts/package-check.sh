@@ -73,6 +73,7 @@ for lib in libqt6core6 libqt6gui6 libqt6widgets6 libqt6network6 libtorch libopen
 done
 tar_listing=$(tar -tzf "$tgz")
 for path in bin/semc bin/semcompress share/semcompress/models/default/model.safetensors \
+            share/semcompress/models/default/ladder.json \
             share/semcompress/models/clip/bpe_simple_vocab_16e6.txt.gz share/semcompress/models/clip/LICENSE \
             "share/semcompress/samples/$sample_name" "share/applications/$app_id.desktop" \
             'lib.*/semcompress/libsemc_commands\.so'; do  # semc's commands module (a regex: the libdir varies)

@@ -16,6 +16,7 @@
 #include "ui/panels/CaptionPanel.h"
 #include "ui/panels/DecodePanel.h"
 #include "ui/panels/HintPanel.h"
+#include "core/pipeline/ModelLadder.h"
 #include "ui/window/MainWindow.h"
 #include "ui/panels/RatePanel.h"
 
@@ -158,6 +159,7 @@ int main(int argc, char** argv)
         QStandardPaths::setTestModeEnabled(true);
 
     sem::ui::MainWindow window;
+    window.setFirstUseTarget(sem::ModelLadder::kDefaultTargetBpp);  // the CLI's default rate (docs/RESULTS.md)
     if (parser.isSet(model))
         window.decodePanel()->setModelPath(parser.value(model));
     if (parser.isSet(device))

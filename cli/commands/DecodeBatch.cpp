@@ -63,7 +63,7 @@ int DecodeBatch::decode(const QCommandLineParser& parser, Io& io)
     return BatchRunner::finish(report, batch, io);
 }
 
-int DecodeBatch::roundtrip(const QCommandLineParser& parser, EncodeOptions eo, Io& io)
+int DecodeBatch::roundtrip(const QCommandLineParser& parser, EncodeOptions eo, const RateBudget& budget, Io& io)
 {
     const QStringList inputs = inputsOf(parser, "images");
     if (parser.isSet("sem"))
@@ -80,7 +80,7 @@ int DecodeBatch::roundtrip(const QCommandLineParser& parser, EncodeOptions eo, I
     BatchRunner runner("roundtrip", io);
     const BatchReport report = runner.run(items, batch, [&](const BatchItem& item, const std::atomic<bool>* cancel) {
         const LoadedImage image = ImageIO::load(item.input.toStdString());
-        const EncodeResult enc = Encoder::encode(image.bgr, eo);
+        const EncodeResult enc = budget.encode(image.bgr, eo).result;  // the default rate, or --target-bpp
         const DecodeOutcome d = decoder.decode(enc.file, request, {}, cancel);
         ImageIO::save(item.output.toStdString(), d.image);
         BatchOutcome o;

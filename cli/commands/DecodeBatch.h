@@ -2,6 +2,7 @@
 #include <QCommandLineParser>
 
 #include "cli/Command.h"
+#include "cli/RateBudget.h"
 #include "core/pipeline/Encoder.h"
 
 namespace sem::cli {
@@ -14,8 +15,9 @@ public:
     // .sem files (folders: *.sem) -> OUTDIR/.../NAME.png
     static int decode(const QCommandLineParser& parser, Io& io);
     // images -> OUTDIR/.../NAME.png, with bpp, PSNR, SSIM and MS-SSIM per file. `encode` holds the
-    // edge, hint and caption settings; the model id and decode settings are filled in here.
-    static int roundtrip(const QCommandLineParser& parser, EncodeOptions encode, Io& io);
+    // edge, hint and caption settings, `budget` the rate (the default target or --target-bpp/--max-bytes);
+    // the model id and decode settings are filled in here.
+    static int roundtrip(const QCommandLineParser& parser, EncodeOptions encode, const RateBudget& budget, Io& io);
 };
 
 }  // namespace sem::cli

@@ -134,10 +134,7 @@ int RoundtripCommand::run(const QStringList& args, Io& io)
     eo.writeMetadata = false;
     const RateBudget budget = RateBudget::fromOptions(parser);
     if (batch) {
-        if (budget.active())
-            throw Error("--target-bpp and --max-bytes are for one image in semc roundtrip; for a folder, "
-                        "semc encode IN... -o OUTDIR --target-bpp B then semc decode");
-        return DecodeBatch::roundtrip(parser, eo, io);
+        return DecodeBatch::roundtrip(parser, eo, budget, io);
     }
     const std::string in = parser.positionalArguments().front().toStdString();
     const std::string out = parser.value("output").toStdString();

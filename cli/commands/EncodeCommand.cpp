@@ -13,7 +13,6 @@
 #include "core/common/Error.h"
 #include "core/image/ImageIO.h"
 #include "core/pipeline/Encoder.h"
-#include "core/pipeline/RateLadder.h"
 #include "core/text/TextCodec.h"
 
 namespace sem::cli {
@@ -66,7 +65,7 @@ int runBatch(const QCommandLineParser& parser, const EncodePlan& plan, Io& io)
             o.extra["width"] = result.file.width;
             o.extra["height"] = result.file.height;
             if (rung >= 0)
-                o.extra["operating_point"] = RateLadder::rungs()[static_cast<std::size_t>(rung)].point();
+                o.extra["operating_point"] = chosen.point.point();
             if (!image.warnings.empty())
                 o.extra["warnings"] = image.warnings;
             return o;
@@ -96,7 +95,7 @@ int EncodeCommand::run(const QStringList& args, Io& io)
     Options::addEdgeOptions(parser);
     Options::addHintOptions(parser);
     Options::addCaptionOptions(parser);
-    RateBudget::addOptions(parser);
+    RateBudget::addOptions(parser, true);
     parser.addOptions({
         {"captions", "Batch: each image's caption from this file (what semc caption IN... -o DIR writes:\n"
                      "DIR/captions.json, keyed by the image's path under its folder argument).", "FILE"},

@@ -10,6 +10,7 @@
 #include "cli/eval/EvalReport.h"
 #include "cli/eval/EvalResults.h"
 #include "cli/eval/EvalSweep.h"
+#include "cli/eval/LadderWriter.h"
 #include "core/baselines/Baselines.h"
 #include "core/common/AtomicFile.h"
 #include "core/common/Error.h"
@@ -82,6 +83,8 @@ int EvalCommand::run(const QStringList& args, Io& io)
                                 "curves: by default the rungs of semc encode --target-bpp (files without\n"
                                 "metadata, as with --strip-metadata).",
                       "LIST", QString::fromStdString(RateLadder::pointList())});
+    parser.addOption({"write-ladder", "Write the model's rate ladder measured here (docs/LADDER.md): the points whose "
+                                      "mean PSNR rises with bpp, files without caption.", "FILE"});
     if (!Options::parse(parser, "eval", args, io))
         return kOk;
     EvalSettings settings;
@@ -115,6 +118,13 @@ int EvalCommand::run(const QStringList& args, Io& io)
     if (parser.isSet("csv")) {
         const std::string text = report.csv();
         writeFileAtomic(parser.value("csv").toStdString(), std::vector<std::uint8_t>(text.begin(), text.end()));
+    }
+    if (parser.isSet("write-ladder")) {
+        const std::vector<BdPoint>* means = report.curve("semantic, no caption");
+        if (!means)
+            throw Error("eval: there is no sweep of operating points to write a ladder from");
+        writeMeasuredLadder(parser.value("write-ladder").toStdString(), parseOperatingPoints(settings.points), *means,
+                            results.modelId, results.images.size(), args);
     }
     return kOk;
 }

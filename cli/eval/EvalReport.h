@@ -24,6 +24,8 @@ public:
     void writePlot(const std::string& path, PlotMetric metric) const;
     nlohmann::json json() const;
     std::string csv() const;
+    // A mean curve by its series name ("semantic, no caption", ...), or null.
+    const std::vector<BdPoint>* curve(const std::string& name) const { return find(name); }
 
 private:
     struct PartialRow {  // a baseline target not every image reaches

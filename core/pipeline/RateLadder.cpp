@@ -42,8 +42,11 @@ int RateLadder::lastFitting(const std::vector<double>& sizes, double budget)
     return pick;
 }
 
-LadderResult RateLadder::encodeWithin(const cv::Mat& bgr, const EncodeOptions& base, std::size_t maxBytes)
+LadderResult RateLadder::encodeWithin(const cv::Mat& bgr, const EncodeOptions& base, std::size_t maxBytes,
+                                      const std::vector<OperatingPoint>& ladder, bool fill)
 {
+    if (ladder.empty())
+        throw Error("encode: the rate ladder has no operating points");
     // Every rung is encoded (the sizes are not monotone per image: a finer hint can cost less than
     // a coarser one with denser edges), then the last one that fits is kept. Rungs share edge
     // settings and hint factors, so each edge map and each thumbnail is made once: the same bytes as
@@ -55,7 +58,7 @@ LadderResult RateLadder::encodeWithin(const cv::Mat& bgr, const EncodeOptions& b
     };
     std::vector<Edges> edgeCache;
     std::map<int, cv::Mat> thumbnails;  // by hint factor
-    const std::vector<OperatingPoint>& ladder = rungs();
+    std::vector<std::size_t> edgeOf(ladder.size());
     std::vector<LadderResult> encoded(ladder.size());
     std::vector<double> sizes(ladder.size());
     for (std::size_t i = 0; i < ladder.size(); ++i) {
@@ -69,6 +72,7 @@ LadderResult RateLadder::encodeWithin(const cv::Mat& bgr, const EncodeOptions& b
             made.stream = EdgeCodec::encode(made.map);
             edges = edgeCache.insert(edgeCache.end(), std::move(made));
         }
+        edgeOf[i] = static_cast<std::size_t>(edges - edgeCache.begin());
         std::vector<std::uint8_t> hint;
         if (o.hint.factor > 0) {
             cv::Mat& thumb = thumbnails[o.hint.factor];
@@ -79,6 +83,7 @@ LadderResult RateLadder::encodeWithin(const cv::Mat& bgr, const EncodeOptions& b
         }
         encoded[i].result = Encoder::assemble(bgr.size(), o, edges->map, edges->stream, std::move(hint));
         encoded[i].rung = static_cast<int>(i);
+        encoded[i].point = ladder[i];
         encoded[i].bytes = encoded[i].result.file.serialize().size();
         sizes[i] = static_cast<double>(encoded[i].bytes);
     }
@@ -94,6 +99,33 @@ LadderResult RateLadder::encodeWithin(const cv::Mat& bgr, const EncodeOptions& b
         throw Error(m.str());
     }
     LadderResult chosen = std::move(encoded[static_cast<std::size_t>(pick)]);
+    const OperatingPoint& rung = ladder[static_cast<std::size_t>(pick)];
+    if (fill && rung.hint > 0) {
+        // The highest hint quality whose file still fits, by bisection over (q, 100] (the size grows
+        // with the quality, nearly always; only a file that fits is ever kept).
+        EncodeOptions o = base;
+        rung.apply(o);
+        const int q0 = o.hint.quality == -1 ? HintCodec::defaultQuality(o.hint.factor) : o.hint.quality;
+        const Edges& edges = edgeCache[edgeOf[static_cast<std::size_t>(pick)]];
+        const cv::Mat& thumb = thumbnails[o.hint.factor];
+        int lo = q0, hi = 100;
+        while (lo < hi) {
+            const int mid = (lo + hi + 1) / 2;
+            o.hint.quality = mid;
+            EncodeResult r = Encoder::assemble(bgr.size(), o, edges.map, edges.stream,
+                                               HintCodec::encodeThumbnail(thumb, o.hint.factor, mid));
+            const std::size_t bytes = r.file.serialize().size();
+            if (bytes <= maxBytes) {
+                lo = mid;
+                chosen.result = std::move(r);
+                chosen.bytes = bytes;
+                chosen.point.hintQuality = mid;
+                chosen.rungQuality = q0;
+            } else {
+                hi = mid - 1;
+            }
+        }
+    }
     for (const double size : sizes)
         chosen.sizes.push_back(static_cast<std::size_t>(size));
     return chosen;

@@ -10,7 +10,9 @@ namespace sem {
 
 struct LadderResult {
     EncodeResult result;
-    int rung = -1;              // index into RateLadder::rungs()
+    int rung = -1;              // index into the ladder encoded with (RateLadder::rungs() by default)
+    OperatingPoint point;       // the settings encoded: the rung, its hint quality raised to fill the budget
+    int rungQuality = -1;       // the rung's own hint quality when `point`'s was raised, else -1
     std::size_t bytes = 0;      // size of the file
     std::vector<std::size_t> sizes;  // the file's size at every rung, in ladder order (why this rung)
 };
@@ -26,10 +28,14 @@ public:
     static std::string pointList();
     // The index of the last entry of `sizes` (in ladder order) that is <= budget, or -1.
     static int lastFitting(const std::vector<double>& sizes, double budget);
-    // Encodes `bgr` at the highest rung whose file has at most maxBytes; `base` gives the caption,
-    // metadata and the Canny settings the ladder does not set (blur, aperture, ...). Throws
+    // Encodes `bgr` at the highest rung of `ladder` (cheapest first; by default the built-in model's
+    // compiled-in ladder) whose file has at most maxBytes; `base` gives the caption, metadata and the
+    // Canny settings the ladder does not set (blur, aperture, ...). Then, with `fill`, the chosen rung's
+    // hint quality is raised as far as the budget allows (same edges and hint factor: a closer hint),
+    // so that the file lands just under the budget rather than a rung's step below it. Throws
     // sem::Error naming the smallest size reachable when even the lowest rung does not fit.
-    static LadderResult encodeWithin(const cv::Mat& bgr, const EncodeOptions& base, std::size_t maxBytes);
+    static LadderResult encodeWithin(const cv::Mat& bgr, const EncodeOptions& base, std::size_t maxBytes,
+                                     const std::vector<OperatingPoint>& ladder = rungs(), bool fill = true);
 };
 
 }  // namespace sem

@@ -17,7 +17,8 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr std::uint64_t kMaxModelSetBytes = 1u << 20;
-const char* const kKeys[] = {"family", "name", "base", "controlnet", "vae", "tokenizer", "scheduler", "config"};
+// "ladder": the model's rate ladder (core/pipeline/ModelLadder.h), read by the encoder, not here.
+const char* const kKeys[] = {"family", "name", "base", "controlnet", "vae", "tokenizer", "scheduler", "config", "ladder"};
 
 std::string absolute(const std::string& path, const std::string& directory) {
     fs::path p(path);

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
+#include <fstream>
 #include <random>
 #include <sstream>
 
@@ -104,8 +105,8 @@ private slots:
 
     void stripMetadataMakesItSmaller()
     {
-        QCOMPARE(semc({"encode", image, "-o", path("a.sem")}).code, 0);
-        QCOMPARE(semc({"encode", image, "-o", path("b.sem"), "--strip-metadata"}).code, 0);
+        QCOMPARE(semc({"encode", image, "-o", path("a.sem"), "--scale", "0.25"}).code, 0);
+        QCOMPARE(semc({"encode", image, "-o", path("b.sem"), "--scale", "0.25", "--strip-metadata"}).code, 0);
         QVERIFY(QFileInfo(path("b.sem")).size() < QFileInfo(path("a.sem")).size());
         const auto j = nlohmann::json::parse(semc({"info", path("b.sem"), "--json"}).out);
         QCOMPARE(j["chunks"]["metadata"]["bytes"].get<int>(), 0);
@@ -130,6 +131,73 @@ private slots:
         QCOMPARE(r.code, 1);
         QVERIFY2(QString::fromStdString(r.err).contains("smallest file is"), r.err.c_str());
         QVERIFY(!QFileInfo::exists(path("never.sem")));
+    }
+
+    // Without rate options encode uses the default target (RateBudget::kDefaultTargetBpp) through the
+    // built-in model's ladder, hint included; explicit edge or hint options give the old settings.
+    void noRateOptionsUseTheDefaultTarget()
+    {
+        const QString photo = SEM_SOURCE_DIR "/resources/samples/coco_000000000790.jpg";
+        const cv::Mat m = cv::imread(photo.toStdString());
+        const double pixels = static_cast<double>(m.cols) * m.rows;
+        Run r = semc({"encode", photo, "-o", path("default.sem"), "--json"});
+        QVERIFY2(r.code == 0, r.err.c_str());
+        auto j = nlohmann::json::parse(r.out);
+        QCOMPARE(j["operating_point"]["budget_from"].get<std::string>(), std::string("default"));
+        const qint64 size = QFileInfo(path("default.sem")).size();
+        QVERIFY(size <= static_cast<qint64>(0.03 * pixels / 8.0));
+        QVERIFY(size >= static_cast<qint64>(0.9 * 0.03 * pixels / 8.0));  // within 10 % under the target
+        QVERIFY(j["chunks"]["hint"]["bytes"].get<int>() > 0);
+        r = semc({"encode", photo, "-o", path("default.sem")});
+        QVERIFY2(r.out.find("no rate option given: the default target of 0.03 bpp") != std::string::npos, r.out.c_str());
+        // The old sketch, by asking for it: edges at 1/4, no hint.
+        r = semc({"encode", photo, "-o", path("sketch.sem"), "--scale", "0.25", "--json"});
+        QVERIFY2(r.code == 0, r.err.c_str());
+        j = nlohmann::json::parse(r.out);
+        QVERIFY(!j.contains("operating_point"));
+        QCOMPARE(j["chunks"]["hint"]["bytes"].get<int>(), 0);
+    }
+
+    // --target-bpp with --model uses that model's ladder (its ladder.json), says which; a model without
+    // one falls back to the built-in model's and says so; a bad ladder file is a one-line error.
+    void targetBppUsesTheModelsLadder()
+    {
+        const QString photo = SEM_SOURCE_DIR "/resources/samples/coco_000000000790.jpg";
+        QVERIFY(QDir().mkpath(path("mymodel")) && QDir().mkpath(path("nomodel")) && QDir().mkpath(path("badmodel")));
+        {
+            std::ofstream f(path("mymodel/ladder.json").toStdString());
+            f << R"({"format": "semcompress-ladder", "formatVersion": 1, "model_id": "00000000feedbeef",
+                    "rungs": [{"point": "2:32:300", "bpp": 0.01, "psnr": 15.0},
+                              {"point": "4:16", "bpp": 0.05, "psnr": 16.0}]})";
+        }
+        Run r = semc({"encode", photo, "-o", path("own.sem"), "--model", path("mymodel"), "--target-bpp", "0.5", "--json"});
+        QVERIFY2(r.code == 0, r.err.c_str());
+        const auto p = nlohmann::json::parse(r.out)["operating_point"];
+        QCOMPARE(p["of"].get<int>(), 2);
+        QCOMPARE(p["rung"].get<int>(), 2);
+        QCOMPARE(p["rung_point"].get<std::string>(), std::string("4:16"));
+        QCOMPARE(p["edge_scale"].get<int>(), 4);
+        QCOMPARE(p["ladder"].get<std::string>(), path("mymodel/ladder.json").toStdString());
+        QCOMPARE(p["ladder_model_id"].get<std::string>(), std::string("00000000feedbeef"));
+        QVERIFY(!p["ladder_fallback"].get<bool>());
+        r = semc({"encode", photo, "-o", path("own.sem"), "--model", path("mymodel"), "--target-bpp", "0.5"});
+        QVERIFY2(r.out.find("ladder: " + path("mymodel/ladder.json").toStdString()) != std::string::npos, r.out.c_str());
+        QVERIFY2(r.out.find("operating point 2 of 2") != std::string::npos, r.out.c_str());
+        // No ladder: the built-in model's, said.
+        r = semc({"encode", photo, "-o", path("fallback.sem"), "--model", path("nomodel"), "--target-bpp", "0.02"});
+        QVERIFY2(r.code == 0, r.err.c_str());
+        QVERIFY2(r.out.find("no ladder measured for this model; using the built-in model's") != std::string::npos,
+                 r.out.c_str());
+        // A bad ladder: exit 1 naming the file and the problem; nothing written.
+        {
+            std::ofstream f(path("badmodel/ladder.json").toStdString());
+            f << R"({"format": "semcompress-ladder", "formatVersion": 1, "rungs": []})";
+        }
+        r = semc({"encode", photo, "-o", path("never2.sem"), "--model", path("badmodel"), "--target-bpp", "0.02"});
+        QCOMPARE(r.code, 1);
+        QVERIFY2(QString::fromStdString(r.err).contains(path("badmodel/ladder.json")) &&
+                     QString::fromStdString(r.err).contains("\"rungs\" is empty"), r.err.c_str());
+        QVERIFY(!QFileInfo::exists(path("never2.sem")));
     }
 
     void edgeOptionsChangeTheRate()

@@ -7,6 +7,9 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include "cli/eval/LadderWriter.h"
+#include "core/common/Error.h"
+#include "core/pipeline/ModelLadder.h"
 #include "tests/cli/CliRun.h"
 
 using sem::cli::test::semc;
@@ -44,7 +47,7 @@ private slots:
         const auto r = semc({"eval", dir.filePath("images"), "--model", SEM_SOURCE_DIR "/models/default", "--device",
                              "cpu", "--sampled", "0", "--baselines", "webp-downscale", "--points", "8:16,8:8q40:400",
                              "--json", json, "--csv", csv, "--plot-ssim", plotSsim, "--plot-ms-ssim", plotMsSsim,
-                             "--plot-niqe", plotNiqe});
+                             "--plot-niqe", plotNiqe, "--write-ladder", dir.filePath("ladder.json")});
         QVERIFY2(r.code == 0, r.err.c_str());
         std::ifstream in(json.toStdString());
         const nlohmann::json j = nlohmann::json::parse(in);
@@ -100,6 +103,44 @@ private slots:
         QVERIFY(text.rfind("image,series,setting,bpp,psnr,ssim,ms_ssim,niqe\n", 0) == 0);
         QVERIFY(text.find(",hint-only,hint8q40,") != std::string::npos);
         QVERIFY(text.find(",semantic,edges1/8+hint8q40+t400,") != std::string::npos);
+        // --write-ladder: the model's ladder as measured here, readable by encode --target-bpp.
+        const sem::ModelLadder ladder = sem::ModelLadder::load(dir.filePath("ladder.json").toStdString());
+        QCOMPARE(ladder.modelId, j["model_id"].get<std::string>());
+        QCOMPARE(ladder.images, 2);
+        QVERIFY2(ladder.measuredBy.find("semc eval ") == 0 && ladder.measuredBy.find("--points 8:16,8:8q40:400") != std::string::npos,
+                 ladder.measuredBy.c_str());
+        const auto& noCaption = curves["semantic, no caption"];
+        QVERIFY(!ladder.rungs.empty() && ladder.rungs.size() <= 2);
+        for (const sem::LadderRung& rung : ladder.rungs) {
+            const std::size_t k = rung.point.point() == "8:16" ? 0 : 1;
+            QVERIFY2(k == 0 || rung.point.point() == "8:8q40:400", rung.point.point().c_str());
+            QVERIFY(std::abs(rung.bpp - noCaption[k]["bpp"].get<double>()) < 1e-6);
+            QVERIFY(std::abs(rung.psnr - noCaption[k]["psnr"].get<double>()) < 1e-4);
+        }
+        const auto r2 = semc({"encode", dir.filePath("images/p0.png"), "-o", dir.filePath("p0.sem"), "--model",
+                              dir.path(), "--target-bpp", "1", "--json"});
+        QVERIFY2(r2.code == 0, r2.err.c_str());
+        QCOMPARE(nlohmann::json::parse(r2.out)["operating_point"]["ladder"].get<std::string>(),
+                 dir.filePath("ladder.json").toStdString());
+    }
+
+    // The ladder an eval writes: the points whose mean PSNR rises with their mean bpp, cheapest first.
+    void measuredLadderIsTheParetoFront()
+    {
+        const std::vector<sem::OperatingPoint> points = sem::parseOperatingPoints("8:8,8:32,8:16,4:16,8:4");
+        std::vector<sem::cli::BdPoint> means(5);
+        means[0].bpp = 0.020; means[0].psnr = 19.0;  // 8:8
+        means[1].bpp = 0.005; means[1].psnr = 17.0;  // 8:32
+        means[2].bpp = 0.010; means[2].psnr = 18.0;  // 8:16
+        means[3].bpp = 0.012; means[3].psnr = 17.5;  // 4:16: costs more than 8:16 for less: dropped
+        means[4].bpp = 0.040; means[4].psnr = 20.0;  // 8:4
+        const std::vector<sem::LadderRung> l = sem::cli::measuredLadder(points, means);
+        QCOMPARE(l.size(), std::size_t(4));
+        const char* expected[] = {"8:32", "8:16", "8:8", "8:4"};
+        for (std::size_t i = 0; i < 4; ++i)
+            QCOMPARE(l[i].point.point(), std::string(expected[i]));
+        QCOMPARE(l[2].bpp, 0.020);
+        QVERIFY_THROWS_EXCEPTION(sem::Error, sem::cli::measuredLadder(points, {}));
     }
 
     // The sampled decodes at the rate targets: per sampled image the rung each target picks, decoded at

@@ -11,6 +11,8 @@
 #include <QTableWidget>
 #include <QVBoxLayout>
 
+#include "core/pipeline/ModelLadder.h"
+
 namespace sem::ui {
 
 RatePanel::RatePanel(QWidget* parent) : QWidget(parent)
@@ -46,7 +48,7 @@ RatePanel::RatePanel(QWidget* parent) : QWidget(parent)
     m_target->setDecimals(4);
     m_target->setRange(0.001, 2.0);
     m_target->setSingleStep(0.005);
-    m_target->setValue(0.02);
+    m_target->setValue(ModelLadder::kDefaultTargetBpp);
     m_target->setSuffix(tr(" bpp"));
     m_target->setToolTip(tr("Target size in bits per pixel"));
     m_fit = new QPushButton(tr("Fit to size"), this);

@@ -39,6 +39,7 @@ class DecodePanel;
 class EdgePanel;
 class HintPanel;
 class JobCoalescer;
+struct FitChoice;
 class RatePanel;
 class RdPlot;
 class ResultsTable;
@@ -96,6 +97,9 @@ public:
     RatePanel* ratePanel() const { return m_ratePanel; }
     ImageView* imageView() const { return m_view; }
     DecodePanel* decodePanel() const { return m_decodePanel; }
+    // First use: the next opened image is fitted to this target (bpp) with the decode model's ladder,
+    // until the user or a restored session sets the edge or hint settings (0: off; the app sets it).
+    void setFirstUseTarget(double bpp) { m_firstUseTarget = bpp; }
     RdPlot* rdPlot() const { return m_plot; }
     ResultsTable* resultsTable() const { return m_results; }
     QDockWidget* plotDock() const { return m_plotDock; }
@@ -221,7 +225,7 @@ private:
     void updateRate();
     void resetStreams();
     void requestFit(double bpp);  // "Fit to size": RateLadder off the GUI thread
-    void applyFit(std::uint64_t imageGeneration, int rung, std::size_t bytes, const QString& error);
+    void applyFit(std::uint64_t imageGeneration, const FitChoice& choice, const QString& error);
 
     // MainWindowDecode.cpp: decode worker, plot, compare view
     void buildDecode();
@@ -258,6 +262,7 @@ private:
     CaptionPanel* m_captionPanel = nullptr;
     HintPanel* m_hintPanel = nullptr;
     RatePanel* m_ratePanel = nullptr;
+    double m_firstUseTarget = 0.0;  // setFirstUseTarget
     DecodePanel* m_decodePanel = nullptr;
     RdPlot* m_plot = nullptr;
     QDockWidget* m_plotDock = nullptr;

@@ -89,6 +89,8 @@ void MainWindow::showImage(const cv::Mat& bgr, const ImagePyramid& original, con
     m_ratePanel->setFitResult(QString());
     requestEdges();
     requestHint();
+    if (m_firstUseTarget > 0.0)
+        requestFit(m_firstUseTarget);  // first use: the default rate target (setFirstUseTarget)
     requestBaselines();
     updateRate();
     setDocumentModified(false);

@@ -8,6 +8,7 @@
 #include "core/pipeline/Encoder.h"
 #include "core/pipeline/RateLadder.h"
 #include "ui/panels/CaptionPanel.h"
+#include "ui/panels/FitLadder.h"
 #include "ui/panels/DecodePanel.h"
 #include "ui/panels/EdgePanel.h"
 #include "ui/panels/HintPanel.h"
@@ -191,6 +192,7 @@ void MainWindow::syncSettings() const
 
 void MainWindow::onEdgeParamsChanged()
 {
+    m_firstUseTarget = 0.0;  // the rate is set now: no first-use fit
     if (m_doc->image().empty())
         return;
     setDocumentModified(true);
@@ -199,6 +201,7 @@ void MainWindow::onEdgeParamsChanged()
 
 void MainWindow::onHintParamsChanged()
 {
+    m_firstUseTarget = 0.0;  // the rate is set now: no first-use fit
     if (m_doc->image().empty())
         return;
     setDocumentModified(true);
@@ -234,50 +237,54 @@ void MainWindow::requestFit(double bpp)
     const std::size_t room = now.decodeRecordRoom(m_decodePanel->family());
     const std::uint64_t generation = m_doc->generation();
     const cv::Mat image = m_doc->image();
+    const QString modelPath = m_decodePanel->modelPath();  // the decode model's ladder (FitLadder.h)
+    const bool firstUse = m_firstUseTarget > 0.0;
     m_ratePanel->setFitResult(tr("Fitting to %1 bpp (%2 bytes)…").arg(bpp).arg(budget));
-    m_fitJobs->submit([this, generation, image, base, budget, room]() -> JobCoalescer::Apply {
-        int rung = -1;
-        std::size_t bytes = 0;
+    m_fitJobs->submit([this, generation, image, base, budget, room, modelPath, firstUse]() -> JobCoalescer::Apply {
+        FitChoice choice;
+        choice.firstUse = firstUse;
         QString error;
         try {
+            const ModelLadder ladder = fitLadder(modelPath);
+            choice.ladder = QString::fromStdString(ladder.describe());
             if (budget <= room)
                 throw Error("encode: " + std::to_string(budget) + " bytes leave no room for the decode record (" +
                             std::to_string(room) + " bytes)");
-            const LadderResult r = RateLadder::encodeWithin(image, base, budget - room);
-            rung = r.rung;
-            bytes = r.bytes;
+            const LadderResult r = RateLadder::encodeWithin(image, base, budget - room, ladder.points());
+            choice.rung = r.rung;
+            choice.of = ladder.rungs.size();
+            choice.point = r.point;
+            choice.rungQuality = r.rungQuality;
+            choice.bytes = r.bytes;
         } catch (const std::exception& e) {
             error = QString::fromUtf8(e.what());
-            if (budget > room)
+            if (budget > room && choice.rung < 0 && !choice.ladder.isEmpty())
                 error += tr(" (%1 of the %2 bytes are kept for the decode record)").arg(room).arg(budget);
         }
-        return [this, generation, rung, bytes, error] { applyFit(generation, rung, bytes, error); };
+        return [this, generation, choice, error] { applyFit(generation, choice, error); };
     });
     updateStatusBar();
 }
 
-void MainWindow::applyFit(std::uint64_t imageGeneration, int rung, std::size_t bytes, const QString& error)
+void MainWindow::applyFit(std::uint64_t imageGeneration, const FitChoice& choice, const QString& error)
 {
     if (imageGeneration != m_doc->generation() || m_doc->image().empty())
         return;
+    if (choice.firstUse && m_firstUseTarget <= 0.0)
+        return;  // the user set the rate meanwhile
+    m_firstUseTarget = 0.0;  // from now on the panels keep what was chosen
     if (!error.isEmpty()) {
         m_ratePanel->setFitResult(tr("Cannot fit: %1").arg(error));
         return;
     }
-    const std::vector<OperatingPoint>& ladder = RateLadder::rungs();
-    const OperatingPoint& r = ladder[static_cast<std::size_t>(rung)];
     syncSettings();
     EncodeOptions o;
     o.canny = m_doc->settings().canny;
     o.hint = m_doc->settings().hint;
-    r.apply(o);
+    choice.point.apply(o);
     m_edgePanel->setParams(o.canny);
     m_hintPanel->setParams(o.hint);
-    m_ratePanel->setFitResult(tr("Operating point %1 of %2 (%3): %4 bytes, with room for the decode record")
-                                  .arg(rung + 1)
-                                  .arg(ladder.size())
-                                  .arg(QString::fromStdString(r.point()))
-                                  .arg(bytes));
+    m_ratePanel->setFitResult(choice.text());
     onEdgeParamsChanged();
     onHintParamsChanged();
 }

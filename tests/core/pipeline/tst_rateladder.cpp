@@ -57,15 +57,52 @@ private slots:
             QVERIFY(r.bytes >= previousBytes || r.rung > previousRung);
             previousRung = r.rung;
             previousBytes = r.bytes;
-            // The file is the rung's encode, exactly.
+            // The file is the encode of the point it reports, exactly: the rung, its hint quality
+            // raised to fill the budget (same edges and hint factor).
+            const OperatingPoint& rung = RateLadder::rungs()[static_cast<std::size_t>(r.rung)];
+            QCOMPARE(r.point.scale, rung.scale);
+            QCOMPARE(r.point.hint, rung.hint);
+            QCOMPARE(r.point.high, rung.high);
             EncodeOptions o = base;
-            RateLadder::rungs()[static_cast<std::size_t>(r.rung)].apply(o);
+            r.point.apply(o);
             QVERIFY(Encoder::encode(photo, o).file.serialize() == r.result.file.serialize());
+            if (r.rungQuality >= 0) {
+                QVERIFY(r.point.hintQuality > r.rungQuality);
+                // Without the fill: the rung's own encode, smaller.
+                const LadderResult plain = RateLadder::encodeWithin(photo, base, budget, RateLadder::rungs(), false);
+                QCOMPARE(plain.rung, r.rung);
+                QCOMPARE(plain.rungQuality, -1);
+                QVERIFY(plain.bytes < r.bytes);
+                EncodeOptions p = base;
+                rung.apply(p);
+                QVERIFY(Encoder::encode(photo, p).file.serialize() == plain.result.file.serialize());
+            }
+            // The fill lands within 10 % under the budget (this photo, targets up to the top rung).
+            if (bpp <= 0.05)
+                QVERIFY2(static_cast<double>(r.bytes) >= 0.9 * static_cast<double>(budget),
+                         qPrintable(QStringLiteral("%1 bpp: %2 of %3 bytes").arg(bpp).arg(r.bytes).arg(budget)));
         }
         QCOMPARE(previousRung, static_cast<int>(RateLadder::rungs().size()) - 1);  // 0.08 bpp: the top rung
         // At 0.008 bpp the lowest rungs fit and a budget between two rungs picks the lower one.
         QVERIFY(RateLadder::encodeWithin(photo, base, static_cast<std::size_t>(0.008 * pixels / 8.0)).rung <
                 RateLadder::encodeWithin(photo, base, static_cast<std::size_t>(0.03 * pixels / 8.0)).rung);
+    }
+
+    void customLadderIsUsed()
+    {
+        // A model's own ladder (ModelLadder): only its points are chosen from.
+        const cv::Mat photo = cv::imread(SEM_SOURCE_DIR "/resources/samples/coco_000000000790.jpg", cv::IMREAD_COLOR);
+        const double pixels = static_cast<double>(photo.cols) * photo.rows;
+        const std::vector<OperatingPoint> ladder = parseOperatingPoints("4:32,2:16:150");
+        const auto big = static_cast<std::size_t>(0.5 * pixels / 8.0);
+        const LadderResult top = RateLadder::encodeWithin(photo, EncodeOptions(), big, ladder, false);
+        QCOMPARE(top.rung, 1);
+        QCOMPARE(top.point.point(), std::string("2:16:150"));
+        QCOMPARE(top.result.file.breakdown().total, top.bytes);
+        QCOMPARE(top.sizes.size(), std::size_t(2));
+        const LadderResult low = RateLadder::encodeWithin(photo, EncodeOptions(), top.sizes[0], ladder, false);
+        QCOMPARE(low.rung, 0);
+        QVERIFY_THROWS_EXCEPTION(Error, RateLadder::encodeWithin(photo, EncodeOptions(), big, {}, false));
     }
 
     void tooSmallBudgetNamesTheSmallestFile()

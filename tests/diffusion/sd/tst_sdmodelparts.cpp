@@ -106,6 +106,9 @@ private slots:
         QVERIFY(parse("{\"family\": \"sd1\", \"base\": \"a\", \"lora\": \"b\"}").find("unknown key 'lora'") != std::string::npos);
         QCOMPARE(SdModelParts::parseModelSet(R"({"family": "sd1", "base": "/abs/m.safetensors"})", "/m").base,
                  std::string("/abs/m.safetensors"));
+        // "ladder" names the model's rate ladder (docs/LADDER.md): accepted here, read by the encoder.
+        QCOMPARE(SdModelParts::parseModelSet(R"({"family": "sd1", "base": "b.safetensors", "ladder": "l.json"})", "/m").base,
+                 std::string("/m/b.safetensors"));
         writeText(dir.filePath("other.json"), R"({"family": "sd3", "base": "x"})");
         QVERIFY(refusal([&] { sem::diffusion::detectModelFamily(path("other.json")); }).find("sd3") != std::string::npos);
     }

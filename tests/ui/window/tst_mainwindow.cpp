@@ -178,6 +178,29 @@ private slots:
         QCOMPARE(w.edgePanel()->params().high, before.high);
     }
 
+    // First use (the app sets the default target): an opened image is fitted to it with the decode
+    // model's ladder, hint included; once the user has set the edges or hint, nothing is fitted.
+    void firstUseFitsTheDefaultTarget()
+    {
+        MainWindow w;
+        w.setFirstUseTarget(0.03);
+        QVERIFY2(w.openImage(m_imagePath), qPrintable(w.lastError()));
+        QTRY_VERIFY2(w.ratePanel()->fitResult().startsWith("Operating point"), qPrintable(w.ratePanel()->fitResult()));
+        QTRY_VERIFY(!w.isBusy());
+        QVERIFY(w.hintPanel()->params().factor > 0);
+        QVERIFY(double(w.ratePanel()->breakdown().total) <= 0.03 * 480.0 * 320.0 / 8.0);
+        QVERIFY2(w.ratePanel()->fitResult().contains("ladder"), qPrintable(w.ratePanel()->fitResult()));
+
+        MainWindow user;
+        user.setFirstUseTarget(0.03);
+        auto* factor = user.hintPanel()->factorCombo();
+        factor->setCurrentIndex(factor->findData(32));
+        QVERIFY(user.openImage(m_imagePath));
+        QTRY_VERIFY(!user.isBusy());
+        QCOMPARE(user.ratePanel()->fitResult(), QString());
+        QCOMPARE(user.hintPanel()->params().factor, 32);
+    }
+
     void settingsComeBackFromTheFile()
     {
         MainWindow w;
