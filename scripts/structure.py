@@ -22,7 +22,7 @@ import sys
 from collections import defaultdict
 
 SOURCE_EXT = ('.h', '.hpp', '.cpp', '.cc')
-MODULES = ('base', 'core', 'diffusion', 'cli', 'ui', 'app', 'tests')
+MODULES = ('base', 'core', 'diffusion', 'training', 'cli', 'ui', 'app', 'tools', 'tests')
 LONG_FILE = 500
 LONG_FUNCTION = 120
 
@@ -53,6 +53,7 @@ def module_of(path):
 CMAKE_TARGET_COMMANDS = {
     'add_library': 'library', 'add_executable': 'executable', 'sem_add_module': 'library',
     'sem_add_test': 'test', 'qt_add_executable': 'executable', 'qt_add_library': 'library',
+    'sem_training_library': 'library',
     'target_sources': None,
 }
 
