@@ -10,6 +10,7 @@
 #include <QVBoxLayout>
 
 #include "core/caption/CaptionSettings.h"
+#include "ui/widgets/WheelGuard.h"
 #include "ui/dialogs/ApiKeyField.h"
 #include "ui/settings/SettingsRegistry.h"
 
@@ -90,6 +91,7 @@ SettingsDialog::SettingsDialog(QWidget* parent) : QDialog(parent)
     connect(buttons, &QDialogButtonBox::accepted, this, &SettingsDialog::accept);
     connect(buttons, &QDialogButtonBox::rejected, this, &SettingsDialog::reject);
     layout->addWidget(buttons);
+    WheelGuard::install(this);  // the wheel does not change a spin box or choice the user did not pick
     load();
 }
 

@@ -5,6 +5,7 @@
 #include <QAbstractSpinBox>
 #include <QComboBox>
 #include <QEvent>
+#include <QScrollBar>
 #include <QWidget>
 
 namespace sem::ui {
@@ -12,10 +13,11 @@ namespace sem::ui {
 namespace {
 const char* const kGuardedProperty = "semWheelGuarded";
 
+// Scroll bars are sliders whose wheel should scroll: they are not guarded.
 bool isValueControl(const QWidget* w)
 {
     return qobject_cast<const QComboBox*>(w) || qobject_cast<const QAbstractSpinBox*>(w)
-           || qobject_cast<const QAbstractSlider*>(w);
+           || (qobject_cast<const QAbstractSlider*>(w) && !qobject_cast<const QScrollBar*>(w));
 }
 }  // namespace
 

@@ -70,6 +70,9 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     buildMenus();
     buildViewToolBar();
     buildStatusBar();
+    // The wheel over the toolbar's layer choices or the plot's metric scrolls or zooms what is under
+    // it, never turns the control (the side panel's controls are guarded with their panel).
+    WheelGuard::install(this);
     setAcceptDrops(true);
     // Never larger than the screen's free area (a 1280x800 laptop: nothing cut off at the edges).
     QSize size(1500, 950);

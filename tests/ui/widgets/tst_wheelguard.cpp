@@ -1,5 +1,6 @@
 // The mouse wheel over the side panel never changes a control that has no focus (issue 20): it
 // goes on to the scroll area. A focused control still reacts.
+#include <QScrollBar>
 #include <QtTest>
 #include <QAbstractSlider>
 #include <QAbstractSpinBox>
@@ -44,7 +45,8 @@ QList<QWidget*> valueControls(QWidget* root)
 {
     QList<QWidget*> out;
     for (QWidget* w : root->findChildren<QWidget*>())
-        if (qobject_cast<QComboBox*>(w) || qobject_cast<QAbstractSpinBox*>(w) || qobject_cast<QAbstractSlider*>(w))
+        if (qobject_cast<QComboBox*>(w) || qobject_cast<QAbstractSpinBox*>(w)
+            || (qobject_cast<QAbstractSlider*>(w) && !qobject_cast<QScrollBar*>(w)))
             out << w;
     return out;
 }
@@ -92,6 +94,39 @@ private slots:
         }
         QVERIFY(enabled >= 4);
         QVERIFY(!w.isWindowModified());  // nothing was changed, so nothing to save
+    }
+
+    void wheelOverToolbarAndPlotChangesNothing()
+    {
+        // Every value control of the window, outside the side panel too: the view toolbar's layer
+        // choices and the plot's y-axis metric.
+        MainWindow w;
+        w.show();
+        w.setImage(sem::devbench::syntheticPhoto(96, 64, 1), QStringLiteral("small.png"));
+        QTRY_VERIFY(!w.isBusy());
+        w.imageView()->setFocus();
+        int outside = 0;
+        QStringList seen;
+        for (QWidget* c : valueControls(&w)) {
+            QVERIFY2(WheelGuard::isGuarded(c), qPrintable(c->objectName() + " " + c->metaObject()->className()));
+            if (w.hintPanel()->isAncestorOf(c) || !c->isVisible() || !c->isEnabled() || c->hasFocus())
+                continue;
+            bool inSidePanel = false;
+            for (QScrollArea* s : w.findChildren<QScrollArea*>())
+                inSidePanel = inSidePanel || (s->widget() && s->widget()->isAncestorOf(c));
+            if (inSidePanel)
+                continue;
+            ++outside;
+            seen << c->metaObject()->className();
+            const QString before = valueOf(c);
+            for (int notches : {-1, 1, -3, 3}) {
+                wheel(c, notches);
+                QCOMPARE(valueOf(c), before);
+            }
+        }
+        QVERIFY2(outside >= 3, qPrintable(seen.join(", ")));  // two layer combos and the plot's metric
+        for (QScrollBar* bar : w.findChildren<QScrollBar*>())
+            QVERIFY(!WheelGuard::isGuarded(bar));  // the wheel over a scroll bar still scrolls
     }
 
     void focusedControlStillReacts()
