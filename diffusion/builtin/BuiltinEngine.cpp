@@ -3,9 +3,7 @@
 #include "diffusion/common/Device.h"
 
 #include <algorithm>
-#include <chrono>
 #include <cinttypes>
-#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -17,12 +15,9 @@
 #include "diffusion/builtin/BatchDecode.h"
 #include "diffusion/builtin/EngineImpl.h"
 #include "diffusion/builtin/Network.h"
-#include "diffusion/common/GaussianNoise.h"
-#include "diffusion/common/Tiling.h"
 #include "diffusion/builtin/NoiseSchedule.h"
 #include "diffusion/builtin/PeakMemory.h"
 #include "diffusion/SafeTensors.h"
-#include "diffusion/builtin/Sampler.h"
 #include "diffusion/builtin/Tokenizer.h"
 
 namespace sem::diffusion {
