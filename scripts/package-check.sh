@@ -72,7 +72,7 @@ for lib in libqt6core6 libqt6gui6 libqt6widgets6 libqt6network6 libtorch libopen
   [[ "$depends" == *"$lib"* ]] || fail "Depends lacks $lib (dpkg-shlibdeps did not run?)"
 done
 tar_listing=$(tar -tzf "$tgz")
-for path in bin/semc bin/semcompress share/semcompress/models/default/model.safetensors \
+for path in bin/semc bin/semcompress bin/semc-train share/semcompress/models/default/model.safetensors \
             share/semcompress/models/default/ladder.json \
             share/semcompress/models/clip/bpe_simple_vocab_16e6.txt.gz share/semcompress/models/clip/LICENSE \
             "share/semcompress/samples/$sample_name" "share/applications/$app_id.desktop" \
@@ -160,6 +160,10 @@ png_height=$(( (h3 << 24) | (h2 << 16) | (h1 << 8) | h0 ))
 [ "$png_width" = "$width" ] && [ "$png_height" = "$height" ] \
   && ok "decoded.png is ${png_width}x${png_height}, the sample's size" \
   || fail "decoded.png is ${png_width}x${png_height}, expected ${width}x${height}"
+
+step "semc-train --help (installed torch-only trainer)"
+"$prefix/bin/semc-train" --help | grep -q '^Usage: semc-train' && ok "semc-train runs and prints its usage" \
+  || fail "the installed semc-train did not run (missing library?)"
 
 step "semcompress sample.sem --screenshot window.png (installed desktop app, offscreen)"
 gui_version=$("$prefix/bin/semcompress" --version) || die "installed semcompress --version failed"

@@ -11,7 +11,7 @@ start=$(date +%s)
 scripts/install-deps.sh
 cmake --preset release
 # What the packages ship (CPack installs these; the test executables are built by the asan tree).
-cmake --build --preset release -j"$(nproc)" --target semc semcompress sem_models
+cmake --build --preset release -j"$(nproc)" --target semc semcompress semc-train sem_models
 scripts/package-check.sh
 # Every parser under libFuzzer (clang, ASan + UBSan) for 10 s each: about a minute and a half in all.
 scripts/fuzz.sh 10
