@@ -26,9 +26,10 @@ int DecodeGrouper::groupSize(std::size_t index) const
 }
 
 // The next pending files after items[index] that batch with `file`, at most room - 1, loaded into
-// `files` (a file that cannot be read is left to its own task, which reports it).
+// `files` (a file that cannot be read is left to its own task, which reports it). Each file is read
+// once: what was read is kept for the groups that follow and for the file's own task.
 std::vector<std::size_t> DecodeGrouper::companions(std::size_t index, const SemFile& file, int room,
-                                                   std::vector<SemFile>& files) const
+                                                   std::vector<SemFile>& files)
 {
     std::vector<std::size_t> chosen;
     const std::size_t end = std::min(items_.size(), index + 1 + kLookahead);
@@ -36,16 +37,38 @@ std::vector<std::size_t> DecodeGrouper::companions(std::size_t index, const SemF
         const BatchItem& item = items_[j];
         if (taken_[j] || !item.problem.empty() || (!overwrite_ && BatchRunner::outputExists(item.output)))
             continue;
-        try {
-            SemFile other = SemFile::load(item.input.toStdString());
-            if (decoder_.batchable(file, other, request_)) {
-                files.push_back(std::move(other));
-                chosen.push_back(j);
+        if (unreadable_.count(j))
+            continue;
+        auto it = readAhead_.find(j);
+        if (it == readAhead_.end()) {
+            try {
+                it = readAhead_.emplace(j, SemFile::load(item.input.toStdString())).first;
+            } catch (const std::exception&) {
+                unreadable_.insert(j);
+                continue;
             }
-        } catch (const std::exception&) {
+        }
+        if (decoder_.batchable(file, it->second, request_)) {
+            files.push_back(it->second);
+            chosen.push_back(j);
         }
     }
     return chosen;
+}
+
+void DecodeGrouper::forgetBefore(std::size_t index)
+{
+    readAhead_.erase(readAhead_.begin(), readAhead_.lower_bound(index));
+    unreadable_.erase(unreadable_.begin(), unreadable_.lower_bound(index));
+}
+
+SemFile DecodeGrouper::load(std::size_t index)
+{
+    if (index >= items_.size())
+        throw Error("batch decode: no such file");
+    forgetBefore(index);
+    auto node = readAhead_.extract(index);
+    return node ? std::move(node.mapped()) : SemFile::load(items_[index].input.toStdString());
 }
 
 DecodeOutcome DecodeGrouper::decode(std::size_t index, const SemFile& file, const std::atomic<bool>* cancel)

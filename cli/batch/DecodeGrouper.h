@@ -2,6 +2,7 @@
 #include <atomic>
 #include <cstddef>
 #include <map>
+#include <set>
 #include <vector>
 
 #include "cli/batch/BatchInputs.h"
@@ -21,6 +22,9 @@ public:
     // unless `overwrite` (the runner skips them).
     DecodeGrouper(Decoder& decoder, const DecodeRequest& request, const std::vector<BatchItem>& items, bool overwrite);
 
+    // The .sem of items[index]: read once, whether by its own task or while a group looked ahead for
+    // files that batch together. Throws SemFile::load's error.
+    SemFile load(std::size_t index);
     // The decode of items[index], whose file is `file`: from the batch it was decoded in, or now,
     // with the files that batch with it. A batch that fails (a file that does not fit the model,
     // out of memory) is not retried as a batch: each file is then decoded on its own and reports its
@@ -31,7 +35,9 @@ public:
 
 private:
     std::vector<std::size_t> companions(std::size_t index, const SemFile& file, int room,
-                                        std::vector<SemFile>& files) const;
+                                        std::vector<SemFile>& files);
+    // Forgets the files read ahead for items before `index` (tasks run in order).
+    void forgetBefore(std::size_t index);
 
     Decoder& decoder_;
     DecodeRequest request_;
@@ -40,6 +46,8 @@ private:
     std::vector<bool> taken_;
     std::vector<int> groupSizes_;
     std::map<std::size_t, DecodeOutcome> ready_;
+    std::map<std::size_t, SemFile> readAhead_;  // files read while looking for companions
+    std::set<std::size_t> unreadable_;          // files that could not be read (their task reports why)
 };
 
 }  // namespace sem::cli

@@ -45,8 +45,8 @@ int DecodeBatch::decode(const QCommandLineParser& parser, Io& io)
     DecodeGrouper groups(decoder, request, items, batch.overwrite);
     BatchRunner runner("decode", io);
     const BatchReport report = runner.run(items, batch, [&](const BatchItem& item, const std::atomic<bool>* cancel) {
-        const SemFile file = SemFile::load(item.input.toStdString());
         const auto index = static_cast<std::size_t>(&item - items.data());
+        const SemFile file = groups.load(index);
         const DecodeOutcome d = groups.decode(index, file, cancel);
         ImageIO::save(item.output.toStdString(), d.image);
         BatchOutcome o;
