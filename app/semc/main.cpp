@@ -4,7 +4,7 @@
 #include <iostream>
 
 #include "cli/Command.h"
-#include "cli/LightCli.h"
+#include "cli/dispatch/LightCli.h"
 
 namespace {
 

@@ -11,7 +11,7 @@
 #include "core/common/Cancelled.h"
 #include "core/common/Error.h"
 #include "core/pipeline/DecodeConversion.h"
-#include "diffusion/BackendFactory.h"
+#include "diffusion/engine/BackendFactory.h"
 #include "diffusion/DiffusionError.h"
 #include "diffusion/builtin/BuiltinEngine.h"
 #include "diffusion/builtin/PeakMemory.h"

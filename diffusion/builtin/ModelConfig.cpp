@@ -8,7 +8,7 @@
 
 #include "diffusion/DiffusionError.h"
 #include "diffusion/FileIO.h"
-#include "diffusion/sd/ConfigFields.h"
+#include "diffusion/common/ConfigFields.h"
 
 namespace sem::diffusion {
 
@@ -35,7 +35,7 @@ T field(const json& object, const char* key, const T& fallback) {
         return fallback;
     if constexpr (std::is_same_v<T, int>) {
         int value = 0;
-        if (!sd::config_fields::jsonToInt(*it, value))
+        if (!config_fields::jsonToInt(*it, value))
             throw Error(std::string("model card: field '") + key + "' must be an integer in the range of int.");
         return value;
     } else if constexpr (std::is_same_v<T, std::vector<int>>) {
@@ -44,7 +44,7 @@ T field(const json& object, const char* key, const T& fallback) {
         std::vector<int> values;
         for (const json& element : *it) {
             int value = 0;
-            if (!sd::config_fields::jsonToInt(element, value))
+            if (!config_fields::jsonToInt(element, value))
                 throw Error(std::string("model card: field '") + key + "' must list integers in the range of int.");
             values.push_back(value);
         }

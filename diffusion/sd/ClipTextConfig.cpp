@@ -5,7 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "diffusion/DiffusionError.h"
-#include "diffusion/sd/ConfigFields.h"
+#include "diffusion/common/ConfigFields.h"
 
 namespace sem::diffusion::sd {
 

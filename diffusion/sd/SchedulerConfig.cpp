@@ -8,7 +8,7 @@
 
 #include "diffusion/DiffusionError.h"
 #include "diffusion/FileIO.h"
-#include "diffusion/sd/ConfigFields.h"
+#include "diffusion/common/ConfigFields.h"
 
 namespace sem::diffusion::sd {
 

@@ -113,35 +113,21 @@ void requireFalse(const json& j, const std::string& what, const std::string& fie
         fail(what, field, "is " + v.dump() + "; only false (Stable Diffusion 1.x/2.x) is supported");
 }
 
-}  // namespace
+// The part of a config.json that the parsing steps below share.
+struct ConfigReader {
+    const json& j;
+    const std::string& what;
+    UNetConfig::Kind kind;
+    bool has(const char* f) const { return j.contains(f) && !j.at(f).is_null(); }
+};
 
-UNetConfig UNetConfig::sd15UNet() { return UNetConfig{}; }
-
-UNetConfig UNetConfig::sd15ControlNet() {
-    UNetConfig c;
-    c.kind = Kind::ControlNet;
-    return c;
-}
-
-UNetConfig UNetConfig::fromFile(const std::string& path, Kind kind, const std::string& what) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
-        throw Error(what + ": cannot open '" + path + "'.");
-    std::ostringstream text;
-    text << in.rdbuf();
-    return fromJson(text.str(), kind, what);
-}
-
-UNetConfig UNetConfig::fromJson(const std::string& text, Kind kind, const std::string& what) {
-    if (text.size() > kMaxConfigBytes)
-        throw Error(what + ": config.json is larger than 1 MiB.");
-    const json j = json::parse(text, nullptr, false);
-    if (j.is_discarded())
-        throw Error(what + ": config.json is not valid JSON.");
-    if (!j.is_object())
-        throw Error(what + ": config.json is not a JSON object.");
-    UNetConfig c = kind == Kind::UNet ? sd15UNet() : sd15ControlNet();
-    const auto has = [&](const char* f) { return j.contains(f) && !j.at(f).is_null(); };
+// _class_name, channels, sample size and the block layout (down and up block types).
+void readBlocks(const ConfigReader& r, UNetConfig& c) {
+    const json& j = r.j;
+    const std::string& what = r.what;
+    const auto has = [&](const char* f) { return r.has(f); };
+    const UNetConfig::Kind kind = r.kind;
+    using Kind = UNetConfig::Kind;
 
     if (has("_class_name")) {
         const std::string cls = stringField(j.at("_class_name"), what, "_class_name");
@@ -187,6 +173,17 @@ UNetConfig UNetConfig::fromJson(const std::string& text, Kind kind, const std::s
                                                  expected + "\" there (the down blocks in reverse)");
         }
     }
+}
+
+// The mid block, the cross-attention width, the attention heads and the transformer depth.
+void readAttention(const ConfigReader& r, UNetConfig& c) {
+    const json& j = r.j;
+    const std::string& what = r.what;
+    const auto has = [&](const char* f) { return r.has(f); };
+    const UNetConfig::Kind kind = r.kind;
+    using Kind = UNetConfig::Kind;
+    const std::size_t n = c.blockOutChannels.size();
+
     if (has("mid_block_type"))
         if (stringField(j.at("mid_block_type"), what, "mid_block_type") != "UNetMidBlock2DCrossAttn")
             fail(what, "mid_block_type", "is " + j.at("mid_block_type").dump() + "; only UNetMidBlock2DCrossAttn is supported");
@@ -221,6 +218,14 @@ UNetConfig UNetConfig::fromJson(const std::string& text, Kind kind, const std::s
             fail(what, "transformer_layers_per_block", "is a list; only one count for every block is supported");
         c.transformerLayersPerBlock = intField(j.at("transformer_layers_per_block"), what, "transformer_layers_per_block", 1, 16);
     }
+}
+
+// Normalisation, time embedding and activation settings.
+void readScalars(const ConfigReader& r, UNetConfig& c) {
+    const json& j = r.j;
+    const std::string& what = r.what;
+    const auto has = [&](const char* f) { return r.has(f); };
+
     if (has("norm_num_groups"))
         c.normNumGroups = intField(j.at("norm_num_groups"), what, "norm_num_groups", 1, kMaxChannels);
     if (has("norm_eps"))
@@ -235,8 +240,10 @@ UNetConfig UNetConfig::fromJson(const std::string& text, Kind kind, const std::s
         c.upcastAttention = boolField(j.at("upcast_attention"), what, "upcast_attention");
     if (has("act_fn") && stringField(j.at("act_fn"), what, "act_fn") != "silu")
         fail(what, "act_fn", "is " + j.at("act_fn").dump() + "; only \"silu\" is supported");
+}
 
-    // Features outside the SD 1.x/2.x shape.
+// Features outside the SD 1.x/2.x shape are refused.
+void requireSdShape(const json& j, const std::string& what) {
     for (const char* f : {"class_embed_type", "addition_embed_type", "num_class_embeds", "encoder_hid_dim",
                           "encoder_hid_dim_type", "time_cond_proj_dim", "timestep_post_act", "projection_class_embeddings_input_dim",
                           "addition_time_embed_dim", "cross_attention_norm", "time_embedding_dim", "time_embedding_act_fn",
@@ -253,24 +260,66 @@ UNetConfig UNetConfig::fromJson(const std::string& text, Kind kind, const std::s
     requireValue(j, what, "downsample_padding", 1);
     requireValue(j, what, "mid_block_scale_factor", 1);
     requireValue(j, what, "resnet_out_scale_factor", 1);
+}
 
-    if (kind == Kind::ControlNet) {
-        if (has("conditioning_channels"))
-            c.conditioningChannels = intField(j.at("conditioning_channels"), what, "conditioning_channels", 1, 16);
-        if (has("conditioning_embedding_out_channels")) {
-            c.conditioningEmbeddingOutChannels =
-                intList(j.at("conditioning_embedding_out_channels"), what, "conditioning_embedding_out_channels", 1, kMaxChannels);
-            if (c.conditioningEmbeddingOutChannels.size() > 5)
-                fail(what, "conditioning_embedding_out_channels", "has more than 5 entries");
-        }
-        if (has("controlnet_conditioning_channel_order")) {
-            const std::string order = stringField(j.at("controlnet_conditioning_channel_order"), what,
-                                                  "controlnet_conditioning_channel_order");
-            if (order != "rgb" && order != "bgr")
-                fail(what, "controlnet_conditioning_channel_order", "is \"" + order + "\", not \"rgb\" or \"bgr\"");
-            c.bgrConditioning = order == "bgr";
-        }
+// The ControlNet's conditioning embedding.
+void readControlNet(const ConfigReader& r, UNetConfig& c) {
+    const json& j = r.j;
+    const std::string& what = r.what;
+    const auto has = [&](const char* f) { return r.has(f); };
+
+    if (has("conditioning_channels"))
+        c.conditioningChannels = intField(j.at("conditioning_channels"), what, "conditioning_channels", 1, 16);
+    if (has("conditioning_embedding_out_channels")) {
+        c.conditioningEmbeddingOutChannels =
+            intList(j.at("conditioning_embedding_out_channels"), what, "conditioning_embedding_out_channels", 1, kMaxChannels);
+        if (c.conditioningEmbeddingOutChannels.size() > 5)
+            fail(what, "conditioning_embedding_out_channels", "has more than 5 entries");
     }
+    if (has("controlnet_conditioning_channel_order")) {
+        const std::string order = stringField(j.at("controlnet_conditioning_channel_order"), what,
+                                              "controlnet_conditioning_channel_order");
+        if (order != "rgb" && order != "bgr")
+            fail(what, "controlnet_conditioning_channel_order", "is \"" + order + "\", not \"rgb\" or \"bgr\"");
+        c.bgrConditioning = order == "bgr";
+    }
+}
+
+}  // namespace
+
+UNetConfig UNetConfig::sd15UNet() { return UNetConfig{}; }
+
+UNetConfig UNetConfig::sd15ControlNet() {
+    UNetConfig c;
+    c.kind = Kind::ControlNet;
+    return c;
+}
+
+UNetConfig UNetConfig::fromFile(const std::string& path, Kind kind, const std::string& what) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        throw Error(what + ": cannot open '" + path + "'.");
+    std::ostringstream text;
+    text << in.rdbuf();
+    return fromJson(text.str(), kind, what);
+}
+
+UNetConfig UNetConfig::fromJson(const std::string& text, Kind kind, const std::string& what) {
+    if (text.size() > kMaxConfigBytes)
+        throw Error(what + ": config.json is larger than 1 MiB.");
+    const json j = json::parse(text, nullptr, false);
+    if (j.is_discarded())
+        throw Error(what + ": config.json is not valid JSON.");
+    if (!j.is_object())
+        throw Error(what + ": config.json is not a JSON object.");
+    UNetConfig c = kind == Kind::UNet ? sd15UNet() : sd15ControlNet();
+    const ConfigReader reader{j, what, kind};
+    readBlocks(reader, c);
+    readAttention(reader, c);
+    readScalars(reader, c);
+    requireSdShape(j, what);
+    if (kind == Kind::ControlNet)
+        readControlNet(reader, c);
     c.kind = kind;
     c.validate(what);
     return c;

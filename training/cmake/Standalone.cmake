@@ -21,7 +21,7 @@ find_package(nlohmann_json 3.10 REQUIRED)
 add_library(semtrain_engine STATIC
   ${_root}/diffusion/FileIO.cpp
   ${_root}/diffusion/SafeTensors.cpp
-  ${_root}/diffusion/sd/ConfigFields.cpp
+  ${_root}/diffusion/common/ConfigFields.cpp
   ${_root}/diffusion/builtin/ModelConfig.cpp
   ${_root}/diffusion/builtin/Network.cpp
   ${_root}/diffusion/builtin/NoiseSchedule.cpp

@@ -7,7 +7,7 @@
 
 #include <torch/torch.h>
 
-#include "diffusion/BackendFactory.h"
+#include "diffusion/engine/BackendFactory.h"
 #include "diffusion/SafeTensors.h"
 #include "diffusion/sd/SdLoader.h"
 #include "diffusion/sd/SdPipeline.h"

@@ -1,4 +1,4 @@
-#include "diffusion/sd/ConfigFields.h"
+#include "diffusion/common/ConfigFields.h"
 
 #include <cmath>
 #include <cstdint>
@@ -7,7 +7,7 @@
 #include "diffusion/DiffusionError.h"
 #include "diffusion/FileIO.h"
 
-namespace sem::diffusion::sd::config_fields {
+namespace sem::diffusion::config_fields {
 
 namespace {
 
@@ -132,4 +132,4 @@ std::vector<std::string> stringListField(const json& object, const char* key, co
     return values;
 }
 
-}  // namespace sem::diffusion::sd::config_fields
+}  // namespace sem::diffusion::config_fields

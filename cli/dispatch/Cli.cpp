@@ -3,7 +3,7 @@
 #include <ostream>
 
 #include "cli/Command.h"
-#include "cli/LightCli.h"
+#include "cli/dispatch/LightCli.h"
 #include "cli/commands/BaselineCommand.h"
 #include "cli/commands/BenchCommand.h"
 #include "cli/commands/CaptionCommand.h"

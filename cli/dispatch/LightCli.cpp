@@ -1,4 +1,4 @@
-#include "cli/LightCli.h"
+#include "cli/dispatch/LightCli.h"
 
 #include <exception>
 #include <new>

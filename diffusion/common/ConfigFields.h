@@ -6,7 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
-namespace sem::diffusion::sd::config_fields {
+namespace sem::diffusion::config_fields {
 
 // `value` as an int when it is a JSON integer in int's range (nlohmann's get<int>() would wrap
 // 4294967300 to 4 and make 1e30 undefined behaviour); false otherwise. The one such check of the
@@ -30,4 +30,4 @@ std::vector<int> intListField(const nlohmann::json& object, const char* key, con
 std::vector<std::string> stringListField(const nlohmann::json& object, const char* key,
                                          const std::vector<std::string>& fallback, const std::string& part);
 
-}  // namespace sem::diffusion::sd::config_fields
+}  // namespace sem::diffusion::config_fields

@@ -1,4 +1,4 @@
-#include "diffusion/BackendFactory.h"
+#include "diffusion/engine/BackendFactory.h"
 
 #include "diffusion/DiffusionError.h"
 #include "diffusion/builtin/BuiltinEngine.h"
