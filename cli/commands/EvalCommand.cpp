@@ -51,18 +51,31 @@ int EvalCommand::run(const QStringList& args, Io& io)
                   "the semantic codec at a sweep of operating points (fidelity decodes, guidance 1), a few\n"
                   "sampled decodes, the baselines over the same bpp range (PSNR, SSIM and MS-SSIM curves),\n"
                   "BD-rate/BD-PSNR and ablations. Every decode also gets its NIQE (no-reference, lower is more\n"
-                  "natural; about 30 ms a decode), and the originals theirs.");
+                  "natural; about 30 ms a decode), and the originals theirs. A Stable Diffusion 1.x model\n"
+                  "(--model, with its own or --controlnet's Canny ControlNet) decodes the sweep and the\n"
+                  "ablations with its default sampled decode (seed 0; --steps and --strength when given) and\n"
+                  "makes no separate sampled decodes; its default points sweep the edge scale (docs/LADDER.md).");
     parser.addOption({"captions", "captions.json: file name -> captions (the first is used).", "FILE"});
-    parser.addOption({"model", "Model directory (default: the installed default model).", "DIR"});
+    parser.addOption({"model", "Decoder model: the built-in model's directory (default: the installed default "
+                               "model) or a Stable Diffusion 1.x model (diffusers folder, single-file checkpoint "
+                               "or model set .json).", "PATH"});
+    parser.addOption({"controlnet", "Stable Diffusion: a Canny ControlNet (diffusers folder or single file) that the "
+                                    "edge map drives, replacing the model's own.", "PATH"});
+    parser.addOption({"control-scale", "Stable Diffusion: ControlNet scale 0..5 of the sweep's decodes (default 1).", "F"});
+    parser.addOption({"work-size", "Stable Diffusion: the longest side of the size the model decodes at, 64..2048 "
+                                   "(default 768).", "PX"});
     parser.addOption({"device", "auto, cpu or cuda (default auto).", "DEV", "auto"});
     parser.addOption({"limit", "Evaluate at most N images, evenly spaced over the split (0 = all).", "N", "0"});
     parser.addOption({"sampled", "Images that also get sampled decodes, from noise and at --strength, each with the "
                                  "file's guidance and with none, and, with the file's guidance, the rung that each "
                                  "target bpp of 0.01-0.05 picks (the rate-distortion-perception curves; default 3).",
                       "N", "3"});
-    parser.addOption({"steps", "Sampler steps of the sampled decodes (default 20).", "N", "20"});
+    parser.addOption({"steps", "Sampler steps of the sampled decodes (default 20; a Stable Diffusion model's "
+                               "sweep: default its family's).", "N", "20"});
     parser.addOption({"strength", "Strength of the sampled decodes that start from the first step's prediction "
-                                  "(default: the decoder's default, " + QString::number(Decoder::kDefaultStrengthPercent / 100.0) + ").",
+                                  "(default: the decoder's default, " + QString::number(Decoder::kDefaultStrengthPercent / 100.0) +
+                                  "; a Stable Diffusion model's sweep: its family's, " +
+                                  QString::number(Decoder::kDefaultSdStrengthPercent / 100.0) + ").",
                       "F", QString::number(Decoder::kDefaultStrengthPercent / 100.0)});
     parser.addOption({"baselines", "Comma-separated baseline codecs (default: all available).", "LIST"});
     parser.addOption({"bootstrap", "Resamples of the images for the 95 % intervals of the rate-target BD-PSNRs "
@@ -81,7 +94,8 @@ int EvalCommand::run(const QStringList& args, Io& io)
                                 "few hint qualities, the settings that cost the fewest bits per dB; see\n"
                                 "docs/RESULTS.md); the list order is also the ladder of the \"at target bpp\"\n"
                                 "curves: by default the rungs of semc encode --target-bpp (files without\n"
-                                "metadata, as with --strip-metadata).",
+                                "metadata, as with --strip-metadata). A Stable Diffusion model's default:\n"
+                                + QString::fromStdString(RateLadder::sdPointList()) + " (docs/LADDER.md).",
                       "LIST", QString::fromStdString(RateLadder::pointList())});
     parser.addOption({"write-ladder", "Write the model's rate ladder measured here (docs/LADDER.md): the points whose "
                                       "mean PSNR rises with bpp, files without caption.", "FILE"});
@@ -93,12 +107,25 @@ int EvalCommand::run(const QStringList& args, Io& io)
     settings.sampledImages = static_cast<int>(Options::toInt(parser, "sampled", 0, 1000000));
     settings.steps = static_cast<int>(Options::toInt(parser, "steps", 1, 1000));
     settings.strength = static_cast<float>(Options::toDouble(parser, "strength", 0.01, 1));
+    settings.stepsGiven = parser.isSet("steps");
+    settings.strengthGiven = parser.isSet("strength");
     const int resamples = static_cast<int>(Options::toInt(parser, "bootstrap", 0, 100000));
     settings.codecs = baselineCodecs(parser);
     settings.captionsPath = parser.value("captions").toStdString();
     settings.model = parser.value("model").toStdString();
+    settings.controlnet = parser.value("controlnet").toStdString();
     settings.device = parser.value("device").toStdString();
-    settings.points = parser.value("points").toStdString();
+    // The model's family (from its files, nothing loaded) picks the default points and refuses a
+    // ControlNet for the built-in model before any image is read.
+    const bool sd = Decoder::modelFamily(settings.model) == DecodeSettings::StableDiffusion1;
+    for (const char* option : {"controlnet", "control-scale", "work-size"})
+        if (!sd && parser.isSet(option))
+            throw Error(std::string("eval: --") + option + " is for a Stable Diffusion model; the model is a built-in one");
+    if (parser.isSet("control-scale"))
+        settings.controlScale = static_cast<float>(Options::toDouble(parser, "control-scale", 0, 5));
+    if (parser.isSet("work-size"))
+        settings.workSize = static_cast<int>(Options::toInt(parser, "work-size", 64, 2048));
+    settings.points = parser.isSet("points") || !sd ? parser.value("points").toStdString() : RateLadder::sdPointList();
 
     // Measure (every encode, decode and score), then report.
     const EvalResults results = EvalSweep(settings, io.err).run();

@@ -60,7 +60,7 @@ void EvalReport::buildCurves()
         // The user picks the setting per rate: the best of every operating point, with or without caption.
         std::vector<BdPoint> all;
         for (const Series& s : series_)
-            if (s.name == "semantic (fidelity)" || s.name == "semantic, no caption")
+            if (s.name == r_.sweepSeries() || s.name == "semantic, no caption")
                 all.insert(all.end(), s.points.begin(), s.points.end());
         series_.push_back({"semantic, best setting", paretoFront(all)});
     }
@@ -86,8 +86,9 @@ const std::vector<BdPoint>* EvalReport::find(const std::string& name) const
 // BD metrics of the semantic curves against every other curve, 0.01-0.05 bpp.
 void EvalReport::buildBd()
 {
-    for (const std::string testName : {"semantic (fidelity)", "semantic, best setting", "semantic at target bpp",
-                                       "semantic at target bpp, caption"}) {
+    for (const std::string& testName : {r_.sweepSeries(), std::string("semantic, best setting"),
+                                       std::string("semantic at target bpp"),
+                                       std::string("semantic at target bpp, caption")}) {
         const auto* semantic = find(testName);
         for (const Series& s : series_) {
             if (!semantic || s.name.rfind("semantic", 0) == 0)
@@ -162,6 +163,9 @@ void EvalReport::buildAblations()
 void EvalReport::writeText(std::ostream& out) const
 {
     out << "# semc eval: " << r_.imageCount << " images, model " << r_.modelId << "\n\n";
+    if (r_.family != "built-in")
+        out << "Model family " << r_.family << "; every point and ablation decoded with the " << r_.decodeText
+            << ".\n\n";
     writeCurves(out);
     writeTables(out);
     writeSampled(out);
@@ -206,7 +210,7 @@ void EvalReport::writeTables(std::ostream& out) const
                 << r_.imageCount << " | " << Report::fixed(p.mean.bpp, 4) << " | " << Report::fixed(p.mean.psnr, 2)
                 << " | " << Report::fixed(p.mean.ssim, 4) << " | " << Report::fixed(p.mean.msSsim, 4) << " |\n";
     }
-    out << "\n## BD metrics of the semantic codec (fidelity) vs each reference, 0.01-0.05 bpp\n\n"
+    out << "\n## BD metrics of the semantic codec (" << r_.decodeLabel << ") vs each reference, 0.01-0.05 bpp\n\n"
         << "| semantic curve | reference | BD-PSNR (dB) | BD-rate (%) | BD-rate on MS-SSIM (dB scale) (%) |\n"
         << "|---|---|---|---|---|\n";
     for (const BdRow& b : bd_)
@@ -220,7 +224,7 @@ void EvalReport::writeTables(std::ostream& out) const
             out << "| " << i.reference << " | " << Report::fixed(i.value, 2) << " | " << Report::fixed(i.lo, 2)
                 << " to " << Report::fixed(i.hi, 2) << " |\n";
     }
-    out << "\n## Ablations (edges 1/4, hint 1/16 where present; fidelity decode, guidance 1)\n\n"
+    out << "\n## Ablations (edges 1/4, hint 1/16 where present; " << r_.decodeText << ")\n\n"
         << "| conditions | mean bpp | mean PSNR (dB) | images | captioned images: bpp | PSNR (dB) |\n"
         << "|---|---|---|---|---|---|\n";
     for (const AblationRow& a : ablations_) {
@@ -236,6 +240,8 @@ void EvalReport::writeTables(std::ostream& out) const
 void EvalReport::writeSampled(std::ostream& out) const
 {
     const std::string strengthText = Report::fixed(r_.strength, 2);
+    if (!r_.sampledSkipped.empty())
+        out << "\n## Sampled decodes: skipped for model family " << r_.family << " (" << r_.sampledSkipped << ")\n";
     if (const int sampledCount = r_.sharpness.count("original"); sampledCount > 0)
         out << "\n## Fidelity vs sampled (edges 1/4 + caption + hint 1/16, " << sampledCount << " images, DPM++(2M) "
             << r_.steps << " steps; strength " << strengthText
@@ -326,6 +332,14 @@ nlohmann::json EvalReport::json() const
                         {"per_image", perImageJson()}};
     if (r_.sampledAtTargets.imageCount() > 0)
         j["sampled_at_target"] = r_.sampledAtTargets.json();
+    if (r_.family != "built-in") {  // the built-in model's JSON stays as it was: its decode is the fidelity decode
+        j["family"] = r_.family;
+        j["decode"] = r_.decodeJson;
+        j["decode_text"] = r_.decodeText;
+        j["sweep_series"] = r_.sweepSeries();
+        if (!r_.sampledSkipped.empty())
+            j["sampled_skipped"] = r_.sampledSkipped;
+    }
     return j;
 }
 

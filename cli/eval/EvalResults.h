@@ -25,10 +25,16 @@ struct EvalSettings {
     std::string captionsPath;  // captions.json, empty for none
     int limit = 0;             // at most this many images, 0 = all
     std::string model;         // empty: the installed default model
+    std::string controlnet;    // a Stable Diffusion model's Canny ControlNet (empty: the model's own)
     std::string device = "auto";
-    int sampledImages = 3;     // the first images that also get sampled decodes
+    int sampledImages = 3;     // the first images that also get sampled decodes (built-in model only)
     int steps = 20;            // sampler steps of the sampled decodes
     float strength = 0.35f;    // strength of the sampled decodes from the first step's prediction
+    // Given on the command line: a Stable Diffusion model's sweep decodes use them instead of the
+    // family's defaults (the built-in model's sweep is the fidelity decode, which has neither).
+    bool stepsGiven = false, strengthGiven = false;
+    std::optional<int> workSize;        // Stable Diffusion: --work-size (default: the family's)
+    std::optional<float> controlScale;  // Stable Diffusion: --control-scale (default: the family's)
     std::vector<BaselineCodec> codecs;
     std::string points;        // the operating points, SCALE:HINT[:HIGH[:MINLEN]],... (parseOperatingPoints)
 };
@@ -73,6 +79,15 @@ struct EvalResults {
     int steps = 0;                          // of the sampled decodes
     float strength = 0;                     // of the sampled decodes
     std::string modelId;
+    // How the sweep, the ablations and the ladders were decoded. The built-in model: its fidelity
+    // decode (one unguided step); a Stable Diffusion model: that family's default sampled decode
+    // (seeded), described by `decodeText` and `decodeJson` (Report::decodeSettingsJson).
+    std::string family = "built-in";         // Decoder::family(): "built-in", "sd1"
+    std::string decodeLabel = "fidelity";    // in the sweep's series name, "semantic (LABEL)"
+    std::string decodeText = "fidelity decode, guidance 1";
+    nlohmann::json decodeJson;               // null for the built-in model
+    std::string sampledSkipped;              // why the sampled decodes were not made (empty: not skipped)
+    std::string sweepSeries() const { return "semantic (" + decodeLabel + ")"; }
     std::size_t imageCount = 0;
     std::vector<EvalImageResult> images;
     double originalNiqeSum = 0;             // NaN when an original has none

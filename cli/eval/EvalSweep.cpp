@@ -48,10 +48,11 @@ struct EvalSweep::ImageRun {
 EvalSweep::EvalSweep(const EvalSettings& settings, std::ostream& progress)
     : settings_(settings), progress_(progress),
       images_(loadEvalImages(settings.dir, settings.captionsPath, settings.limit)),
-      decoder_(settings.model, settings.device)
+      decoder_(settings.model, settings.device, settings.controlnet)
 {
     progress_ << "evaluating " << images_.size() << " images with model " << decoder_.modelId() << " on "
               << decoder_.deviceName() << "\n";
+    sd_ = decoder_.settingsFamily() == DecodeSettings::StableDiffusion1;
     // Operating points of the semantic codec, each with and without caption.
     points_ = parseOperatingPoints(settings.points);
     // The hint alone, bicubic, at the four factors (default quality) and at every other hint setting
@@ -68,9 +69,41 @@ EvalSweep::EvalSweep(const EvalSettings& settings, std::ostream& progress)
         if (same == hintOnly_.end())
             hintOnly_.push_back({p.hint, p.hintQuality});
     }
-    fidelity_.fidelity = true;
-    fidelity_.guidance = 1.0f;
-    fidelity_.force = true;
+    sweepDecode_.force = true;
+    if (sd_) {
+        // The family's default decode (its seed, 0, makes it deterministic), with the steps and
+        // strength of the command line when given.
+        if (settings.stepsGiven)
+            sweepDecode_.steps = settings.steps;
+        if (settings.strengthGiven)
+            sweepDecode_.strength = settings.strength;
+        sweepDecode_.workSize = settings.workSize;
+        sweepDecode_.controlScale = settings.controlScale;
+    } else {
+        sweepDecode_.fidelity = true;
+        sweepDecode_.guidance = 1.0f;
+    }
+}
+
+// What the report says of the sweep's decode (the built-in model keeps EvalResults' defaults).
+void EvalSweep::describeDecode(EvalResults& results) const
+{
+    results.family = decoder_.family();
+    if (!sd_)
+        return;
+    const DecodeSettings s = Decoder::resolve(DecodeSettings{}, sweepDecode_, DecodeSettings::StableDiffusion1);
+    results.decodeLabel = "sd1 sampled decode";
+    results.decodeText = "Stable Diffusion 1.x + ControlNet sampled decode: " + Report::samplerName(s.sampler) +
+                         (s.karras ? " (Karras sigmas), " : ", ") + std::to_string(s.steps) + " steps, guidance " +
+                         Report::fixed(s.guidanceTenths / 10.0, 1) + ", strength " +
+                         Report::fixed(s.strengthPercent / 100.0, 2) +
+                         " from the hint (from noise without one), control scale " +
+                         Report::fixed(s.controlScaleHundredths / 100.0, 2) + ", working size " +
+                         std::to_string(s.workSize) + ", colour fix " + (s.colourFix ? "on" : "off") + ", seed " +
+                         std::to_string(s.seed);
+    results.decodeJson = Report::decodeSettingsJson(s);
+    results.sampledSkipped = "every point is already decoded with this family's sampled decode; --sampled "
+                             "compares the built-in model's one-step decode with its sampled decodes";
 }
 
 EvalResults EvalSweep::run()
@@ -81,6 +114,9 @@ EvalResults EvalSweep::run()
                          "caption only", "hint only (bicubic)"};
     results.codecs = settings_.codecs;
     results.modelId = decoder_.modelId();
+    describeDecode(results);
+    if (sd_)
+        progress_ << "decoding every point with the " << results.decodeText << "\n";
     results.imageCount = images_.size();
     results.started = Clock::now();
     for (std::size_t i = 0; i < images_.size(); ++i)
@@ -102,7 +138,7 @@ void EvalSweep::measureImage(std::size_t i, EvalResults& results)
     sweepPoints(run, results);
     const cv::Mat fid = ablations(run, results);
     hintOnly(run, results);
-    const bool sampled = static_cast<int>(i) < settings_.sampledImages;
+    const bool sampled = !sd_ && static_cast<int>(i) < settings_.sampledImages;
     if (sampled)
         sampledDecodes(run, fid, results);
     if (sampled)
@@ -115,7 +151,8 @@ void EvalSweep::measureImage(std::size_t i, EvalResults& results)
               << Report::fixed(std::chrono::duration<double>(Clock::now() - results.started).count(), 0) << " s\n";
 }
 
-// Every operating point, decoded by fidelity with the caption and without.
+// Every operating point, decoded (fidelity, or a Stable Diffusion model's sampled decode) with the
+// caption and without.
 void EvalSweep::sweepPoints(ImageRun& run, EvalResults& results)
 {
     for (std::size_t p = 0; p < points_.size(); ++p) {
@@ -127,12 +164,12 @@ void EvalSweep::sweepPoints(ImageRun& run, EvalResults& results)
         SemFile file = Encoder::encode(run.im.bgr, o).file;
         if (!points_[p].hasEdges())
             file.edges.reset();
-        const BdPoint q = run.quality(decoder_.decode(file, fidelity_).image, file.bpp());
-        run.add("semantic (fidelity)", p, points_.size(), q);
+        const BdPoint q = run.quality(decoder_.decode(file, sweepDecode_).image, file.bpp());
+        run.add(results.sweepSeries(), p, points_.size(), q);
         run.record("semantic", points_[p].label(true), q);
         run.withCaption.push_back(q);
         file.caption.reset();
-        const BdPoint noCaption = run.quality(decoder_.decode(file, fidelity_).image, file.bpp());
+        const BdPoint noCaption = run.quality(decoder_.decode(file, sweepDecode_).image, file.bpp());
         run.add("semantic, no caption", p, points_.size(), noCaption);
         run.record("semantic", points_[p].label(false), noCaption);
         run.withoutCaption.push_back(noCaption);
@@ -142,7 +179,7 @@ void EvalSweep::sweepPoints(ImageRun& run, EvalResults& results)
     results.ladderNoCaption.addImage(run.withoutCaption);
 }
 
-// The chunks of one file (edges 1/4, hint 1/16, caption) dropped in turn; returns the fidelity
+// The chunks of one file (edges 1/4, hint 1/16, caption) dropped in turn; returns the sweep's
 // decode of the whole file.
 cv::Mat EvalSweep::ablations(ImageRun& run, EvalResults& results)
 {
@@ -161,7 +198,7 @@ cv::Mat EvalSweep::ablations(ImageRun& run, EvalResults& results)
             f.caption.reset();
         if (!hint)
             f.hint.reset();
-        const cv::Mat out = decoder_.decode(f, fidelity_).image;
+        const cv::Mat out = decoder_.decode(f, sweepDecode_).image;
         const BdPoint q = run.quality(out, f.bpp());
         results.ablationSum[name].first += q.bpp;
         results.ablationSum[name].second += q.psnr;

@@ -10,7 +10,7 @@
 namespace sem::cli {
 
 // `semc eval --write-ladder FILE`: the model's rate ladder as this eval measured it. `means[i]` is the
-// mean (bpp, PSNR, NIQE) of points[i] over the images (the files without caption, fidelity decode, as
+// mean (bpp, PSNR, NIQE) of points[i] over the images (the files without caption, the sweep's decode, as
 // `semc encode --target-bpp` writes them without a caption); the ladder keeps the points whose mean
 // PSNR rises with their mean bpp (the Pareto front of the sweep), cheapest first.
 std::vector<LadderRung> measuredLadder(const std::vector<OperatingPoint>& points, const std::vector<BdPoint>& means);

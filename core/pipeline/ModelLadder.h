@@ -7,7 +7,8 @@
 namespace sem {
 
 // One rung of a measured ladder: the operating point and what `semc eval` measured for it (mean over
-// its images, files without caption, fidelity decode). NaN where the file does not say.
+// its images, files without caption, the model's eval decode: the built-in model's fidelity decode, a
+// Stable Diffusion model's default sampled decode). NaN where the file does not say.
 struct LadderRung {
     OperatingPoint point;
     double bpp = 0.0;

@@ -33,6 +33,11 @@ std::string RateLadder::pointList()
     return kLadder;
 }
 
+std::string RateLadder::sdPointList()
+{
+    return "0:16,0:8,4:32,4:16,4:8,2:16,2:8,1:16,1:8";
+}
+
 int RateLadder::lastFitting(const std::vector<double>& sizes, double budget)
 {
     int pick = -1;

@@ -26,6 +26,10 @@ public:
     static const std::vector<OperatingPoint>& rungs();
     // The rungs as a `semc eval --points` list.
     static std::string pointList();
+    // `semc eval`'s default points for a Stable Diffusion + Canny ControlNet model, which draws from
+    // the edges: no edges and edges at 1/4, 1/2 and 1/1 over hint factors 32 to 8, cheapest first by
+    // expectation (not measured: no Stable Diffusion weights have been evaluated; docs/LADDER.md).
+    static std::string sdPointList();
     // The index of the last entry of `sizes` (in ladder order) that is <= budget, or -1.
     static int lastFitting(const std::vector<double>& sizes, double budget);
     // Encodes `bgr` at the highest rung of `ladder` (cheapest first; by default the built-in model's

@@ -228,6 +228,99 @@ private slots:
         QVERIFY(r.out.find("## Baseline targets not every image reaches") != std::string::npos);
     }
 
+    // A Stable Diffusion 1.x + ControlNet model (the tiny random fixture, through a model set of
+    // single files): the sweep and the ablations are decoded with the family's seeded sampled decode,
+    // which the text, JSON and CSV name (never "fidelity"); the sampled decodes say they are skipped;
+    // PSNR and NIQE are measured; --write-ladder writes the set's ladder, which encode --target-bpp
+    // then uses.
+    void stableDiffusionModelSweep()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        QDir().mkpath(dir.filePath("images"));
+        for (int i = 0; i < 2; ++i)
+            QVERIFY(cv::imwrite(dir.filePath(QStringLiteral("images/p%1.png").arg(i)).toStdString(), photo(192, 112, i)));
+        const QString fixtures = QStringLiteral(SEM_SOURCE_DIR "/tests/diffusion/sd/fixtures/pipeline");
+        const QString set = dir.filePath("tiny.json");
+        QFile f(set);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(QStringLiteral(R"({"family": "sd1", "name": "tiny", "base": "%1/tiny_sd_singlefile.safetensors",)"
+                               R"( "controlnet": "%1/tiny_controlnet_singlefile.safetensors",)"
+                               R"( "tokenizer": "%1/tiny_sd/tokenizer", "config": "%1/tiny_sd"})")
+                    .arg(fixtures)
+                    .toUtf8());
+        f.close();
+        const QString json = dir.filePath("eval.json"), csv = dir.filePath("eval.csv");
+        const QString ladderFile = dir.filePath("tiny.ladder.json");  // where ModelLadder looks for the set's
+        const auto r = semc({"eval", dir.filePath("images"), "--model", set, "--device", "cpu", "--steps", "2",
+                             "--work-size", "64", "--sampled", "1", "--bootstrap", "0", "--baselines", "webp-downscale",
+                             "--points", "0:16,4:8", "--json", json, "--csv", csv, "--write-ladder", ladderFile});
+        QVERIFY2(r.code == 0, r.err.c_str());
+        // The text names the family and the decode, and says the sampled decodes are skipped.
+        QVERIFY2(r.out.find("Model family sd1; every point and ablation decoded with the Stable Diffusion 1.x + "
+                            "ControlNet sampled decode: dpmpp2m (Karras sigmas), 2 steps, guidance 7.5, strength "
+                            "0.70") != std::string::npos, r.out.c_str());
+        QVERIFY(r.out.find("working size 64") != std::string::npos);
+        QVERIFY(r.out.find("## Sampled decodes: skipped for model family sd1") != std::string::npos);
+        QVERIFY2(QString::fromStdString(r.out).count("fidelity", Qt::CaseInsensitive) == 0, r.out.c_str());
+        std::ifstream in(json.toStdString());
+        const nlohmann::json j = nlohmann::json::parse(in);
+        QVERIFY2(j.dump().find("fidelity\":true") == std::string::npos, j["decode"].dump().c_str());
+        QCOMPARE(j["family"].get<std::string>(), std::string("sd1"));
+        QCOMPARE(j["decode"]["family"].get<std::string>(), std::string("sd1"));
+        QCOMPARE(j["decode"]["steps"].get<int>(), 2);
+        QCOMPARE(j["decode"]["work_size"].get<int>(), 64);
+        QVERIFY(j["sampled_skipped"].is_string());
+        QVERIFY(!j.contains("sampled_at_target"));
+        const auto& curves = j["curves"];
+        QVERIFY(!curves.contains("semantic (fidelity)"));
+        QCOMPARE(j["sweep_series"].get<std::string>(), std::string("semantic (sd1 sampled decode)"));
+        for (const char* name : {"semantic (sd1 sampled decode)", "semantic, no caption"}) {
+            QCOMPARE(curves[name].size(), std::size_t(2));
+            for (const auto& p : curves[name]) {
+                QVERIFY2(p["psnr"].get<double>() > 3.0 && p["psnr"].get<double>() < 60.0, name);
+                QVERIFY2(p["niqe"].is_number() && p["niqe"].get<double>() > 0.0, name);
+            }
+        }
+        QVERIFY(j["ablations"].contains("edges+caption+hint"));
+        QFile c(csv);
+        QVERIFY(c.open(QIODevice::ReadOnly));
+        const std::string text = c.readAll().toStdString();
+        QVERIFY(text.find("p0.png,semantic,edges1/4+hint8,") != std::string::npos);
+        QVERIFY(text.find(",sampled,") == std::string::npos);
+        QVERIFY(QString::fromStdString(text).count("fidelity", Qt::CaseInsensitive) == 0);
+        // The ladder records the model, and encode --target-bpp with the set uses it.
+        const sem::ModelLadder ladder = sem::ModelLadder::load(ladderFile.toStdString());
+        QCOMPARE(ladder.modelId, j["model_id"].get<std::string>());
+        QCOMPARE(ladder.images, 2);
+        QVERIFY(!ladder.rungs.empty());
+        const auto r2 = semc({"encode", dir.filePath("images/p0.png"), "-o", dir.filePath("p0.sem"), "--model", set,
+                              "--target-bpp", "1", "--json"});
+        QVERIFY2(r2.code == 0, r2.err.c_str());
+        const auto op = nlohmann::json::parse(r2.out)["operating_point"];
+        QCOMPARE(op["ladder"].get<std::string>(), ladderFile.toStdString());
+        QCOMPARE(op["ladder_fallback"].get<bool>(), false);
+    }
+
+    // --controlnet (and the other Stable Diffusion options) are refused for the built-in model.
+    void controlnetIsRefusedForTheBuiltInModel()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        QDir().mkpath(dir.filePath("images"));
+        QVERIFY(cv::imwrite(dir.filePath("images/p0.png").toStdString(), photo(64, 48, 0)));
+        const QString cn = QStringLiteral(SEM_SOURCE_DIR "/tests/diffusion/sd/fixtures/pipeline/tiny_sd/controlnet");
+        for (const QStringList& extra : {QStringList{"--controlnet", cn}, QStringList{"--work-size", "128"}}) {
+            const auto r = semc(QStringList{"eval", dir.filePath("images"), "--model", SEM_SOURCE_DIR "/models/default",
+                                            "--device", "cpu", "--sampled", "0", "--baselines", "webp", "--points", "8:16"} +
+                                extra);
+            QCOMPARE(r.code, 1);
+            QVERIFY2(r.err.find("eval: " + extra[0].toStdString() +
+                                " is for a Stable Diffusion model; the model is a built-in one") != std::string::npos,
+                     r.err.c_str());
+        }
+    }
+
     // A baseline that codes an image losslessly has an infinite PSNR there (and so on the mean
     // curve): the plot leaves such values out instead of running its axis to infinity.
     void losslessBaselineIsLeftOutOfThePlot()
