@@ -306,6 +306,7 @@ private:
     // Decode: the last good reconstruction (in the document) survives failed and stopped decodes.
     DecodeController* m_decoder = nullptr;  // null when built without the diffusion engine
     ImagePyramid m_reconstructionPyramid;   // the view's copy of it
+    QString m_originalNote;  // the Original view's note: size and file bytes (LayerNotes), before NIQE
     SemFile m_decodingFile;  // the file being decoded
     QString m_decodeDevice;
     std::uint64_t m_decodeGeneration = 0;  // the document's generation at the decode's start

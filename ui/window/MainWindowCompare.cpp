@@ -15,6 +15,7 @@
 #include "core/metrics/Metrics.h"
 #include "core/metrics/Niqe.h"
 #include "ui/views/ImageConversion.h"
+#include "ui/views/LayerNotes.h"
 #include "ui/window/MainWindow.h"
 #include "ui/panels/RatePanel.h"
 #include "ui/views/RdPlot.h"
@@ -164,7 +165,7 @@ void MainWindow::requestCompare()
             m_view->setLayerNote(ImageView::Layer(layer), measure.note());
             rows.append({ImageView::layerName(ImageView::Layer(layer)) + QLatin1Char(' ') + measure.setting, measure});
         }
-        m_view->setLayerNote(ImageView::Layer::Original, out.originalNote);
+        m_view->setLayerNote(ImageView::Layer::Original, LayerNotes::join(m_originalNote, out.originalNote));
         m_results->setBaselines(rows);
         if (!out.error.isEmpty())
             statusBar()->showMessage(out.error, 8000);
