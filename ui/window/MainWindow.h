@@ -125,6 +125,9 @@ public:
     // Compare view: computes the JPEG/WebP/webp-downscale layers at the current bpp (async).
     void requestCompare();
     bool compareReady() const;
+    // What the view shows, as the toolbar's choices set it: one layer, or a split of two; a compare
+    // layer shown is computed (requestCompare) if it is not yet. For scripts (--screenshot --view).
+    void showLayers(ImageView::Layer first, std::optional<ImageView::Layer> second = std::nullopt);
 
     // Caption generation (MainWindowCaption.cpp) with the user's CaptionSettings and API key.
     bool generateCaption();  // false (reason in lastError()) when it cannot start

@@ -122,6 +122,18 @@ QString MainWindow::resultText() const
     return m_resultLabel->text();
 }
 
+void MainWindow::showLayers(ImageView::Layer first, std::optional<ImageView::Layer> second)
+{
+    m_view->setSplit(second.has_value());
+    m_view->setLayer(first);
+    if (second)
+        m_view->setSecondLayer(*second);
+    syncViewControls();
+    const bool compareShown = isCompareLayer(first) || (second && isCompareLayer(*second));
+    if (compareShown && !compareReady() && !m_compareTimer->isActive())
+        requestCompare();
+}
+
 bool MainWindow::compareReady() const
 {
     return m_compareRequest != 0 && m_compareApplied == m_compareRequest;
