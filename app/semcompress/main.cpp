@@ -4,10 +4,15 @@
 #include <QCommandLineParser>
 #include <QElapsedTimer>
 #include <QMessageBox>
+#include <QScrollArea>
 #include <QSpinBox>
 #include <QStandardPaths>
 #include <QStatusBar>
 #include <QThread>
+#include <QWheelEvent>
+#include <algorithm>
+#include <optional>
+#include <vector>
 #include <functional>
 #include <iostream>
 #include <string_view>
@@ -17,6 +22,7 @@
 #include "ui/panels/DecodePanel.h"
 #include "ui/panels/HintPanel.h"
 #include "core/pipeline/ModelLadder.h"
+#include "ui/views/ImageView.h"
 #include "ui/window/MainWindow.h"
 #include "ui/panels/RatePanel.h"
 
@@ -60,21 +66,119 @@ struct Options {
     QCommandLineOption hint{"hint", "Colour hint factor after opening [file]: 4, 8, 16, 32 or 64.", "factor"};
     QCommandLineOption fidelity{"fidelity", "Decode panel: one-step fidelity decode."};
     QCommandLineOption fitBpp{"fit-bpp", "After opening [file] (and --caption): Fit to size at <bpp>.", "bpp"};
+    QCommandLineOption view{"view",
+                            "With --screenshot: what the view shows, one layer or two split (LEFT,RIGHT): original, "
+                            "edges, hint, reconstruction, jpeg, webp, webp-downscale.",
+                            "layers"};
+    QCommandLineOption wheel{"wheel",
+                             "With --screenshot: first turns the mouse wheel <n> notches over the side panel's "
+                             "Colour hint and Sampler boxes (not focused) and prints their values before and after.",
+                             "n"};
+
+    QCommandLineOption previewShot{"preview-shot",
+                                   "With --screenshot --decode: also grab the window into <png> when the decode's "
+                                   "first preview is shown.",
+                                   "png"};
+    QCommandLineOption palette{"palette",
+                               "With --screenshot: write 8-bit palette PNGs (a few times smaller; colours of "
+                               "photos approximate, ordered dither)."};
 
     void addTo(QCommandLineParser& parser) const
     {
-        parser.addOptions({screenshot, caption, model, device, steps, decode, hint, fidelity, fitBpp});
+        parser.addOptions(
+            {screenshot, caption, model, device, steps, decode, hint, fidelity, fitBpp, view, wheel, previewShot, palette});
     }
 };
+
+using Layer = sem::ui::ImageView::Layer;
+
+// --view's layer names; false for an unknown one.
+bool parseLayers(const QString& text, std::vector<Layer>& out)
+{
+    const std::pair<const char*, Layer> names[] = {
+        {"original", Layer::Original}, {"edges", Layer::Edges}, {"hint", Layer::Hint},
+        {"reconstruction", Layer::Reconstruction}, {"jpeg", Layer::Jpeg}, {"webp", Layer::Webp},
+        {"webp-downscale", Layer::WebpDownscale}};
+    const QStringList parts = text.split(QLatin1Char(','));
+    if (parts.size() > 2)
+        return false;
+    for (const QString& part : parts) {
+        bool found = false;
+        for (const auto& [name, layer] : names)
+            if (part.trimmed() == QLatin1String(name)) {
+                out.push_back(layer);
+                found = true;
+            }
+        if (!found)
+            return false;
+    }
+    return !out.empty();
+}
+
+// Waits (processing events) until `done` or `timeoutMs`; returns done().
+bool waitFor(const std::function<bool()>& done, int timeoutMs)
+{
+    QElapsedTimer t;
+    t.start();
+    while (!done() && t.elapsed() < timeoutMs) {
+        QCoreApplication::processEvents();
+        QThread::msleep(5);
+    }
+    QCoreApplication::processEvents();
+    return done();
+}
+
+// --wheel: the wheel over two unfocused boxes of the side panel (as a user scrolling the panel does).
+void turnWheel(sem::ui::MainWindow& window, int notches)
+{
+    // The Colour hint box last, so that the panel is left showing it.
+    const std::pair<const char*, QComboBox*> boxes[] = {{"Sampler", window.decodePanel()->samplerCombo()},
+                                                        {"Colour hint", window.hintPanel()->factorCombo()}};
+    for (const auto& [name, combo] : boxes) {
+        QWidget* box = combo;
+        for (QWidget* w = box->parentWidget(); w; w = w->parentWidget())
+            if (auto* scroll = qobject_cast<QScrollArea*>(w))
+                scroll->ensureWidgetVisible(box, 0, 150);  // under the pointer, as when scrolling to it
+        QCoreApplication::processEvents();
+        const QString before = combo->currentText();
+        const QPointF pos(box->width() / 2.0, box->height() / 2.0);
+        for (int i = 0; i < std::abs(notches); ++i) {
+            QWheelEvent e(pos, box->mapToGlobal(pos), QPoint(), QPoint(0, notches < 0 ? 120 : -120), Qt::NoButton,
+                          Qt::NoModifier, Qt::NoScrollPhase, false);
+            QApplication::sendEvent(box, &e);
+            QCoreApplication::processEvents();
+        }
+        std::cout << "--wheel: " << name << " '" << before.toStdString() << "' -> '" << combo->currentText().toStdString() << "' after "
+                  << std::abs(notches) << " notches\n";
+    }
+}
+
+// Grabs the window into `path` (PNG; with --palette 8-bit indexed); false when it cannot be written.
+bool grabInto(sem::ui::MainWindow& window, const QString& path, bool palette)
+{
+    QImage shot = window.grab().toImage();
+    if (palette)
+        shot = shot.convertToFormat(QImage::Format_Indexed8, Qt::OrderedDither | Qt::PreferDither);
+    if (shot.save(path, "PNG"))
+        return true;
+    std::cerr << "--screenshot: cannot write " << path.toStdString() << '\n';
+    return false;
+}
 
 // --screenshot: waits for the workers (and with --decode for a decode), then grabs the window.
 int takeScreenshot(sem::ui::MainWindow& window, const QCommandLineParser& parser, const Options& o)
 {
+    const bool palette = parser.isSet(o.palette);
     if (!waitIdle(window, 60000)) {
         std::cerr << "--screenshot: the edge and hint workers did not finish within 60 s.\n";
         return 1;
     }
     if (parser.isSet(o.decode)) {
+        if (parser.isSet(o.previewShot))  // the first preview, as the user sees it while the decode runs
+            QObject::connect(
+                &window, &sem::ui::MainWindow::decodePreviewShown, &window,
+                [&window, path = parser.value(o.previewShot), palette](int) { grabInto(window, path, palette); },
+                Qt::SingleShotConnection);
         window.revealDecodePanel();
         if (!window.startDecode()) {
             std::cerr << "--decode: " << window.lastError().toStdString() << '\n';
@@ -92,12 +196,25 @@ int takeScreenshot(sem::ui::MainWindow& window, const QCommandLineParser& parser
         }
         window.revealDecodePanel();
         QCoreApplication::processEvents();
+        // The decode's PSNR and SSIM (measured off the GUI thread) on its label and the status line.
+        if (!window.document()->image().empty())
+            waitFor([&window] { return window.resultText().contains(QLatin1String("PSNR")); }, 120000);
     }
-    if (!window.grab().save(parser.value(o.screenshot), "PNG")) {
-        std::cerr << "--screenshot: cannot write " << parser.value(o.screenshot).toStdString() << '\n';
-        return 1;
+    if (parser.isSet(o.view)) {
+        std::vector<Layer> layers;
+        parseLayers(parser.value(o.view), layers);  // checked in main()
+        window.showLayers(layers.front(), layers.size() > 1 ? std::optional<Layer>(layers[1]) : std::nullopt);
+        const bool compare = std::any_of(layers.begin(), layers.end(), [](Layer l) {
+            return l == Layer::Jpeg || l == Layer::Webp || l == Layer::WebpDownscale;
+        });
+        if (compare && !waitFor([&window] { return window.compareReady(); }, 600000)) {
+            std::cerr << "--view: the compare views were not computed within 10 minutes.\n";
+            return 1;
+        }
     }
-    return 0;
+    if (parser.isSet(o.wheel))
+        turnWheel(window, parser.value(o.wheel).toInt());
+    return grabInto(window, parser.value(o.screenshot), palette) ? 0 : 1;
 }
 
 // An interactive start: opens `files` (in the background) or offers a crashed session's work.
@@ -175,6 +292,17 @@ int main(int argc, char** argv)
             std::cerr << "--hint: expected 4, 8, 16, 32 or 64.\n";
             return 2;
         }
+    }
+    std::vector<Layer> viewLayers;
+    if (parser.isSet(o.view) && !parseLayers(parser.value(o.view), viewLayers)) {
+        std::cerr << "--view: expected one or two of original, edges, hint, reconstruction, jpeg, webp, "
+                     "webp-downscale (LEFT,RIGHT).\n";
+        return 2;
+    }
+    bool wheelOk = true;
+    if (parser.isSet(o.wheel) && (parser.value(o.wheel).toInt(&wheelOk), !wheelOk)) {
+        std::cerr << "--wheel: expected a number of notches.\n";
+        return 2;
     }
     bool fitOk = true;
     const double fitTarget = parser.isSet(fitBpp) ? parser.value(fitBpp).toDouble(&fitOk) : 0.0;

@@ -1,5 +1,6 @@
 // `semcompress` scripted runs (--screenshot, --fit-bpp) leave the user's settings alone.
 #include <QDir>
+#include <QImage>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -37,6 +38,40 @@ private slots:
         QVERIFY(app.waitForFinished(90000));
         QCOMPARE(app.exitCode(), 2);
         QVERIFY(QString::fromUtf8(app.readAllStandardError()).contains("--fit-bpp"));
+    }
+    // The screenshot script's options (scripts/screenshots.sh): --view shows one layer or a split,
+    // a compare view waits for its search; --wheel over unfocused boxes changes nothing and says so;
+    // --palette writes an 8-bit PNG; bad values exit 2 naming the option.
+    void screenshotViewWheelAndPalette()
+    {
+        QTemporaryDir home;
+        QVERIFY(home.isValid());
+        cv::Mat image(96, 128, CV_8UC3, cv::Scalar(40, 120, 200));
+        cv::circle(image, {64, 48}, 30, cv::Scalar(250, 250, 250), cv::FILLED);
+        const QString png = home.filePath("photo.png"), shot = home.filePath("shot.png");
+        QVERIFY(cv::imwrite(png.toStdString(), image));
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert("HOME", home.path());
+        env.insert("QT_QPA_PLATFORM", "offscreen");
+        QProcess app;
+        app.setProcessEnvironment(env);
+        app.start(SEMCOMPRESS_BINARY, {png, "--screenshot", shot, "--view", "original,webp-downscale", "--wheel", "3",
+                                       "--palette", "--hint", "16"});
+        QVERIFY(app.waitForFinished(120000));
+        QVERIFY2(app.exitCode() == 0, app.readAllStandardError().constData());
+        const QString out = QString::fromUtf8(app.readAllStandardOutput());
+        QVERIFY2(out.contains("--wheel: Colour hint '1/16' -> '1/16' after 3 notches"), qPrintable(out));
+        QVERIFY2(out.contains("--wheel: Sampler '"), qPrintable(out));
+        const QImage grabbed(shot);
+        QVERIFY(!grabbed.isNull());
+        QCOMPARE(grabbed.format(), QImage::Format_Indexed8);
+        for (const auto& [option, value] : {std::pair<QString, QString>{"--view", "sideways"},
+                                            {"--view", "original,edges,hint"}, {"--wheel", "many"}}) {
+            app.start(SEMCOMPRESS_BINARY, {png, "--screenshot", shot, option, value});
+            QVERIFY(app.waitForFinished(90000));
+            QCOMPARE(app.exitCode(), 2);
+            QVERIFY(QString::fromUtf8(app.readAllStandardError()).contains(option));
+        }
     }
     // --help and --version print and exit 0 without a display: no QApplication (which aborts with
     // "could not connect to display") is made for them.

@@ -39,6 +39,7 @@ DecodePanel::DecodePanel(QWidget* parent) : QWidget(parent)
     connect(m_randomSeed, &QCheckBox::toggled, this, &DecodePanel::updateEnabled);
     m_family = DecodeSettings::StableDiffusion1;  // so that the next line applies the built-in family
     setFamily(DecodeSettings::BuiltIn);
+    m_kept.clear();  // nothing was shown for the other family yet: its defaults apply
     setAvailability(false, tr("Open an image or a .sem file first."));
 }
 
@@ -236,13 +237,24 @@ void DecodePanel::setFamily(DecodeSettings::Family family)
 {
     if (family == m_family)
         return;
+    m_kept[int(m_family)] = Kept{settings(), m_randomSeed->isChecked(), true};  // the family left keeps its settings
     m_family = family;
     const bool sd = family == DecodeSettings::StableDiffusion1;
     fillSamplers();
-    // The family's own defaults (Decoder::resolve): a guidance and strength tuned for the other
-    // family mean something else here.
-    m_guidance->setValue(sd ? 7.5 : 2.0);
-    m_strength->setValue((sd ? Decoder::kDefaultSdStrengthPercent : Decoder::kDefaultStrengthPercent) / 100.0);
+    const auto kept = m_kept.find(int(family));
+    if (kept != m_kept.end()) {
+        const Kept k = kept->second;
+        m_kept.erase(kept);
+        showSettings(k.settings);
+        m_randomSeed->setChecked(k.randomSeed);
+        if (k.fromControls)
+            m_strength->setValue(k.settings.strengthPercent / 100.0);
+    } else {
+        // The family's own defaults (Decoder::resolve): a guidance and strength tuned for the other
+        // family mean something else here.
+        m_guidance->setValue(sd ? 7.5 : 2.0);
+        m_strength->setValue((sd ? Decoder::kDefaultSdStrengthPercent : Decoder::kDefaultStrengthPercent) / 100.0);
+    }
     for (QWidget* w : {static_cast<QWidget*>(m_controlnetRow), static_cast<QWidget*>(m_controlScale),
                        static_cast<QWidget*>(m_workSize), static_cast<QWidget*>(m_colourFix),
                        static_cast<QWidget*>(m_karras), static_cast<QWidget*>(m_negative)})
@@ -318,11 +330,27 @@ DecodeSettings DecodePanel::settings() const
     return s;
 }
 
+std::optional<DecodeSettings> DecodePanel::keptSettings(DecodeSettings::Family family) const
+{
+    const auto it = m_kept.find(int(family));
+    return it == m_kept.end() ? std::nullopt : std::optional<DecodeSettings>(it->second.settings);
+}
+
 void DecodePanel::setSettings(const DecodeSettings& s)
 {
-    // Settings recorded for another family's model do not apply to this one (Decoder::resolve).
-    if (!s.present || s.family != m_family)
+    if (!s.present)
         return;
+    // Settings recorded for another family's model do not apply to this one (Decoder::resolve):
+    // they wait for a model of their family; the controls keep the user's settings for this one.
+    if (s.family != m_family) {
+        m_kept[int(s.family)] = Kept{s, false, false};  // the recorded seed decodes the same
+        return;
+    }
+    showSettings(s);
+}
+
+void DecodePanel::showSettings(const DecodeSettings& s)
+{
     if (s.family == DecodeSettings::StableDiffusion1) {
         m_controlScale->setValue(s.controlScaleHundredths / 100.0);
         m_workSize->setValue(int(s.workSize));

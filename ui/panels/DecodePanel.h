@@ -1,5 +1,7 @@
 #pragma once
 #include <QWidget>
+#include <map>
+#include <optional>
 
 #include "core/format/SemFile.h"
 #include "core/pipeline/Decoder.h"
@@ -31,7 +33,10 @@ public:
     // The request for a decode now. With "random" checked a new seed is drawn and shown first,
     // so that the seed recorded in the .sem is the one used.
     DecodeRequest takeRequest();
-    void setSettings(const DecodeSettings& settings);  // the recorded settings of an opened .sem
+    // The recorded settings of an opened .sem. Settings of the other family (a Stable Diffusion
+    // record while the built-in model is chosen, or the reverse) change nothing shown: they are kept
+    // for that family and shown when a model of it is chosen (issue 17: each family keeps its own).
+    void setSettings(const DecodeSettings& settings);
     DecodeSettings settings() const;                   // what the controls say now (present = true)
 
     QString modelPath() const;  // empty: the default model
@@ -39,9 +44,13 @@ public:
     // A ControlNet (folder or single file) for a Stable Diffusion model; empty: the model's own.
     QString controlnetPath() const;
     void setControlnetPath(const QString& path);
-    // The family of the chosen model: the sampler list, which controls show and the defaults of
-    // guidance and strength (applied when the family changes) follow it.
+    // The family of the chosen model: the sampler list and which controls show follow it. Each
+    // family keeps its own settings: leaving one keeps what its controls said, coming back shows
+    // them again (or a .sem's record of that family kept by setSettings(), or the family's
+    // defaults, guidance and strength tuned for it, when it was never shown).
     void setFamily(DecodeSettings::Family family);
+    // The settings kept for a family not shown now (none: the family's defaults apply).
+    std::optional<DecodeSettings> keptSettings(DecodeSettings::Family family) const;
     DecodeSettings::Family family() const { return m_family; }
     QString device() const;  // "auto", "cpu" or "cuda"
     void setDevice(const QString& device);
@@ -95,6 +104,14 @@ private:
     void updateEnabled();
     void fillSamplers();
     QString browseModel(bool folder, const QString& title, const QString& current);
+    void showSettings(const DecodeSettings& s);  // setSettings() for the family shown
+
+    struct Kept {
+        DecodeSettings settings;
+        bool randomSeed = false;
+        bool fromControls = false;  // left by the user (its strength is the control's even for fidelity)
+    };
+    std::map<int, Kept> m_kept;  // per family not shown now: its settings (setFamily)
 
     QFormLayout* m_form = nullptr;
     DecodeSettings::Family m_family = DecodeSettings::BuiltIn;

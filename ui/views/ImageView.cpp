@@ -359,6 +359,7 @@ void ImageView::paintEvent(QPaintEvent*)
     const double s = zoom();
     if (!m_split) {
         drawLayer(p, m_left, target, s);
+        label(p, labelText(m_left), true);  // what the single view shows and what it costs
         return;
     }
     const double x = dividerX();
@@ -396,11 +397,14 @@ QRectF ImageView::labelRect(const QString& plain, bool left) const
 {
     const QString text = wrappableAtDots(plain);
     // Wrapped to the width of its side of the divider (the name, then the measures), never clipped.
-    const double x = dividerX();
-    const int room = std::max(60, int(left ? x : width() - x) - 16);
+    // The single view's label sits at the top left, wrapped to the view's width.
+    const double x = m_split ? dividerX() : 0.0;
+    const int room = std::max(60, int(!m_split ? width() : left ? x : width() - x) - 16);
     const QFontMetrics fm(font());
     const QRect box = fm.boundingRect(QRect(0, 0, room - 12, 10000), Qt::AlignLeft | Qt::TextWordWrap, text);
     const double w = box.width() + 12.0, h = box.height() + 6.0;
+    if (!m_split)
+        return QRectF(8, 8, w, h);
     return QRectF(left ? x - w - 8 : x + 8, 8, w, h);
 }
 

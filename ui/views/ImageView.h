@@ -39,7 +39,8 @@ public:
     void setLayerNote(Layer layer, const QString& note);
     QString layerNote(Layer layer) const;
     QString labelText(Layer layer) const;  // the name, and the note after " · " when there is one
-    // Where a split side's label is drawn (wrapped to its side's width): for tests.
+    // Where a label is drawn: a split side's (wrapped to its side's width), or the single view's at
+    // the top left (`left` ignored). For tests.
     QRectF labelRect(const QString& text, bool left) const;
     bool hasLayerImage(Layer layer) const;
     QImage layerImage(Layer layer) const;

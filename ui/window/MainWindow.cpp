@@ -38,6 +38,40 @@
 
 namespace sem::ui {
 
+namespace {
+
+// Keeps the side panel's scroll area as wide as its content's minimum width (plus the vertical
+// scroll bar), so that it never scrolls sideways or cuts a row: at start, and again whenever the
+// content's layout changes (rows shown or hidden, texts set), which posts it a LayoutRequest.
+class SidePanelWidth : public QObject {
+public:
+    explicit SidePanelWidth(QScrollArea* scroll) : QObject(scroll), m_scroll(scroll)
+    {
+        scroll->widget()->installEventFilter(this);
+        update();
+    }
+
+    bool eventFilter(QObject* watched, QEvent* event) override
+    {
+        if (event->type() == QEvent::LayoutRequest)
+            update();
+        return QObject::eventFilter(watched, event);
+    }
+
+private:
+    void update()
+    {
+        const int need = std::max(360, m_scroll->widget()->minimumSizeHint().width()
+                                           + m_scroll->verticalScrollBar()->sizeHint().width() + 2 * m_scroll->frameWidth());
+        if (need != m_scroll->minimumWidth())
+            m_scroll->setMinimumWidth(need);
+    }
+
+    QScrollArea* m_scroll;
+};
+
+}  // namespace
+
 MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
 {
     m_doc = new Document(this);
@@ -151,10 +185,10 @@ QWidget* MainWindow::buildSidePanel()
     auto* scroll = m_sideScroll = new QScrollArea;
     scroll->setWidget(content);
     scroll->setWidgetResizable(true);
-    // As wide as the panels need (nothing cut off on the right), with room for the vertical bar.
+    // As wide as the panels need (nothing cut off on the right), with room for the vertical bar;
+    // also when their rows change (the Decode panel's follow the model family).
     scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAsNeeded);
-    scroll->setMinimumWidth(std::max(360, content->minimumSizeHint().width() + scroll->verticalScrollBar()->sizeHint().width()
-                                              + 2 * scroll->frameWidth()));
+    new SidePanelWidth(scroll);
     WheelGuard::install(content);  // scrolling the panel never turns a combo, spin box or slider
     return scroll;
 }

@@ -125,6 +125,9 @@ public:
     // Compare view: computes the JPEG/WebP/webp-downscale layers at the current bpp (async).
     void requestCompare();
     bool compareReady() const;
+    // What the view shows, as the toolbar's choices set it: one layer, or a split of two; a compare
+    // layer shown is computed (requestCompare) if it is not yet. For scripts (--screenshot --view).
+    void showLayers(ImageView::Layer first, std::optional<ImageView::Layer> second = std::nullopt);
 
     // Caption generation (MainWindowCaption.cpp) with the user's CaptionSettings and API key.
     bool generateCaption();  // false (reason in lastError()) when it cannot start
@@ -306,6 +309,7 @@ private:
     // Decode: the last good reconstruction (in the document) survives failed and stopped decodes.
     DecodeController* m_decoder = nullptr;  // null when built without the diffusion engine
     ImagePyramid m_reconstructionPyramid;   // the view's copy of it
+    QString m_originalNote;  // the Original view's note: size and file bytes (LayerNotes), before NIQE
     SemFile m_decodingFile;  // the file being decoded
     QString m_decodeDevice;
     std::uint64_t m_decodeGeneration = 0;  // the document's generation at the decode's start

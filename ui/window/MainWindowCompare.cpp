@@ -15,6 +15,7 @@
 #include "core/metrics/Metrics.h"
 #include "core/metrics/Niqe.h"
 #include "ui/views/ImageConversion.h"
+#include "ui/views/LayerNotes.h"
 #include "ui/window/MainWindow.h"
 #include "ui/panels/RatePanel.h"
 #include "ui/views/RdPlot.h"
@@ -121,6 +122,18 @@ QString MainWindow::resultText() const
     return m_resultLabel->text();
 }
 
+void MainWindow::showLayers(ImageView::Layer first, std::optional<ImageView::Layer> second)
+{
+    m_view->setSplit(second.has_value());
+    m_view->setLayer(first);
+    if (second)
+        m_view->setSecondLayer(*second);
+    syncViewControls();
+    const bool compareShown = isCompareLayer(first) || (second && isCompareLayer(*second));
+    if (compareShown && !compareReady() && !m_compareTimer->isActive())
+        requestCompare();
+}
+
 bool MainWindow::compareReady() const
 {
     return m_compareRequest != 0 && m_compareApplied == m_compareRequest;
@@ -164,7 +177,7 @@ void MainWindow::requestCompare()
             m_view->setLayerNote(ImageView::Layer(layer), measure.note());
             rows.append({ImageView::layerName(ImageView::Layer(layer)) + QLatin1Char(' ') + measure.setting, measure});
         }
-        m_view->setLayerNote(ImageView::Layer::Original, out.originalNote);
+        m_view->setLayerNote(ImageView::Layer::Original, LayerNotes::join(m_originalNote, out.originalNote));
         m_results->setBaselines(rows);
         if (!out.error.isEmpty())
             statusBar()->showMessage(out.error, 8000);

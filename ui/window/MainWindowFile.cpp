@@ -16,6 +16,7 @@
 #include "ui/panels/EdgePanel.h"
 #include "ui/panels/HintPanel.h"
 #include "ui/views/ImageConversion.h"
+#include "ui/views/LayerNotes.h"
 #include "ui/workers/JobCoalescer.h"
 #include "ui/window/MainWindow.h"
 #include "ui/window/MainWindowOpenedImage.h"
@@ -55,6 +56,9 @@ void MainWindow::showOpenedImage(const OpenedImage& opened, const QString& path)
 {
     showImage(opened.bgr, opened.original, QFileInfo(path).fileName());
     m_doc->setImagePath(path);
+    const QFileInfo info(path);  // the Original view's label: the size and the file's bytes
+    m_originalNote = LayerNotes::original(m_doc->size(), info.size(), info.suffix().toUpper());
+    m_view->setLayerNote(ImageView::Layer::Original, m_originalNote);
     for (const std::string& w : opened.warnings)
         statusBar()->showMessage(QString::fromStdString(w), 8000);
     addRecent(path);
@@ -76,6 +80,8 @@ void MainWindow::showImage(const cv::Mat& bgr, const ImagePyramid& original, con
     resetDecodeState();
     m_view->setImageSize(m_doc->size());
     m_view->setOriginal(original);
+    m_originalNote = LayerNotes::original(m_doc->size());  // showOpenedImage() adds the file's bytes
+    m_view->setLayerNote(ImageView::Layer::Original, m_originalNote);
     m_view->setLayer(ImageView::Layer::Original);
     m_view->setSecondLayer(ImageView::Layer::Edges);
     m_view->setSplit(true);
@@ -119,6 +125,16 @@ bool MainWindow::openSem(const QString& path)
     m_view->setEdgeOverlay(edgeOverlayImage(streams.edges));
     m_view->setHint(toQImage(streams.hintUpsampled));
     const bool hasHint = !streams.hintUpsampled.empty();
+    m_originalNote.clear();  // a .sem holds no original
+    // What each stream costs (no PSNR for the hint: there is no original to measure it against).
+    if (file.edges && !streams.edges.empty())
+        m_view->setLayerNote(ImageView::Layer::Edges,
+                             LayerNotes::edges(file.edges->size(), QSize(streams.edges.width, streams.edges.height),
+                                               m_doc->size()));
+    if (hasHint && file.hint)
+        m_view->setLayerNote(ImageView::Layer::Hint,
+                             LayerNotes::hint(file.hint->size(), QSize(streams.hintThumbnail.cols, streams.hintThumbnail.rows),
+                                              m_doc->size()));
     m_view->setLayer(hasHint ? ImageView::Layer::Hint : ImageView::Layer::Edges);
     m_view->setSecondLayer(ImageView::Layer::Edges);
     m_view->setSplit(hasHint);
@@ -145,6 +161,14 @@ bool MainWindow::openSem(const QString& path)
     m_ratePanel->setWriteMetadata(file.metadata.has_value());
     m_captionPanel->setText(QString::fromStdString(streams.caption));
     m_decodePanel->setSettings(file.decode);
+    if (file.decode.present && file.decode.family != m_decodePanel->family())
+        statusBar()->showMessage(
+            file.decode.family == DecodeSettings::StableDiffusion1
+                ? tr("This file was decoded with a Stable Diffusion 1.x model: its settings are kept for when you "
+                     "choose one; the Decode panel keeps yours for the built-in model.")
+                : tr("This file was decoded with the built-in model: its settings are kept for when you choose it; "
+                     "the Decode panel keeps yours for the Stable Diffusion model."),
+            15000);
     requestBaselines();
     updateDecodeAvailability();
     updateRate();

@@ -5,6 +5,7 @@
 #include "core/common/Error.h"
 #include "core/edges/EdgeCodec.h"
 #include "core/edges/EdgeExtractor.h"
+#include "core/metrics/Metrics.h"
 #include "core/pipeline/Encoder.h"
 #include "core/pipeline/RateLadder.h"
 #include "ui/panels/CaptionPanel.h"
@@ -13,6 +14,7 @@
 #include "ui/panels/EdgePanel.h"
 #include "ui/panels/HintPanel.h"
 #include "ui/views/ImageConversion.h"
+#include "ui/views/LayerNotes.h"
 #include "ui/workers/JobCoalescer.h"
 #include "ui/window/MainWindow.h"
 #include "ui/panels/RatePanel.h"
@@ -32,6 +34,7 @@ struct MainWindow::HintOutcome {
     std::optional<std::vector<std::uint8_t>> bytes;  // nullopt: hint off
     ImagePyramid upsampled;
     int thumbWidth = 0, thumbHeight = 0;
+    double psnr = LayerNotes::kNaN;  // the upsampled hint against the original
     QString error;
 };
 
@@ -61,7 +64,9 @@ MainWindow::HintOutcome MainWindow::computeHint(const cv::Mat& bgr, const HintPa
     try {
         std::vector<std::uint8_t> bytes = HintCodec::encode(bgr, params);
         const cv::Size thumb = HintCodec::thumbnailSize(bgr.cols, bgr.rows, params.factor);
-        out.upsampled = ImagePyramid(toQImage(HintCodec::decodeUpsampled(bytes.data(), bytes.size(), bgr.cols, bgr.rows)));
+        const cv::Mat upsampled = HintCodec::decodeUpsampled(bytes.data(), bytes.size(), bgr.cols, bgr.rows);
+        out.upsampled = ImagePyramid(toQImage(upsampled));
+        out.psnr = metrics::psnr(bgr, upsampled);
         out.thumbWidth = thumb.width;
         out.thumbHeight = thumb.height;
         out.bytes = std::move(bytes);
@@ -111,10 +116,13 @@ void MainWindow::applyEdges(std::uint64_t id, std::uint64_t imageGeneration, con
     if (!outcome.error.isEmpty()) {
         m_doc->setEdgeError(outcome.error);
         m_view->setEdgeOverlay(ImagePyramid());
+        m_view->setLayerNote(ImageView::Layer::Edges, QString());
         m_edgePanel->setError(outcome.error);
     } else {
         m_doc->setEdges(outcome.bytes, outcome.low, outcome.high);
         m_view->setEdgeOverlay(outcome.overlay);
+        m_view->setLayerNote(ImageView::Layer::Edges,
+                             LayerNotes::edges(outcome.bytes.size(), QSize(outcome.mapWidth, outcome.mapHeight), m_doc->size()));
         m_edgePanel->setResult(outcome.mapWidth, outcome.mapHeight, outcome.edgePixels, outcome.bytes.size());
     }
     updateRate();
@@ -128,6 +136,10 @@ void MainWindow::applyHint(std::uint64_t id, std::uint64_t imageGeneration, cons
     m_hintApplied = id;
     m_doc->setHint(outcome.bytes, outcome.error);
     m_view->setHint(outcome.upsampled);
+    m_view->setLayerNote(ImageView::Layer::Hint,
+                         outcome.bytes ? LayerNotes::hint(outcome.bytes->size(), QSize(outcome.thumbWidth, outcome.thumbHeight),
+                                                          m_doc->size(), outcome.psnr)
+                                       : QString());
     if (!outcome.error.isEmpty())
         m_hintPanel->setError(outcome.error);
     else if (outcome.bytes)

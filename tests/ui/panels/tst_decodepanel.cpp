@@ -12,6 +12,7 @@
 #include <QSettings>
 #include <QSignalSpy>
 #include <QSpinBox>
+#include <QStatusBar>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -125,12 +126,14 @@ private slots:
         // The request passes the family's own validation.
         QCOMPARE(Decoder::resolve(DecodeSettings{}, r, DecodeSettings::StableDiffusion1).workSize, 512u);
 
-        // Back to the built-in family: its samplers (Euler a is not one: the first is taken), its
-        // defaults, no Stable Diffusion field in the request.
+        // Back to the built-in family: its samplers, and the settings the user left it with (issue 17:
+        // each family keeps its own), not the other family's nor the defaults.
         p.setFamily(DecodeSettings::BuiltIn);
-        QCOMPARE(p.samplerCombo()->currentData().toInt(), int(DecodeSettings::DpmPp2M));
+        QCOMPARE(p.samplerCombo()->currentData().toInt(), int(DecodeSettings::Ddim));
+        QVERIFY(p.fidelityCheck()->isChecked());
         QCOMPARE(p.guidanceSpin()->value(), 2.0);
         QCOMPARE(p.strengthSpin()->value(), Decoder::kDefaultStrengthPercent / 100.0);
+        p.fidelityCheck()->setChecked(false);
         const DecodeRequest b = p.takeRequest();
         QVERIFY(!b.controlScale && !b.workSize && !b.colourFix && !b.karras && b.negativePrompt.empty());
         QCOMPARE(p.settings().family, DecodeSettings::BuiltIn);
@@ -152,10 +155,24 @@ private slots:
         sd.workSize = 640;
         sd.colourFix = false;
         sd.karras = false;
-        p.setSettings(sd);  // the panel is on the built-in family: not applied
-        QCOMPARE(p.stepsSpin()->value(), 20);
+        p.stepsSpin()->setValue(33);  // the user's built-in settings
+        p.guidanceSpin()->setValue(3.5);
+        p.setSettings(sd);  // the panel is on the built-in family: not applied, kept for that family
+        QCOMPARE(p.stepsSpin()->value(), 33);
+        QCOMPARE(p.guidanceSpin()->value(), 3.5);
+        QVERIFY(p.keptSettings(DecodeSettings::StableDiffusion1));
+        QCOMPARE(*p.keptSettings(DecodeSettings::StableDiffusion1), sd);
+        p.setFamily(DecodeSettings::StableDiffusion1);  // a model of that family: the record is shown
+        QCOMPARE(p.settings(), sd);
+        QVERIFY(!p.randomSeedCheck()->isChecked());
+        p.guidanceSpin()->setValue(9.0);  // the user's own Stable Diffusion settings from now on
+        p.setFamily(DecodeSettings::BuiltIn);
+        QCOMPARE(p.stepsSpin()->value(), 33);
+        QCOMPARE(p.guidanceSpin()->value(), 3.5);
         p.setFamily(DecodeSettings::StableDiffusion1);
-        p.setSettings(sd);
+        QCOMPARE(p.guidanceSpin()->value(), 9.0);
+        QCOMPARE(p.workSizeSpin()->value(), 640);
+        p.setSettings(sd);  // a record of the family shown applies at once
         QCOMPARE(p.settings(), sd);
     }
 
@@ -270,6 +287,70 @@ private slots:
         QVERIFY2(p->modelText().contains("ControlNet"), qPrintable(p->modelText()));
         QVERIFY(!w.startDecode());
         QCOMPARE(cv::norm(first, w.reconstruction(), cv::NORM_INF), 0.0);
+    }
+
+    // Issue 17, the app: a .sem of the other family keeps the user's settings of each family. A
+    // Stable Diffusion .sem (made by appDecodesWithStableDiffusion) opened while the built-in model is
+    // chosen changes nothing in the panel and says so; choosing the Stable Diffusion model shows the
+    // file's settings; coming back shows the user's built-in ones. And the reverse.
+    void otherFamilySemKeepsEachFamilysSettings()
+    {
+        const QString sdSem = m_dir.filePath("sd.sem");
+        QVERIFY2(QFile::exists(sdSem), "made by appDecodesWithStableDiffusion");
+        const SemFile sdFile = SemFile::load(sdSem.toStdString());
+        QCOMPARE(sdFile.decode.family, DecodeSettings::StableDiffusion1);
+
+        MainWindow w;
+        w.show();
+        DecodePanel* p = w.decodePanel();
+        auto chooseModel = [p](const QString& model, const QString& controlnet) {
+            p->setModelPath(model);
+            p->setControlnetPath(controlnet);
+            emit p->modelChanged();
+        };
+        const QString builtInModel = QStringLiteral(SEM_SOURCE_DIR "/models/default");
+        chooseModel(builtInModel, QString());  // the built-in model
+        QCOMPARE(p->family(), DecodeSettings::BuiltIn);
+        p->samplerCombo()->setCurrentIndex(p->samplerCombo()->findData(int(DecodeSettings::Ddim)));
+        p->stepsSpin()->setValue(33);
+        p->guidanceSpin()->setValue(3.5);
+        p->randomSeedCheck()->setChecked(false);
+        p->seedSpin()->setValue(1234);
+        const DecodeSettings mine = p->settings();
+
+        QVERIFY2(w.openSem(sdSem), qPrintable(w.lastError()));
+        QCOMPARE(p->family(), DecodeSettings::BuiltIn);
+        QCOMPARE(p->settings(), mine);
+        QVERIFY2(w.statusBar()->currentMessage().contains("Stable Diffusion"),
+                 qPrintable(w.statusBar()->currentMessage()));
+        chooseModel(m_set, m_controlnet);
+        QCOMPARE(p->family(), DecodeSettings::StableDiffusion1);
+        QCOMPARE(p->settings(), sdFile.decode);  // the file's: it decodes as it was decoded
+        p->controlScaleSpin()->setValue(1.4);    // the user's Stable Diffusion settings from now on
+        const DecodeSettings mineSd = p->settings();
+        chooseModel(builtInModel, QString());
+        QCOMPARE(p->family(), DecodeSettings::BuiltIn);
+        QCOMPARE(p->settings(), mine);
+
+        // The reverse: a built-in .sem while the Stable Diffusion model is chosen.
+        SemFile builtIn = sdFile;
+        builtIn.decode = DecodeSettings{};
+        builtIn.decode.present = true;
+        builtIn.decode.sampler = DecodeSettings::Ddpm;
+        builtIn.decode.steps = 12;
+        builtIn.decode.guidanceTenths = 25;
+        builtIn.decode.strengthPercent = 40;
+        builtIn.decode.seed = 77;
+        const QString builtInSem = m_dir.filePath("builtin.sem");
+        builtIn.save(builtInSem.toStdString());
+        chooseModel(m_set, m_controlnet);
+        QCOMPARE(p->settings(), mineSd);
+        QVERIFY2(w.openSem(builtInSem), qPrintable(w.lastError()));
+        QCOMPARE(p->settings(), mineSd);
+        QVERIFY2(w.statusBar()->currentMessage().contains("built-in model"), qPrintable(w.statusBar()->currentMessage()));
+        chooseModel(builtInModel, QString());
+        QCOMPARE(p->family(), DecodeSettings::BuiltIn);
+        QCOMPARE(p->settings(), builtIn.decode);
     }
 };
 
