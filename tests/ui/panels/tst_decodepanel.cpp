@@ -290,18 +290,34 @@ private slots:
     }
 
     // Issue 17, the app: a .sem of the other family keeps the user's settings of each family. A
-    // Stable Diffusion .sem (made by appDecodesWithStableDiffusion) opened while the built-in model is
-    // chosen changes nothing in the panel and says so; choosing the Stable Diffusion model shows the
-    // file's settings; coming back shows the user's built-in ones. And the reverse.
+    // Stable Diffusion .sem opened while the built-in model is chosen changes nothing in the panel
+    // and says so; choosing the Stable Diffusion model shows the file's settings; coming back shows
+    // the user's built-in ones. And the reverse.
     void otherFamilySemKeepsEachFamilysSettings()
     {
-        const QString sdSem = m_dir.filePath("sd.sem");
-        QVERIFY2(QFile::exists(sdSem), "made by appDecodesWithStableDiffusion");
-        const SemFile sdFile = SemFile::load(sdSem.toStdString());
-        QCOMPARE(sdFile.decode.family, DecodeSettings::StableDiffusion1);
-
         MainWindow w;
         w.show();
+        // The image's streams in a .sem that records Stable Diffusion settings (as a decode with that
+        // family saves them; appDecodesWithStableDiffusion checks such a file end to end).
+        QVERIFY2(w.openImage(m_imagePath), qPrintable(w.lastError()));
+        QTRY_VERIFY(!w.isBusy());
+        const QString sdSem = m_dir.filePath("other-family-sd.sem");
+        QVERIFY2(w.saveSem(sdSem), qPrintable(w.lastError()));
+        SemFile sdFile = SemFile::load(sdSem.toStdString());
+        sdFile.decode = DecodeSettings{};
+        sdFile.decode.present = true;
+        sdFile.decode.family = DecodeSettings::StableDiffusion1;
+        sdFile.decode.sampler = DecodeSettings::Euler;
+        sdFile.decode.karras = false;
+        sdFile.decode.colourFix = false;
+        sdFile.decode.steps = 3;
+        sdFile.decode.guidanceTenths = 65;
+        sdFile.decode.strengthPercent = 60;
+        sdFile.decode.controlScaleHundredths = 80;
+        sdFile.decode.workSize = 256;
+        sdFile.decode.seed = 42;
+        sdFile.save(sdSem.toStdString());
+
         DecodePanel* p = w.decodePanel();
         auto chooseModel = [p](const QString& model, const QString& controlnet) {
             p->setModelPath(model);
