@@ -128,8 +128,10 @@ public:
     // the outcomes are in order, each image the one decode() gives up to float rounding (at most one
     // level of 8 bits), each with the batch's seconds shared out. Throws sem::Error when a file
     // fails its checks or the files do not batch (the caller decodes them one at a time then).
+    // `progress` gets the batch's steps (all its images'), with a preview only when it holds one image.
     std::vector<DecodeOutcome> decodeBatch(const std::vector<const SemFile*>& files, const DecodeRequest& request,
-                                           const std::atomic<bool>* cancel = nullptr);
+                                           const std::atomic<bool>* cancel = nullptr,
+                                           const DecodeProgressFn& progress = {});
 
 private:
     std::vector<std::string> checkModel(const SemFile& file, const DecodeRequest& request) const;

@@ -62,12 +62,12 @@ bool Decoder::batchable(const SemFile& a, const SemFile& b, const DecodeRequest&
 }
 
 std::vector<DecodeOutcome> Decoder::decodeBatch(const std::vector<const SemFile*>& files, const DecodeRequest& request,
-                                                const std::atomic<bool>* cancel)
+                                                const std::atomic<bool>* cancel, const DecodeProgressFn& progress)
 {
     if (files.empty())
         return {};
     if (files.size() == 1)
-        return {decode(*files.front(), request, {}, cancel)};
+        return {decode(*files.front(), request, progress, cancel)};
     if (static_cast<int>(files.size()) > kMostImages)
         throw Error("decode: a batch holds at most " + std::to_string(kMostImages) + " images");
     const SemFile& first = *files.front();
@@ -89,11 +89,22 @@ std::vector<DecodeOutcome> Decoder::decodeBatch(const std::vector<const SemFile*
     std::vector<const diffusion::Conditions*> pointers;
     for (const diffusion::Conditions& c : conditions)
         pointers.push_back(&c);
+    diffusion::PreviewCallback cb;
+    if (progress)
+        cb = [&progress](const diffusion::Progress& p, const diffusion::ImageRgb* x0) {
+            DecodeProgress d;
+            d.step = p.step;
+            d.total = p.total;
+            d.elapsedSeconds = p.elapsedSeconds;
+            if (x0)
+                d.preview = decodeconversion::toBgr(*x0);
+            progress(d);
+        };
     const auto t0 = std::chrono::steady_clock::now();
     std::vector<diffusion::ImageRgb> images;
     try {
         images = backend_->decodeBatch(pointers, decodeconversion::samplerSettings(settings.front(), request), seeds,
-                                       {}, 0, cancel);
+                                       cb, progress ? request.previewEvery : 0, cancel);
     } catch (const diffusion::Cancelled&) {
         throw Cancelled();
     }

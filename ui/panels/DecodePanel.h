@@ -1,7 +1,9 @@
 #pragma once
 #include <QWidget>
+#include <cstdint>
 #include <map>
 #include <optional>
+#include <vector>
 
 #include "core/format/SemFile.h"
 #include "core/pipeline/Decoder.h"
@@ -23,12 +25,16 @@ namespace sem::ui {
 // an ETA, and a status line for the outcome or the error. The controls follow the model's family
 // (setFamily): the built-in one has DDPM and the fidelity decode; Stable Diffusion 1.x has Euler and
 // Euler ancestral, a ControlNet, control scale, working size, colour fix, Karras sigmas and a
-// negative prompt, and its own defaults (guidance 7.5, strength 0.7). It only shows state:
-// MainWindow runs the decode (DecodeController) and tells the panel what happens.
+// negative prompt, and its own defaults (guidance 7.5, strength 0.7). Variations: a sampled decode
+// of N seeds side by side (seed, seed+1, ...; 1 = one decode), not offered for the fidelity decode
+// (deterministic: every seed gives the same picture). It only shows state: MainWindow runs the
+// decode (DecodeController) and tells the panel what happens.
 class DecodePanel : public QWidget {
     Q_OBJECT
 public:
     explicit DecodePanel(QWidget* parent = nullptr);
+    static constexpr int kMaxVariations = 9;
+    static constexpr std::uint32_t kMaxSeed = 2147483647u;  // the seed control's range: 0..kMaxSeed
 
     // The request for a decode now. With "random" checked a new seed is drawn and shown first,
     // so that the seed recorded in the .sem is the one used.
@@ -56,6 +62,17 @@ public:
     void setDevice(const QString& device);
     int previewEvery() const;  // 0: no previews
     void setPreviewEvery(int steps);
+    // How many seeds the next decode draws side by side: the control's value, 1 for the fidelity
+    // decode (the control is disabled then).
+    int variations() const;
+    void setVariations(int count);  // clamped to 1..kMaxVariations
+    // `count` seeds from `first` on (first, first+1, ...), wrapping past kMaxSeed to 0.
+    static std::vector<std::uint32_t> variationSeeds(std::uint32_t first, int count);
+    // A picked variation's seed: the seed control shows it and "random" is unchecked, so that the
+    // next decode gives that picture again.
+    void useSeed(std::uint32_t seed);
+    // Whether there are variations to show again ("Show variations" enabled).
+    void setVariationsAvailable(bool available);
 
     // Whether Decode can start, and why not ("no model: ...", "open an image first").
     void setAvailability(bool canDecode, const QString& reason);
@@ -87,6 +104,8 @@ public:
     QCheckBox* colourFixCheck() const { return m_colourFix; }
     QCheckBox* karrasCheck() const { return m_karras; }
     QLineEdit* negativeEdit() const { return m_negative; }
+    QSpinBox* variationsSpin() const { return m_variations; }
+    QPushButton* showVariationsButton() const { return m_showVariations; }
     // Whether the panel shows a row (the family hides the other family's controls).
     bool isRowShown(QWidget* field) const;
 
@@ -94,6 +113,8 @@ signals:
     void decodeRequested();
     void stopRequested();
     void modelChanged();  // model path, ControlNet or device edited
+    void variationsChanged(int count);  // the user changed the Variations control
+    void showVariationsRequested();
 
 private:
     void buildModelRows(QFormLayout* form);
@@ -135,6 +156,9 @@ private:
     QCheckBox* m_fidelity = nullptr;
     QCheckBox* m_force = nullptr;
     QSpinBox* m_previewEvery = nullptr;
+    QSpinBox* m_variations = nullptr;
+    QPushButton* m_showVariations = nullptr;
+    bool m_variationsAvailable = false;
     QPushButton* m_decode = nullptr;
     QPushButton* m_stop = nullptr;
     QProgressBar* m_progress = nullptr;

@@ -23,6 +23,7 @@ std::vector<SettingSpec> makeSpecs()
         {Setting::DecodeDevice, "decode/device", Type::String, QStringLiteral("auto"), {}, {},
          {QStringLiteral("auto"), QStringLiteral("cpu"), QStringLiteral("cuda")}},
         {Setting::DecodePreviewEvery, "decode/previewEvery", Type::Int, 5, 0, 1000, {}},
+        {Setting::DecodeVariations, "decode/variations", Type::Int, 1, 1, SettingsRegistry::kMaxVariations, {}},
         {Setting::RecentFiles, "recentFiles", Type::StringList, QStringList(), {}, {}, {}},
         {Setting::LastDirectory, "lastDirectory", Type::String, QString(), {}, {}, {}},
         {Setting::SessionImagePath, "imagePath", Type::String, QString(), {}, {}, {}},

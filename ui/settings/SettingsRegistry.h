@@ -14,6 +14,8 @@ enum class Setting {
     DecodeControlnetPath,  // "decode/controlnetPath": empty = the model's own, or none
     DecodeDevice,          // "decode/device": auto, cpu or cuda
     DecodePreviewEvery,    // "decode/previewEvery": steps between previews, 0 = none
+    // The Decode panel's variations: how many seeds a sampled decode draws side by side.
+    DecodeVariations,      // "decode/variations": 1 (one decode) .. kMaxVariations
     // File menu.
     RecentFiles,    // "recentFiles": absolute paths, newest first
     LastDirectory,  // "lastDirectory": where the open dialog starts
@@ -52,6 +54,7 @@ class SettingsRegistry {
 public:
     static constexpr const char* kAutosaveGroup = "autosave";
     static constexpr const char* kPreviousSessionGroup = "previousSession";
+    static constexpr int kMaxVariations = 9;  // the range of Setting::DecodeVariations: 1..9
 
     static const std::vector<SettingSpec>& all();
     static const SettingSpec& spec(Setting id);

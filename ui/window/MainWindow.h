@@ -43,6 +43,7 @@ struct FitChoice;
 class RatePanel;
 class RdPlot;
 class ResultsTable;
+class VariationGrid;
 struct SessionState;
 struct DecodePreview;
 struct DecodeResult;
@@ -117,6 +118,16 @@ public:
     bool hasReconstruction() const { return m_doc->hasReconstruction(); }
     cv::Mat reconstruction() const { return m_doc->reconstruction(); }  // the last good decode (BGR)
     QString decodeDevice() const { return m_decodeDevice; }
+    // Variations (MainWindowVariations.cpp): a decode with the Decode panel's Variations above 1
+    // decodes that many seeds and shows them in the variations grid (a tool window) with the
+    // first one applied; pickVariation() makes another the reconstruction as a decode would (view,
+    // plot, results, the record a save writes) and sets the panel's seed to it. False (reason in
+    // lastError()) when there is no such variation or the streams changed since.
+    VariationGrid* variationGrid() const { return m_variationGrid; }
+    int variationCount() const;
+    int pickedVariation() const { return m_variationPicked; }  // -1: none
+    bool pickVariation(int index);
+    void showVariations();  // the grid again (after it was closed)
     bool baselinesReady() const;  // the plot's curves for this image are computed
     // The plot's baseline sweep runs on its own low-priority thread. It stops early (before its
     // next encode) when another image is opened, the window closes or this is called.
@@ -168,6 +179,7 @@ signals:
     void decodeFailed(const QString& message);
     void decodeStopped();
     void decodePreviewShown(int step);
+    void variationPicked(int index);
     void baselinesUpdated();
     void compareUpdated();
     void resultsUpdated();  // the latest decode's PSNR and SSIM are in the results table
@@ -240,6 +252,11 @@ private:
     void requestBaselines();
     void onRateChangedForCompare();
     void resetDecodeState();
+    void applyDecode(const DecodeResult& result, const SemFile& file, bool markModified, const QString& status);
+    // MainWindowVariations.cpp
+    void buildVariations();
+    void setVariations(const DecodeResult& result);
+    void clearVariations();
 
     // MainWindowCompare.cpp: the compare layers' measures, the results table, the status result
     void buildResults();
@@ -313,6 +330,12 @@ private:
     SemFile m_decodingFile;  // the file being decoded
     QString m_decodeDevice;
     std::uint64_t m_decodeGeneration = 0;  // the document's generation at the decode's start
+    // The last variations decode (null: none), the file it decoded, its document generation.
+    VariationGrid* m_variationGrid = nullptr;
+    std::shared_ptr<const DecodeResult> m_variationResult;
+    SemFile m_variationFile;
+    std::uint64_t m_variationGeneration = 0;
+    int m_variationPicked = -1;
 
     // Plot baselines (cached per image content) and the compare view
     bool m_baselinesReady = false;

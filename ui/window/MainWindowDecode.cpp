@@ -143,6 +143,7 @@ void MainWindow::buildDecode()
     connect(m_decoder, &DecodeController::failed, this, [this](const QString& m) { onDecodeEnded(m, true); });
     connect(m_decoder, &DecodeController::cancelled, this, [this] { onDecodeEnded(QString(), false); });
 #endif
+    buildVariations();
     connect(m_decodePanel, &DecodePanel::decodeRequested, this, [this] {
         if (!startDecode())
             m_decodePanel->setStatus(m_lastError, true);
@@ -250,6 +251,10 @@ bool MainWindow::startDecode()
     if (m_decodePanel->family() == DecodeSettings::StableDiffusion1)
         job.controlnet = m_decodePanel->controlnetPath().toStdString();
     job.device = m_decodePanel->device().toStdString();
+    if (const int n = m_decodePanel->variations(); n > 1 && job.request.seed) {
+        job.seeds = DecodePanel::variationSeeds(*job.request.seed, n);
+        job.original = m_doc->image();
+    }
     m_decodeGeneration = m_doc->generation();
     m_decoder->start(std::move(job));
     m_decodePanel->setRunning(true);
@@ -294,19 +299,43 @@ void MainWindow::onDecodeFinished(const DecodeResult& result)
     updateStatusBar();
     if (m_decodeGeneration != m_doc->generation())
         return;  // the document changed meanwhile
+    if (result.variations.empty())
+        clearVariations();  // they were decoded with other settings
+    else
+        setVariations(result);
+    QString status;
+    if (!result.variations.empty()) {
+        QStringList seeds;
+        for (const DecodeVariation& v : result.variations)
+            seeds << QString::number(v.settings.seed);
+        status = tr("Decoded %1 variations in %2 s on %3 (seeds %4); the first is shown: pick another in the "
+                    "Variations window.")
+                     .arg(result.variations.size())
+                     .arg(QString::number(result.seconds, 'f', 1), result.device, seeds.join(QLatin1String(", ")));
+    }
+    applyDecode(result, m_decodingFile, true, status);
+}
+
+// The decoded picture becomes the reconstruction: the document's record, the view, the plot's
+// point and (through decodeFinished) the results table and the status line. `status`: the panel's
+// status line, empty for "Decoded in ...".
+void MainWindow::applyDecode(const DecodeResult& result, const SemFile& file, bool markModified, const QString& status)
+{
     m_doc->setDecodeRecord(result.image, result.settings, result.modelId32);
     m_reconstructionPyramid = result.pyramid;
     m_view->setLayerImage(ImageView::Layer::Reconstruction, result.pyramid);
     m_decodeDevice = result.device;
-    QString text = tr("Decoded in %1 s on %2 (%3).")
-                       .arg(QString::number(result.seconds, 'f', 1), result.device, decodeSummary(result.settings));
+    QString text = !status.isEmpty() ? status
+                                     : tr("Decoded in %1 s on %2 (%3).")
+                                           .arg(QString::number(result.seconds, 'f', 1), result.device,
+                                                decodeSummary(result.settings));
     if (!result.warnings.isEmpty())
         text += QLatin1Char(' ') + result.warnings.join(QLatin1Char(' '));
     m_decodePanel->setStatus(text);
     if (!m_doc->image().empty()) {
         RdPoint p;
         // The bpp of the decoded file as saved: with the model id and the settings recorded.
-        SemFile decoded = m_decodingFile;
+        SemFile decoded = file;
         decoded.modelId = result.modelId32;
         decoded.decode = result.settings;
         p.bpp = decoded.bpp();
@@ -336,7 +365,8 @@ void MainWindow::onDecodeFinished(const DecodeResult& result)
             return std::make_pair(ms, niqe);
         }));
     }
-    setDocumentModified(true);  // the .sem now records the model and the settings
+    if (markModified)
+        setDocumentModified(true);  // the .sem now records the model and the settings
     updateRate();
     emit decodeFinished();
 }
@@ -370,6 +400,7 @@ void MainWindow::resetDecodeState()
 {
     stopDecode();
     m_reconstructionPyramid = ImagePyramid();  // the document's record went with its old content
+    clearVariations();
     m_baselinesReady = false;
     m_plot->clear();
     updateDecodeAvailability();

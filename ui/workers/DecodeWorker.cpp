@@ -1,9 +1,15 @@
 #include "ui/workers/DecodeWorker.h"
 
+#include <algorithm>
+#include <chrono>
+#include <cmath>
 #include <exception>
 
 #include "core/common/Cancelled.h"
+#include "core/metrics/Metrics.h"
+#include "core/metrics/Niqe.h"
 #include "ui/views/ImageConversion.h"
+#include "ui/views/VariationGrid.h"
 
 namespace sem::ui {
 
@@ -33,6 +39,12 @@ void DecodeWorker::run(const DecodeJob& job)
         info.parameters = m_decoder->parameterCount();
         emit modelLoaded(job.id, info);
         const quint64 id = job.id;
+        if (job.seeds.size() > 1) {
+            DecodeResult result;
+            decodeVariations(job, result);
+            emit finished(result);
+            return;
+        }
         DecodeOutcome out = m_decoder->decode(
             job.file, job.request,
             [this, id](const DecodeProgress& p) {
@@ -63,6 +75,78 @@ void DecodeWorker::run(const DecodeJob& job)
     } catch (const std::exception& e) {
         emit failed(job.id, QString::fromUtf8(e.what()));
     }
+}
+
+void DecodeWorker::decodeVariations(const DecodeJob& job, DecodeResult& result)
+{
+    // One file per seed, each recording its own settings: the request without its seed then
+    // resolves to them, and the files differ in the seed only (Decoder::batchable).
+    const DecodeSettings::Family family = m_decoder->settingsFamily();
+    DecodeRequest shared = job.request;
+    shared.seed.reset();
+    std::vector<SemFile> files;
+    for (const std::uint32_t seed : job.seeds) {
+        DecodeRequest one = job.request;
+        one.seed = seed;
+        SemFile f = job.file;
+        f.decode = Decoder::resolve(job.file.decode, one, family);
+        files.push_back(std::move(f));
+    }
+    const int count = static_cast<int>(files.size());
+    // On the CPU (and under DecodeRequest::batchImages 1) one at a time, else as many as fit.
+    const int room = std::max(1, m_decoder->batchRoom(files.front(), shared));
+    const auto t0 = std::chrono::steady_clock::now();
+    std::vector<DecodeOutcome> outcomes;
+    for (int first = 0; first < count;) {
+        const int n = std::min(room, count - first);
+        std::vector<const SemFile*> batch;
+        for (int i = first; i < first + n; ++i)
+            batch.push_back(&files[static_cast<std::size_t>(i)]);
+        // The progress of all the variations: each image counts the batch's total steps.
+        auto report = [this, id = job.id, first, n, count, t0](const DecodeProgress& p) {
+            if (p.total <= 0)
+                return;
+            DecodePreview preview;
+            preview.id = id;
+            preview.step = first * p.total + p.step * n;
+            preview.total = count * p.total;
+            preview.elapsedSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+            if (!p.preview.empty())
+                preview.pyramid = ImagePyramid(toQImage(p.preview));
+            emit progress(preview);
+        };
+        std::vector<DecodeOutcome> part = m_decoder->decodeBatch(batch, shared, m_cancel, report);
+        for (DecodeOutcome& o : part)
+            outcomes.push_back(std::move(o));
+        first += n;
+    }
+    for (DecodeOutcome& o : outcomes) {
+        if (m_cancel && *m_cancel)
+            throw Cancelled();
+        DecodeVariation v;
+        const QImage full = toQImage(o.image);
+        v.pyramid = ImagePyramid(full);
+        v.thumbnail = full.scaled(VariationGrid::kThumbnailSide, VariationGrid::kThumbnailSide, Qt::KeepAspectRatio,
+                                  Qt::SmoothTransformation);
+        v.psnr = job.original.empty() ? std::nan("") : metrics::psnr(job.original, o.image);
+        v.niqe = metrics::niqeSizeOk(o.image.cols, o.image.rows) ? metrics::niqe(o.image) : std::nan("");
+        v.image = std::move(o.image);
+        v.settings = o.settings;
+        v.seconds = o.seconds;
+        result.variations.push_back(std::move(v));
+        for (const std::string& w : o.warnings)
+            if (!result.warnings.contains(QString::fromStdString(w)))
+                result.warnings << QString::fromStdString(w);
+    }
+    const DecodeVariation& firstOne = result.variations.front();
+    result.id = job.id;
+    result.image = firstOne.image;
+    result.pyramid = firstOne.pyramid;
+    result.settings = firstOne.settings;
+    result.modelId32 = m_decoder->modelId32();
+    result.modelId = QString::fromStdString(m_decoder->modelId());
+    result.device = QString::fromStdString(m_decoder->deviceName());
+    result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
 DecodeController::DecodeController(QObject* parent) : QObject(parent)

@@ -10,6 +10,7 @@
 #include <memory>
 #include <opencv2/core/mat.hpp>
 #include <string>
+#include <vector>
 
 #include "core/format/SemFile.h"
 #include "core/pipeline/Decoder.h"
@@ -25,6 +26,11 @@ struct DecodeJob {
     std::string modelPath;   // empty: the default model (ModelLocator)
     std::string controlnet;  // Stable Diffusion: a ControlNet replacing the model's own; empty: none
     std::string device;      // auto, cpu, cuda
+    // Variations: two or more seeds decode the file once per seed (request.seed is not used then),
+    // in batches where the settings allow (Decoder::decodeBatch), else one after another. Empty or
+    // one seed: one decode, as before.
+    std::vector<std::uint32_t> seeds;
+    cv::Mat original;  // the source image (shared, read-only) for the variations' PSNR; may be empty
 };
 
 // What the loaded model is, for the Decode panel and the status bar.
@@ -33,6 +39,17 @@ struct ModelInfo {
     QString device;
     QString family;   // "built-in", "sd1"
     qint64 parameters = 0;
+};
+
+// One seed's picture of a variations decode, with what the grid shows of it.
+struct DecodeVariation {
+    cv::Mat image;  // CV_8UC3 BGR at the file's size
+    ImagePyramid pyramid;
+    QImage thumbnail;         // at most VariationGrid::kThumbnailSide on its longest side
+    DecodeSettings settings;  // what was used: the file's record when this one is picked
+    double psnr = 0;          // NaN without the source image
+    double niqe = 0;          // NaN when the size is outside NIQE's range
+    double seconds = 0;
 };
 
 struct DecodeResult {
@@ -45,6 +62,9 @@ struct DecodeResult {
     QString device;
     double seconds = 0;
     QStringList warnings;
+    // A variations decode: every seed's picture, in the job's seed order; image, pyramid and
+    // settings above are the first one's. Empty for a single decode.
+    std::vector<DecodeVariation> variations;
 };
 
 struct DecodePreview {
@@ -75,6 +95,9 @@ signals:
     void cancelled(quint64 id);
 
 private:
+    // The job's seeds, each decoded; fills result.variations and the first one's fields.
+    void decodeVariations(const DecodeJob& job, DecodeResult& result);
+
     const std::atomic<bool>* m_cancel;
     std::unique_ptr<Decoder> m_decoder;
     std::string m_modelPath, m_controlnet, m_device;

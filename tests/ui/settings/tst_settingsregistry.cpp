@@ -52,6 +52,7 @@ private slots:
         QCOMPARE(SettingsRegistry::string(Setting::DecodeControlnetPath), QString());
         QCOMPARE(SettingsRegistry::string(Setting::DecodeDevice), QString("auto"));
         QCOMPARE(SettingsRegistry::integer(Setting::DecodePreviewEvery), 5);
+        QCOMPARE(SettingsRegistry::integer(Setting::DecodeVariations), 1);  // one decode: as before variations
         QCOMPARE(SettingsRegistry::stringList(Setting::RecentFiles), QStringList());
         QCOMPARE(SettingsRegistry::value(Setting::SessionCannyLow, "autosave").toDouble(), sem::CannyParams{}.low);
         QCOMPARE(SettingsRegistry::integer(Setting::SessionHintQuality, "autosave"), -1);
@@ -109,6 +110,15 @@ private slots:
         QVERIFY(!SettingsRegistry::value(Setting::SessionSavedAt, "autosave").toDateTime().isValid());
         QSettings().setValue("decode/previewEvery", 1001);  // out of range
         QCOMPARE(SettingsRegistry::integer(Setting::DecodePreviewEvery), 5);
+        // Variations: 1..kMaxVariations, anything else reads as 1.
+        QVERIFY(SettingsRegistry::setValue(Setting::DecodeVariations, SettingsRegistry::kMaxVariations));
+        QCOMPARE(SettingsRegistry::integer(Setting::DecodeVariations), SettingsRegistry::kMaxVariations);
+        QVERIFY(!SettingsRegistry::setValue(Setting::DecodeVariations, 0));
+        QVERIFY(!SettingsRegistry::setValue(Setting::DecodeVariations, SettingsRegistry::kMaxVariations + 1));
+        QSettings().setValue("decode/variations", 10);
+        QCOMPARE(SettingsRegistry::integer(Setting::DecodeVariations), 1);
+        QSettings().setValue("decode/variations", "many");
+        QCOMPARE(SettingsRegistry::integer(Setting::DecodeVariations), 1);
         // Refused values are not stored.
         QVERIFY(!SettingsRegistry::setValue(Setting::DecodeDevice, "tpu"));
         QVERIFY(!SettingsRegistry::setValue(Setting::DecodePreviewEvery, -1));
