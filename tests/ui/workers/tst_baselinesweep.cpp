@@ -1,5 +1,8 @@
 // The plot's baseline sweep stops early when asked (a flag polled between encodes), when another
 // image is opened and when the window closes; only complete sweeps are cached.
+// The sweep runs on a low-priority thread, as in the app: on a loaded machine it waits for idle
+// cores (about 20 s on a quiet 2-core machine, over 200 s with two builds beside it), hence the
+// generous waits; the test checks what happens, never how fast.
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QtTest>
@@ -73,15 +76,15 @@ private slots:
     {
         MainWindow w;
         w.setImage(sem::devbench::syntheticPhoto(1600, 1200, 2), QStringLiteral("big"));
-        QTRY_VERIFY_WITH_TIMEOUT(w.baselineSweepProgress() >= 1, 120000);  // it is running
+        QTRY_VERIFY_WITH_TIMEOUT(w.baselineSweepProgress() >= 1, 300000);  // it is running
         QSignalSpy stopped(&w, &MainWindow::baselineSweepStopped);
         w.setImage(sem::devbench::syntheticPhoto(256, 192, 3), QStringLiteral("small"));
-        QTRY_COMPARE_WITH_TIMEOUT(stopped.count(), 1, 120000);
+        QTRY_COMPARE_WITH_TIMEOUT(stopped.count(), 1, 300000);
         const int done = stopped.first().at(0).toInt();
         const int total = stopped.first().at(1).toInt();
         QVERIFY2(done >= 1 && done < total, qPrintable(QString("%1 of %2").arg(done).arg(total)));
         // The new image's sweep runs to the end and fills the plot.
-        QTRY_VERIFY_WITH_TIMEOUT(w.baselinesReady(), 120000);
+        QTRY_VERIFY_WITH_TIMEOUT(w.baselinesReady(), 300000);
         QVERIFY(w.rdPlot()->curveCount() >= 1);
         QVERIFY(w.rdPlot()->message().isEmpty());
         QCOMPARE(stopped.count(), 1);
@@ -92,10 +95,10 @@ private slots:
         MainWindow w;
         w.show();
         w.setImage(sem::devbench::syntheticPhoto(1600, 1200, 4), QStringLiteral("big"));
-        QTRY_VERIFY_WITH_TIMEOUT(w.baselineSweepProgress() >= 1, 120000);
+        QTRY_VERIFY_WITH_TIMEOUT(w.baselineSweepProgress() >= 1, 300000);
         QSignalSpy stopped(&w, &MainWindow::baselineSweepStopped);
         QVERIFY(w.close());  // nothing unsaved
-        QTRY_COMPARE_WITH_TIMEOUT(stopped.count(), 1, 120000);
+        QTRY_COMPARE_WITH_TIMEOUT(stopped.count(), 1, 300000);
         const int done = stopped.first().at(0).toInt();
         const int total = stopped.first().at(1).toInt();
         QVERIFY2(done < total, qPrintable(QString("%1 of %2").arg(done).arg(total)));
