@@ -38,6 +38,8 @@ shot view-hint 1280x800 "$sample" --view hint
 # each labelled with its real bytes, bpp and "same size" or "cannot go lower".
 shot compare-webp-downscale 1280x800 "$sample" --decode --view reconstruction,webp-downscale
 shot compare-jpeg 1280x800 "$sample" --decode --view reconstruction,jpeg
+# Variations: four seeds decoded side by side in the grid window (picking one is tst_variations').
+shot variations 1280x800 "$sample" --decode --variations 4 --grid-shot "$out/variations-grid.png"
 # The wheel over the side panel's unfocused Colour hint and Sampler boxes changes neither (printed).
 shot wheel-side-panel 1280x800 "$sample" --wheel 5
 # 200 %: the logical 1280x800 window at device pixel ratio 2 (a 2560x1600 screen), decoded, the side

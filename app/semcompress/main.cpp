@@ -23,6 +23,7 @@
 #include "ui/panels/HintPanel.h"
 #include "core/pipeline/ModelLadder.h"
 #include "ui/views/ImageView.h"
+#include "ui/views/VariationGrid.h"
 #include "ui/window/MainWindow.h"
 #include "ui/panels/RatePanel.h"
 
@@ -79,6 +80,10 @@ struct Options {
                                    "With --screenshot --decode: also grab the window into <png> when the decode's "
                                    "first preview is shown.",
                                    "png"};
+    QCommandLineOption variations{"variations", "Decode panel: decode <n> seeds side by side (1-9).", "n"};
+    QCommandLineOption gridShot{"grid-shot",
+                                "With --screenshot --decode --variations N: also grab the variations grid into <png>.",
+                                "png"};
     QCommandLineOption palette{"palette",
                                "With --screenshot: write 8-bit palette PNGs (a few times smaller; colours of "
                                "photos approximate, ordered dither)."};
@@ -86,7 +91,8 @@ struct Options {
     void addTo(QCommandLineParser& parser) const
     {
         parser.addOptions(
-            {screenshot, caption, model, device, steps, decode, hint, fidelity, fitBpp, view, wheel, previewShot, palette});
+            {screenshot, caption, model, device, steps, decode, hint, fidelity, fitBpp, view, wheel, previewShot, variations,
+             gridShot, palette});
     }
 };
 
@@ -154,7 +160,7 @@ void turnWheel(sem::ui::MainWindow& window, int notches)
 }
 
 // Grabs the window into `path` (PNG; with --palette 8-bit indexed); false when it cannot be written.
-bool grabInto(sem::ui::MainWindow& window, const QString& path, bool palette)
+bool grabInto(QWidget& window, const QString& path, bool palette)
 {
     QImage shot = window.grab().toImage();
     if (palette)
@@ -196,6 +202,15 @@ int takeScreenshot(sem::ui::MainWindow& window, const QCommandLineParser& parser
         }
         window.revealDecodePanel();
         QCoreApplication::processEvents();
+        if (parser.isSet(o.gridShot)) {
+            sem::ui::VariationGrid* grid = window.variationGrid();
+            if (!grid || !grid->isVisible()) {
+                std::cerr << "--grid-shot: no variations grid (the fidelity decode has none).\n";
+                return 1;
+            }
+            if (!grabInto(*grid, parser.value(o.gridShot), palette))
+                return 1;
+        }
         // The decode's PSNR and SSIM (measured off the GUI thread) on its label and the status line.
         if (!window.document()->image().empty())
             waitFor([&window] { return window.resultText().contains(QLatin1String("PSNR")); }, 120000);
@@ -285,6 +300,19 @@ int main(int argc, char** argv)
         window.decodePanel()->stepsSpin()->setValue(parser.value(steps).toInt());
     if (parser.isSet(fidelity))
         window.decodePanel()->fidelityCheck()->setChecked(true);
+    if (parser.isSet(o.variations)) {
+        bool ok = true;
+        const int count = parser.value(o.variations).toInt(&ok);
+        if (!ok || count < 1 || count > sem::ui::DecodePanel::kMaxVariations) {
+            std::cerr << "--variations: expected 1 to " << sem::ui::DecodePanel::kMaxVariations << ".\n";
+            return 2;
+        }
+        window.decodePanel()->setVariations(count);
+    }
+    if (parser.isSet(o.gridShot) && (!parser.isSet(o.decode) || window.decodePanel()->variations() < 2)) {
+        std::cerr << "--grid-shot: needs --decode and --variations 2 or more.\n";
+        return 2;
+    }
     int hintIndex = -1;
     if (parser.isSet(hint)) {
         hintIndex = window.hintPanel()->factorCombo()->findData(parser.value(hint).toInt());

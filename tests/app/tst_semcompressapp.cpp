@@ -73,6 +73,42 @@ private slots:
             QVERIFY(QString::fromUtf8(app.readAllStandardError()).contains(option));
         }
     }
+    // --variations N decodes N seeds; --grid-shot grabs their grid (scripts/screenshots.sh); bad
+    // counts exit 2 naming the option, a grid shot without variations exits 1 saying why.
+    void screenshotOfTheVariationsGrid()
+    {
+        QTemporaryDir home;
+        QVERIFY(home.isValid());
+        cv::Mat image(96, 128, CV_8UC3, cv::Scalar(60, 140, 90));
+        cv::rectangle(image, {20, 20, 50, 40}, cv::Scalar(230, 40, 40), cv::FILLED);
+        const QString png = home.filePath("photo.png"), shot = home.filePath("shot.png"),
+                      grid = home.filePath("grid.png");
+        QVERIFY(cv::imwrite(png.toStdString(), image));
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert("HOME", home.path());
+        env.insert("QT_QPA_PLATFORM", "offscreen");
+        env.insert("SEMCOMPRESS_MODEL", SEM_SOURCE_DIR "/models/default");
+        QProcess app;
+        app.setProcessEnvironment(env);
+        app.start(SEMCOMPRESS_BINARY, {png, "--screenshot", shot, "--decode", "--steps", "2", "--variations", "2",
+                                       "--grid-shot", grid});
+        QVERIFY(app.waitForFinished(300000));
+        QVERIFY2(app.exitCode() == 0, app.readAllStandardError().constData());
+        const QImage grabbed(grid);
+        QVERIFY2(!grabbed.isNull(), "no grid.png");
+        QVERIFY(grabbed.width() > 2 * 64);  // two thumbnails side by side
+        QVERIFY(!QImage(shot).isNull());
+        for (const QString& bad : {QStringLiteral("0"), QStringLiteral("10"), QStringLiteral("two")}) {
+            app.start(SEMCOMPRESS_BINARY, {png, "--screenshot", shot, "--variations", bad});
+            QVERIFY(app.waitForFinished(90000));
+            QCOMPARE(app.exitCode(), 2);
+            QVERIFY(QString::fromUtf8(app.readAllStandardError()).contains("--variations"));
+        }
+        app.start(SEMCOMPRESS_BINARY, {png, "--screenshot", shot, "--decode", "--variations", "1", "--grid-shot", grid});
+        QVERIFY(app.waitForFinished(90000));
+        QCOMPARE(app.exitCode(), 2);
+        QVERIFY(QString::fromUtf8(app.readAllStandardError()).contains("--grid-shot: needs --decode and --variations"));
+    }
     // --help and --version print and exit 0 without a display: no QApplication (which aborts with
     // "could not connect to display") is made for them.
     void helpAndVersionNeedNoDisplay_data()
