@@ -24,6 +24,10 @@
 #include <sys/types.h>
 #include <unistd.h>
 #endif
+#ifdef Q_OS_LINUX
+#include <linux/capability.h>
+#include <sys/syscall.h>
+#endif
 
 using sem::cli::test::Run;
 using sem::cli::test::semc;
@@ -57,6 +61,24 @@ QStringList filesUnder(const QString& dir)
         out << QDir(dir).relativeFilePath(it.next());
     out.sort();
     return out;
+}
+
+// Root reads a chmod 000 file through CAP_DAC_OVERRIDE (CI runs as root): this process drops that
+// capability and CAP_DAC_READ_SEARCH from its effective set, so that the file is unreadable to the
+// in-process semc runs as it is to a user (child processes get them back when they exec). False
+// where that cannot be done.
+bool dropFileAccessOverride()
+{
+#ifdef Q_OS_LINUX
+    __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
+    __user_cap_data_struct data[2]{};
+    if (::syscall(SYS_capget, &header, data) != 0)
+        return false;
+    data[0].effective &= ~((1u << CAP_DAC_OVERRIDE) | (1u << CAP_DAC_READ_SEARCH));
+    return ::syscall(SYS_capset, &header, data) == 0;
+#else
+    return false;
+#endif
 }
 
 }  // namespace
@@ -110,12 +132,21 @@ private slots:
         notes.write("hello");
         notes.close();
 #ifndef Q_OS_WIN
-        if (::geteuid() != 0) {  // root reads a chmod 000 file anyway
-            QVERIFY(cv::imwrite((in + "/sub/locked.png").toStdString(), cv::Mat(48, 64, CV_8UC3, cv::Scalar(1, 2, 3))));
-            QVERIFY(QFile::setPermissions(in + "/sub/locked.png", QFileDevice::Permissions()));
+        // An unreadable file (chmod 000; as root, with the capability that bypasses it dropped).
+        QVERIFY(cv::imwrite((in + "/sub/locked.png").toStdString(), cv::Mat(48, 64, CV_8UC3, cv::Scalar(1, 2, 3))));
+        QVERIFY(QFile::setPermissions(in + "/sub/locked.png", QFileDevice::Permissions()));
+        if (::geteuid() == 0 && !dropFileAccessOverride())
+            qWarning("running as root and cannot drop CAP_DAC_OVERRIDE: no unreadable file in the batch");
+        if (QFile probe(in + "/sub/locked.png"); !probe.open(QIODevice::ReadOnly)) {
             unreadable = true;
             ++bad;
+        } else {
+            QFile::setPermissions(in + "/sub/locked.png", QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+            QVERIFY(QFile::remove(in + "/sub/locked.png"));
         }
+#ifdef Q_OS_LINUX
+        QVERIFY2(unreadable, "could not make an unreadable file");  // as a user, and as root without the override
+#endif
 #endif
     }
     void cleanupTestCase()
@@ -179,9 +210,17 @@ private slots:
         QCOMPARE(j["done"].get<int>(), good.size());
         QCOMPARE(j["failed"].get<int>(), bad);
         QVERIFY(j["mean_bpp"].get<double>() > 0);
+        bool lockedReported = false;
         for (const auto& item : j["items"])
-            if (item["status"] == "failed")
+            if (item["status"] == "failed") {
                 QVERIFY2(!item["error"].get<std::string>().empty(), item.dump().c_str());
+                if (QString::fromStdString(item["input"].get<std::string>()).endsWith("locked.png")) {
+                    QVERIFY2(item["error"].get<std::string>().find("Permission denied") != std::string::npos,
+                             item.dump().c_str());
+                    lockedReported = true;
+                }
+            }
+        QCOMPARE(lockedReported, unreadable);
         QStringList expected;
         for (const QString& g : good) {
             const QFileInfo fi(g);
