@@ -90,4 +90,19 @@ void addControlImage(diffusion::Conditions& c, const DecodeRequest& request)
     c.controlImage = diffusion::ImageRgb{rgb.cols, rgb.rows, std::vector<std::uint8_t>(rgb.data, rgb.data + rgb.total() * 3)};
 }
 
+diffusion::PreviewCallback previewCallback(const DecodeProgressFn& progress)
+{
+    if (!progress)
+        return {};
+    return [&progress](const diffusion::Progress& p, const diffusion::ImageRgb* x0) {
+        DecodeProgress d;
+        d.step = p.step;
+        d.total = p.total;
+        d.elapsedSeconds = p.elapsedSeconds;
+        if (x0)
+            d.preview = toBgr(*x0);
+        progress(d);
+    };
+}
+
 }  // namespace sem::decodeconversion

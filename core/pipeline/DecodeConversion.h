@@ -18,5 +18,8 @@ diffusion::Conditions conditions(const DecodedStreams& streams, int width, int h
 diffusion::SamplerSettings samplerSettings(const DecodeSettings& s, const DecodeRequest& request);
 // The request's control image (generate --control-image) as RGB, or none.
 void addControlImage(diffusion::Conditions& c, const DecodeRequest& request);
+// The engine's step callback that reports to `progress` (previews converted to BGR); empty when
+// `progress` is.
+diffusion::PreviewCallback previewCallback(const DecodeProgressFn& progress);
 
 }  // namespace sem::decodeconversion

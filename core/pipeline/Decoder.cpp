@@ -259,17 +259,7 @@ DecodeOutcome Decoder::run(const DecodedStreams& streams, int width, int height,
     diffusion::Conditions c = decodeconversion::conditions(streams, width, height);
     decodeconversion::addControlImage(c, request);
     const diffusion::SamplerSettings ss = decodeconversion::samplerSettings(s, request);
-    diffusion::PreviewCallback cb;
-    if (progress)
-        cb = [&](const diffusion::Progress& p, const diffusion::ImageRgb* x0) {
-            DecodeProgress d;
-            d.step = p.step;
-            d.total = p.total;
-            d.elapsedSeconds = p.elapsedSeconds;
-            if (x0)
-                d.preview = decodeconversion::toBgr(*x0);
-            progress(d);
-        };
+    const diffusion::PreviewCallback cb = decodeconversion::previewCallback(progress);
     const auto t0 = std::chrono::steady_clock::now();
     diffusion::ImageRgb img;
     try {

@@ -89,17 +89,7 @@ std::vector<DecodeOutcome> Decoder::decodeBatch(const std::vector<const SemFile*
     std::vector<const diffusion::Conditions*> pointers;
     for (const diffusion::Conditions& c : conditions)
         pointers.push_back(&c);
-    diffusion::PreviewCallback cb;
-    if (progress)
-        cb = [&progress](const diffusion::Progress& p, const diffusion::ImageRgb* x0) {
-            DecodeProgress d;
-            d.step = p.step;
-            d.total = p.total;
-            d.elapsedSeconds = p.elapsedSeconds;
-            if (x0)
-                d.preview = decodeconversion::toBgr(*x0);
-            progress(d);
-        };
+    const diffusion::PreviewCallback cb = decodeconversion::previewCallback(progress);
     const auto t0 = std::chrono::steady_clock::now();
     std::vector<diffusion::ImageRgb> images;
     try {
