@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "cli/Options.h"
+#include "cli/eval/ComparedReport.h"
 #include "cli/eval/EvalReport.h"
 #include "cli/eval/EvalResults.h"
 #include "cli/eval/EvalSweep.h"
@@ -86,6 +87,9 @@ int EvalCommand::run(const QStringList& args, Io& io)
     parser.addOption({"plot-ssim", "Write the bpp-SSIM plot (PNG).", "FILE"});
     parser.addOption({"plot-ms-ssim", "Write the bpp-MS-SSIM plot (PNG).", "FILE"});
     parser.addOption({"plot-niqe", "Write the bpp-NIQE plot (PNG; lower is more natural).", "FILE"});
+    parser.addOption({"compare", "An earlier semc eval --json report on the same images (another model or family; "
+                                 "repeatable): its \"semantic at target bpp\" and sampled curves join the plots "
+                                 "(dashed), the text report and the JSON.", "REPORT.json"});
     parser.addOption({"points", "Operating points SCALE:HINT[:HIGH[:MINLEN]], comma-separated: edge scale\n"
                                 "1/SCALE (0 = no edges, the model redraws from the hint alone), hint factor\n"
                                 "(with qQ: hint quality 1..100, e.g. 8q20),\n"
@@ -127,9 +131,19 @@ int EvalCommand::run(const QStringList& args, Io& io)
         settings.workSize = static_cast<int>(Options::toInt(parser, "work-size", 64, 2048));
     settings.points = parser.isSet("points") || !sd ? parser.value("points").toStdString() : RateLadder::sdPointList();
 
+    // The reports to compare with are read before anything is measured, and checked against the
+    // images before the sweep starts.
+    std::vector<ComparedReport> compared;
+    for (const QString& path : parser.values("compare"))
+        compared.push_back(ComparedReport::load(path.toStdString()));
+
     // Measure (every encode, decode and score), then report.
-    const EvalResults results = EvalSweep(settings, io.err).run();
-    const EvalReport report(results, resamples);
+    EvalSweep sweep(settings, io.err);
+    for (const ComparedReport& c : compared)
+        c.requireImages(sweep.images());
+    const EvalResults results = sweep.run();
+    EvalReport report(results, resamples);
+    report.addCompared(std::move(compared));
     report.writeText(io.out);
     for (const auto& [option, metric] : {std::pair<const char*, PlotMetric>{"plot", PlotMetric::Psnr},
                                          {"plot-ssim", PlotMetric::Ssim},

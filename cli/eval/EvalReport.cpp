@@ -169,6 +169,7 @@ void EvalReport::writeText(std::ostream& out) const
     writeCurves(out);
     writeTables(out);
     writeSampled(out);
+    writeCompared(out);
     out << "\n" << Report::fixed(seconds_, 0) << " s in total\n";
 }
 
@@ -259,20 +260,44 @@ void EvalReport::writeSampled(std::ostream& out) const
 
 void EvalReport::writePlot(const std::string& path, PlotMetric metric) const
 {
-    const std::string plotTitle = std::to_string(r_.imageCount) + " images, model " + r_.modelId;
+    std::string plotTitle = std::to_string(r_.imageCount) + " images, model " + r_.modelId;
+    std::vector<Series> shown = series_;
+    for (const ComparedReport& c : compared_)
+        shown.insert(shown.end(), c.series.begin(), c.series.end());
+    if (!compared_.empty())
+        plotTitle += " (" + r_.family + "), dashed: other models";
     switch (metric) {
     case PlotMetric::Psnr:
-        drawRdPlot(series_, path, "bpp vs PSNR, " + plotTitle);
+        drawRdPlot(shown, path, "bpp vs PSNR, " + plotTitle);
         break;
     case PlotMetric::Ssim:
-        drawRdPlot(series_, path, "bpp vs SSIM, " + plotTitle, PlotMetric::Ssim);
+        drawRdPlot(shown, path, "bpp vs SSIM, " + plotTitle, PlotMetric::Ssim);
         break;
     case PlotMetric::MsSsim:
-        drawRdPlot(series_, path, "bpp vs MS-SSIM, " + plotTitle, PlotMetric::MsSsim);
+        drawRdPlot(shown, path, "bpp vs MS-SSIM, " + plotTitle, PlotMetric::MsSsim);
         break;
     case PlotMetric::Niqe:
-        drawRdPlot(series_, path, "bpp vs NIQE (lower is more natural), " + plotTitle, PlotMetric::Niqe);
+        drawRdPlot(shown, path, "bpp vs NIQE (lower is more natural), " + plotTitle, PlotMetric::Niqe);
         break;
+    }
+}
+
+// The curves of the --compare reports: the same images, another model.
+void EvalReport::writeCompared(std::ostream& out) const
+{
+    if (compared_.empty())
+        return;
+    out << "\n## Compared reports (the same " << r_.imageCount
+        << " images, other models; mean bpp, PSNR dB, NIQE per target bpp)\n\n";
+    for (const ComparedReport& c : compared_) {
+        out << "From " << c.path << " (model family " << c.family << ", model " << c.modelId << "):\n";
+        for (const Series& s : c.series) {
+            out << "- " << s.name << ":";
+            for (const BdPoint& p : s.points)
+                out << " (" << Report::fixed(p.bpp, 4) << ", " << orNa(p.psnr, 2) << ", " << niqe_report::text(p.niqe)
+                    << ")";
+            out << "\n";
+        }
     }
 }
 
@@ -332,6 +357,17 @@ nlohmann::json EvalReport::json() const
                         {"per_image", perImageJson()}};
     if (r_.sampledAtTargets.imageCount() > 0)
         j["sampled_at_target"] = r_.sampledAtTargets.json();
+    if (!compared_.empty()) {
+        nlohmann::json compared = nlohmann::json::array();
+        for (const ComparedReport& c : compared_) {
+            nlohmann::json cc = nlohmann::json::object();
+            for (const Series& s : c.series)
+                for (const auto& p : s.points)
+                    cc[s.name].push_back(pointJson(p));
+            compared.push_back({{"file", c.path}, {"family", c.family}, {"model_id", c.modelId}, {"curves", cc}});
+        }
+        j["compared"] = compared;
+    }
     if (r_.family != "built-in") {  // the built-in model's JSON stays as it was: its decode is the fidelity decode
         j["family"] = r_.family;
         j["decode"] = r_.decodeJson;

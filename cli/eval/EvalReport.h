@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "cli/eval/BdMetrics.h"
+#include "cli/eval/ComparedReport.h"
 #include "cli/eval/EvalResults.h"
 #include "cli/eval/RdPlotImage.h"
 
@@ -20,6 +21,9 @@ public:
     // `resamples`: bootstrap resamples of the images for the intervals (0 = none).
     EvalReport(const EvalResults& results, int resamples);
 
+    // Other reports on the same images (--compare): their model curves join the plots, the text
+    // report and the JSON ("compared"); checked against the images by the caller.
+    void addCompared(std::vector<ComparedReport> reports) { compared_ = std::move(reports); }
     void writeText(std::ostream& out) const;
     void writePlot(const std::string& path, PlotMetric metric) const;
     nlohmann::json json() const;
@@ -59,6 +63,7 @@ private:
     void writeCurves(std::ostream& out) const;
     void writeTables(std::ostream& out) const;
     void writeSampled(std::ostream& out) const;
+    void writeCompared(std::ostream& out) const;
     nlohmann::json perImageJson() const;
 
     const EvalResults& r_;
@@ -69,6 +74,7 @@ private:
     bool intervalsComputed_ = false;
     std::vector<IntervalRow> intervals_;
     std::vector<AblationRow> ablations_;
+    std::vector<ComparedReport> compared_;
     double originalNiqe_ = 0;
     double seconds_ = 0;
 };

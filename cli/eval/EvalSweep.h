@@ -27,6 +27,8 @@ public:
     // Throws sem::Error when the images, the model or the operating points cannot be used.
     EvalSweep(const EvalSettings& settings, std::ostream& progress);
     EvalResults run();
+    // The images the sweep measures, in order (loaded by the constructor).
+    const std::vector<EvalImage>& images() const { return images_; }
 
 private:
     struct ImageRun;  // one image's state while it is measured

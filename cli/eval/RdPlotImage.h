@@ -9,6 +9,7 @@ namespace sem::cli {
 struct Series {
     std::string name;
     std::vector<BdPoint> points;  // mean bpp, PSNR, SSIM, MS-SSIM and NIQE per operating point
+    bool dashed = false;          // drawn dashed with square markers (another report's curve)
 };
 
 enum class PlotMetric { Psnr, Ssim, MsSsim, Niqe };

@@ -28,6 +28,28 @@ cv::Mat photo(int w, int h, int seed)
     return m;
 }
 
+// A model set of the tiny Stable Diffusion + ControlNet fixture in `dir` (empty on failure).
+QString writeTinySdSet(const QTemporaryDir& dir)
+{
+    const QString fixtures = QStringLiteral(SEM_SOURCE_DIR "/tests/diffusion/sd/fixtures/pipeline");
+    const QString set = dir.filePath("tiny.json");
+    QFile f(set);
+    if (!f.open(QIODevice::WriteOnly))
+        return {};
+    f.write(QStringLiteral(R"({"family": "sd1", "name": "tiny", "base": "%1/tiny_sd_singlefile.safetensors",)"
+                           R"( "controlnet": "%1/tiny_controlnet_singlefile.safetensors",)"
+                           R"( "tokenizer": "%1/tiny_sd/tokenizer", "config": "%1/tiny_sd"})")
+                .arg(fixtures)
+                .toUtf8());
+    return set;
+}
+
+nlohmann::json readJson(const QString& path)
+{
+    std::ifstream in(path.toStdString());
+    return nlohmann::json::parse(in);
+}
+
 }  // namespace
 
 class TestEvalCommand : public QObject {
@@ -240,16 +262,8 @@ private slots:
         QDir().mkpath(dir.filePath("images"));
         for (int i = 0; i < 2; ++i)
             QVERIFY(cv::imwrite(dir.filePath(QStringLiteral("images/p%1.png").arg(i)).toStdString(), photo(192, 112, i)));
-        const QString fixtures = QStringLiteral(SEM_SOURCE_DIR "/tests/diffusion/sd/fixtures/pipeline");
-        const QString set = dir.filePath("tiny.json");
-        QFile f(set);
-        QVERIFY(f.open(QIODevice::WriteOnly));
-        f.write(QStringLiteral(R"({"family": "sd1", "name": "tiny", "base": "%1/tiny_sd_singlefile.safetensors",)"
-                               R"( "controlnet": "%1/tiny_controlnet_singlefile.safetensors",)"
-                               R"( "tokenizer": "%1/tiny_sd/tokenizer", "config": "%1/tiny_sd"})")
-                    .arg(fixtures)
-                    .toUtf8());
-        f.close();
+        const QString set = writeTinySdSet(dir);
+        QVERIFY(!set.isEmpty());
         const QString json = dir.filePath("eval.json"), csv = dir.filePath("eval.csv");
         const QString ladderFile = dir.filePath("tiny.ladder.json");  // where ModelLadder looks for the set's
         const auto r = semc({"eval", dir.filePath("images"), "--model", set, "--device", "cpu", "--steps", "2",
@@ -300,6 +314,59 @@ private slots:
         const auto op = nlohmann::json::parse(r2.out)["operating_point"];
         QCOMPARE(op["ladder"].get<std::string>(), ladderFile.toStdString());
         QCOMPARE(op["ladder_fallback"].get<bool>(), false);
+    }
+
+    // --compare: the built-in model's report joins a Stable Diffusion model's eval of the same
+    // images (one plot of both families): its model curves, unchanged, in the JSON, the text and the
+    // plots (drawn dashed: the plot differs from the one without); a report of other images is
+    // refused before anything is decoded.
+    void compareDrawsAnotherModelsCurves()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        QDir().mkpath(dir.filePath("images"));
+        for (int i = 0; i < 2; ++i)
+            QVERIFY(cv::imwrite(dir.filePath(QStringLiteral("images/p%1.png").arg(i)).toStdString(), photo(192, 112, i)));
+        const QString builtIn = dir.filePath("builtin.json");
+        const auto a = semc({"eval", dir.filePath("images"), "--model", SEM_SOURCE_DIR "/models/default", "--device",
+                             "cpu", "--sampled", "1", "--steps", "2", "--bootstrap", "0", "--baselines",
+                             "webp-downscale", "--points", "8:16,4:8", "--json", builtIn});
+        QVERIFY2(a.code == 0, a.err.c_str());
+        const nlohmann::json aj = readJson(builtIn);
+        const QString set = writeTinySdSet(dir);
+        QVERIFY(!set.isEmpty());
+        const QStringList sd = {"eval", dir.filePath("images"), "--model", set, "--device", "cpu", "--steps", "2",
+                                "--work-size", "64", "--bootstrap", "0", "--baselines", "webp-downscale", "--points",
+                                "0:16,4:8"};
+        const QString json = dir.filePath("sd.json"), plot = dir.filePath("niqe.png"), alone = dir.filePath("alone.png");
+        const auto b = semc(sd + QStringList{"--compare", builtIn, "--json", json, "--plot-niqe", plot});
+        QVERIFY2(b.code == 0, b.err.c_str());
+        const auto c = semc(sd + QStringList{"--plot-niqe", alone});
+        QVERIFY2(c.code == 0, c.err.c_str());
+        const nlohmann::json j = readJson(json);
+        QCOMPARE(j["compared"].size(), std::size_t(1));
+        const auto& cmp = j["compared"][0];
+        QCOMPARE(cmp["family"].get<std::string>(), std::string("built-in"));
+        QCOMPARE(cmp["model_id"].get<std::string>(), aj["model_id"].get<std::string>());
+        QVERIFY(cmp["model_id"] != j["model_id"]);
+        const std::string label = "built-in " + aj["model_id"].get<std::string>() + ": at target bpp";
+        QVERIFY2(cmp["curves"].contains(label), cmp.dump().c_str());
+        QCOMPARE(cmp["curves"][label], aj["curves"]["semantic at target bpp"]);
+        QVERIFY(!cmp["curves"].contains("built-in " + aj["model_id"].get<std::string>() + ": at target bpp, caption"));
+        QVERIFY(!j["curves"].contains(label));  // this run's own curves stay its own
+        QVERIFY2(b.out.find("## Compared reports (the same 2 images") != std::string::npos, b.out.c_str());
+        QVERIFY(b.out.find("- " + label + ":") != std::string::npos);
+        const cv::Mat withCompare = cv::imread(plot.toStdString()), without = cv::imread(alone.toStdString());
+        QCOMPARE(withCompare.cols, 1060);
+        QVERIFY(cv::norm(withCompare, without, cv::NORM_L1) > 0);
+        // Other images: refused with the reason, before the sweep decodes anything.
+        QDir().mkpath(dir.filePath("other"));
+        QVERIFY(cv::imwrite(dir.filePath("other/p0.png").toStdString(), photo(192, 112, 0)));
+        const auto d = semc({"eval", dir.filePath("other"), "--model", set, "--device", "cpu", "--compare", builtIn});
+        QCOMPARE(d.code, 1);
+        QVERIFY2(d.err.find("--compare " + builtIn.toStdString() + ": scored 2 images, this run 1") != std::string::npos,
+                 d.err.c_str());
+        QVERIFY(d.err.find("[1/1]") == std::string::npos);
     }
 
     // --controlnet (and the other Stable Diffusion options) are refused for the built-in model.
