@@ -3,10 +3,12 @@
 #   scripts/fuzz.sh [SECONDS_PER_TARGET]     (default 10)
 # Environment: SEM_FUZZ_BUILD (build folder, default build-fuzz), SEM_FUZZ_TARGETS (space-separated
 # subset), SEM_FUZZ_JOBS (build parallelism, default 2), SEM_FUZZ_RUNS (stop a target after this many
-# executions, -runs; default: no limit), SEM_FUZZ_KEEP=1 keeps the work folder (corpora and logs).
+# executions, -runs; default: no limit), SEM_FUZZ_KEEP=1 keeps the work folder (corpora and logs),
+# SEM_FUZZ_TIMEOUT (seconds of wall clock one input may take, default 10: raise it for long runs
+# beside other work, where a starved nice'd fuzzer can take that long on a 10 ms input).
 # Configures and builds the build folder with clang when needed. Prints per target the executions,
 # coverage and findings; exits 1 on any finding (crash, sanitizer report, uncaught exception,
-# timeout > 10 s, RSS > 2048 MB), 2 on a usage or build error.
+# timeout > SEM_FUZZ_TIMEOUT s, RSS > 2048 MB), 2 on a usage or build error.
 set -u -o pipefail
 
 SECONDS_PER_TARGET="${1:-10}"
@@ -17,6 +19,11 @@ fi
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BUILD="${SEM_FUZZ_BUILD:-$ROOT/build-fuzz}"
 JOBS="${SEM_FUZZ_JOBS:-2}"
+TIMEOUT="${SEM_FUZZ_TIMEOUT:-10}"
+if ! [[ "$TIMEOUT" =~ ^[1-9][0-9]*$ ]]; then
+  echo "fuzz: SEM_FUZZ_TIMEOUT must be a positive number of seconds" >&2
+  exit 2
+fi
 ALL_TARGETS="fuzz_semfile fuzz_edgecodec fuzz_textcodec fuzz_hintcodec fuzz_image fuzz_captionresponse
   fuzz_safetensors fuzz_modelcard fuzz_modelset fuzz_schedulerconfig
   fuzz_cliptokenizer fuzz_sdconfig fuzz_unetconfig"
@@ -48,7 +55,7 @@ for t in $TARGETS; do
   mkdir -p "$corpus" "$artifacts"
   [[ -d "$ROOT/tests/fuzz/corpus/$t" ]] && cp "$ROOT/tests/fuzz/corpus/$t/"* "$corpus/" 2>/dev/null
   log="$WORK/$t/log.txt"
-  "$exe" "$corpus" -max_total_time="$SECONDS_PER_TARGET" -rss_limit_mb=2048 -timeout=10 \
+  "$exe" "$corpus" -max_total_time="$SECONDS_PER_TARGET" -rss_limit_mb=2048 -timeout="$TIMEOUT" -report_slow_units="$TIMEOUT" \
     -artifact_prefix="$artifacts" -print_final_stats=1 "${RUNS[@]}" >"$log" 2>&1
   rc=$?
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
