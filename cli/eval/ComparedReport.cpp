@@ -72,8 +72,7 @@ ComparedReport ComparedReport::load(const std::string& path)
         r.imageNames.push_back(rec["image"].get<std::string>());
         r.imageSizes.emplace_back(rec["width"].get<int>(), rec["height"].get<int>());
     }
-    r.images = static_cast<int>(r.imageNames.size());
-    if (r.images == 0)
+    if (r.imageNames.empty())
         fail(path, "scored no images");
     for (const auto& [name, points] : j["curves"].items()) {
         if (!isModelCurve(name))

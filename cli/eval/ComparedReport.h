@@ -16,7 +16,6 @@ struct ComparedReport {
     std::string path;
     std::string family;   // "sd1", "built-in" (a built-in model's report names no family)
     std::string modelId;
-    int images = 0;
     std::vector<std::string> imageNames;  // with their sizes, to check against this run's
     std::vector<std::pair<int, int>> imageSizes;
     std::vector<Series> series;  // named "<family> <model id>: <curve without its 'semantic ' prefix>"

@@ -29,6 +29,16 @@ nlohmann::json pointJson(const BdPoint& p)
             {"niqe", niqe_report::json(p.niqe)}};
 }
 
+// Series as JSON: name -> the points, by the series' order of points.
+nlohmann::json curvesJson(const std::vector<Series>& series)
+{
+    nlohmann::json curves = nlohmann::json::object();
+    for (const Series& s : series)
+        for (const auto& p : s.points)
+            curves[s.name].push_back(pointJson(p));
+    return curves;
+}
+
 std::string orNa(double v, int decimals)
 {
     return std::isfinite(v) ? Report::fixed(v, decimals) : "n/a";
@@ -266,20 +276,11 @@ void EvalReport::writePlot(const std::string& path, PlotMetric metric) const
         shown.insert(shown.end(), c.series.begin(), c.series.end());
     if (!compared_.empty())
         plotTitle += " (" + r_.family + "), dashed: other models";
-    switch (metric) {
-    case PlotMetric::Psnr:
-        drawRdPlot(shown, path, "bpp vs PSNR, " + plotTitle);
-        break;
-    case PlotMetric::Ssim:
-        drawRdPlot(shown, path, "bpp vs SSIM, " + plotTitle, PlotMetric::Ssim);
-        break;
-    case PlotMetric::MsSsim:
-        drawRdPlot(shown, path, "bpp vs MS-SSIM, " + plotTitle, PlotMetric::MsSsim);
-        break;
-    case PlotMetric::Niqe:
-        drawRdPlot(shown, path, "bpp vs NIQE (lower is more natural), " + plotTitle, PlotMetric::Niqe);
-        break;
-    }
+    const char* what = metric == PlotMetric::Psnr     ? "bpp vs PSNR, "
+                       : metric == PlotMetric::Ssim   ? "bpp vs SSIM, "
+                       : metric == PlotMetric::MsSsim ? "bpp vs MS-SSIM, "
+                                                      : "bpp vs NIQE (lower is more natural), ";
+    drawRdPlot(shown, path, what + plotTitle, metric);
 }
 
 // The curves of the --compare reports: the same images, another model.
@@ -318,10 +319,7 @@ nlohmann::json EvalReport::perImageJson() const
 
 nlohmann::json EvalReport::json() const
 {
-    nlohmann::json curves = nlohmann::json::object();
-    for (const Series& s : series_)
-        for (const auto& p : s.points)
-            curves[s.name].push_back(pointJson(p));
+    const nlohmann::json curves = curvesJson(series_);
     nlohmann::json partial = nlohmann::json::object();
     for (const PartialRow& p : partial_) {
         nlohmann::json point = pointJson(p.mean);
@@ -359,13 +357,9 @@ nlohmann::json EvalReport::json() const
         j["sampled_at_target"] = r_.sampledAtTargets.json();
     if (!compared_.empty()) {
         nlohmann::json compared = nlohmann::json::array();
-        for (const ComparedReport& c : compared_) {
-            nlohmann::json cc = nlohmann::json::object();
-            for (const Series& s : c.series)
-                for (const auto& p : s.points)
-                    cc[s.name].push_back(pointJson(p));
-            compared.push_back({{"file", c.path}, {"family", c.family}, {"model_id", c.modelId}, {"curves", cc}});
-        }
+        for (const ComparedReport& c : compared_)
+            compared.push_back({{"file", c.path}, {"family", c.family}, {"model_id", c.modelId},
+                                {"curves", curvesJson(c.series)}});
         j["compared"] = compared;
     }
     if (r_.family != "built-in") {  // the built-in model's JSON stays as it was: its decode is the fidelity decode

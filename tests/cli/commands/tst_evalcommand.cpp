@@ -28,6 +28,16 @@ cv::Mat photo(int w, int h, int seed)
     return m;
 }
 
+// images/p0.png and images/p1.png in `dir`: two 192x112 synthetic photos (false on failure).
+bool writePhotos(const QTemporaryDir& dir)
+{
+    QDir().mkpath(dir.filePath("images"));
+    for (int i = 0; i < 2; ++i)
+        if (!cv::imwrite(dir.filePath(QStringLiteral("images/p%1.png").arg(i)).toStdString(), photo(192, 112, i)))
+            return false;
+    return true;
+}
+
 // A model set of the tiny Stable Diffusion + ControlNet fixture in `dir` (empty on failure).
 QString writeTinySdSet(const QTemporaryDir& dir)
 {
@@ -60,9 +70,7 @@ private slots:
     {
         QTemporaryDir dir;
         QVERIFY(dir.isValid());
-        QDir().mkpath(dir.filePath("images"));
-        for (int i = 0; i < 2; ++i)
-            QVERIFY(cv::imwrite(dir.filePath(QStringLiteral("images/p%1.png").arg(i)).toStdString(), photo(192, 112, i)));
+        QVERIFY(writePhotos(dir));
         const QString json = dir.filePath("eval.json"), csv = dir.filePath("eval.csv");
         const QString plotSsim = dir.filePath("ssim.png"), plotMsSsim = dir.filePath("ms-ssim.png");
         const QString plotNiqe = dir.filePath("niqe.png");
@@ -71,8 +79,7 @@ private slots:
                              "--json", json, "--csv", csv, "--plot-ssim", plotSsim, "--plot-ms-ssim", plotMsSsim,
                              "--plot-niqe", plotNiqe, "--write-ladder", dir.filePath("ladder.json")});
         QVERIFY2(r.code == 0, r.err.c_str());
-        std::ifstream in(json.toStdString());
-        const nlohmann::json j = nlohmann::json::parse(in);
+        const nlohmann::json j = readJson(json);
         QCOMPARE(j["images"].get<int>(), 2);
         const auto& curves = j["curves"];
         QCOMPARE(curves["semantic (fidelity)"].size(), std::size_t(2));
@@ -172,16 +179,13 @@ private slots:
     {
         QTemporaryDir dir;
         QVERIFY(dir.isValid());
-        QDir().mkpath(dir.filePath("images"));
-        for (int i = 0; i < 2; ++i)
-            QVERIFY(cv::imwrite(dir.filePath(QStringLiteral("images/p%1.png").arg(i)).toStdString(), photo(192, 112, i)));
+        QVERIFY(writePhotos(dir));
         const QString json = dir.filePath("eval.json"), csv = dir.filePath("eval.csv"), plot = dir.filePath("niqe.png");
         const auto r = semc({"eval", dir.filePath("images"), "--model", SEM_SOURCE_DIR "/models/default", "--device",
                              "cpu", "--sampled", "1", "--steps", "3", "--baselines", "webp-downscale", "--points",
                              "8:16,8:8q40:400", "--bootstrap", "0", "--json", json, "--csv", csv, "--plot-niqe", plot});
         QVERIFY2(r.code == 0, r.err.c_str());
-        std::ifstream in(json.toStdString());
-        const nlohmann::json j = nlohmann::json::parse(in);
+        const nlohmann::json j = readJson(json);
         const auto& curves = j["curves"];
         const std::string sampledName = "semantic sampled 0.35 (1 of 2)";
         const std::string noiseName = "semantic from noise (1 of 2)";
@@ -241,8 +245,7 @@ private slots:
         const auto r = semc({"eval", dir.filePath("images"), "--model", SEM_SOURCE_DIR "/models/default", "--device",
                              "cpu", "--sampled", "0", "--baselines", "webp", "--points", "8:16", "--json", json});
         QVERIFY2(r.code == 0, r.err.c_str());
-        std::ifstream in(json.toStdString());
-        const nlohmann::json j = nlohmann::json::parse(in);
+        const nlohmann::json j = readJson(json);
         QVERIFY2(j["partial_points"].contains("webp"), r.out.c_str());
         for (const auto& p : j["partial_points"]["webp"])
             QCOMPARE(p["images"].get<int>(), 1);  // the flat image only
@@ -259,9 +262,7 @@ private slots:
     {
         QTemporaryDir dir;
         QVERIFY(dir.isValid());
-        QDir().mkpath(dir.filePath("images"));
-        for (int i = 0; i < 2; ++i)
-            QVERIFY(cv::imwrite(dir.filePath(QStringLiteral("images/p%1.png").arg(i)).toStdString(), photo(192, 112, i)));
+        QVERIFY(writePhotos(dir));
         const QString set = writeTinySdSet(dir);
         QVERIFY(!set.isEmpty());
         const QString json = dir.filePath("eval.json"), csv = dir.filePath("eval.csv");
@@ -277,8 +278,7 @@ private slots:
         QVERIFY(r.out.find("working size 64") != std::string::npos);
         QVERIFY(r.out.find("## Sampled decodes: skipped for model family sd1") != std::string::npos);
         QVERIFY2(QString::fromStdString(r.out).count("fidelity", Qt::CaseInsensitive) == 0, r.out.c_str());
-        std::ifstream in(json.toStdString());
-        const nlohmann::json j = nlohmann::json::parse(in);
+        const nlohmann::json j = readJson(json);
         QVERIFY2(j.dump().find("fidelity\":true") == std::string::npos, j["decode"].dump().c_str());
         QCOMPARE(j["family"].get<std::string>(), std::string("sd1"));
         QCOMPARE(j["decode"]["family"].get<std::string>(), std::string("sd1"));
@@ -324,9 +324,7 @@ private slots:
     {
         QTemporaryDir dir;
         QVERIFY(dir.isValid());
-        QDir().mkpath(dir.filePath("images"));
-        for (int i = 0; i < 2; ++i)
-            QVERIFY(cv::imwrite(dir.filePath(QStringLiteral("images/p%1.png").arg(i)).toStdString(), photo(192, 112, i)));
+        QVERIFY(writePhotos(dir));
         const QString builtIn = dir.filePath("builtin.json");
         const auto a = semc({"eval", dir.filePath("images"), "--model", SEM_SOURCE_DIR "/models/default", "--device",
                              "cpu", "--sampled", "1", "--steps", "2", "--bootstrap", "0", "--baselines",
@@ -402,8 +400,7 @@ private slots:
                              "cpu", "--sampled", "0", "--baselines", "jp2", "--points", "8:16", "--bootstrap", "0",
                              "--json", json, "--plot", plot, "--plot-ssim", ssim});
         QVERIFY2(r.code == 0, r.err.c_str());
-        std::ifstream in(json.toStdString());
-        const nlohmann::json j = nlohmann::json::parse(in);
+        const nlohmann::json j = readJson(json);
         QVERIFY(!j["curves"]["jp2"].empty());
         QVERIFY(j["curves"]["jp2"][0]["psnr"].is_null());  // JSON has no infinity
         QVERIFY(j["per_image"][0]["niqe"].is_null());      // a flat image has no NIQE

@@ -59,7 +59,7 @@ private slots:
         const ComparedReport r = ComparedReport::load(write(dir, "a.json", report().dump()));
         QCOMPARE(r.family, std::string("built-in"));  // a built-in model's report names no family
         QCOMPARE(r.modelId, std::string("c0cbc3ab12a40167"));
-        QCOMPARE(r.images, 2);
+        QCOMPARE(r.imageNames.size(), std::size_t(2));
         std::vector<std::string> names;
         for (const Series& s : r.series) {
             names.push_back(s.name);
