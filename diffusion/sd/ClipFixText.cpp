@@ -2,6 +2,7 @@
 #include <cstring>
 
 #include "diffusion/sd/ClipText.h"
+#include "diffusion/sd/ClipCharTable.h"
 #include "diffusion/sd/ClipUnicodeTables.h"
 
 // What the reference does to a caption (transformers 4.33 CLIPTokenizer._tokenize with ftfy 6.1.1):
@@ -229,7 +230,7 @@ bool mayChange(char32_t c, bool unescape) {
         return (c == '&' && unescape) || c == '\r' || c == 0x1B || isRemovedControl(c);
     return c <= 0x9F || (c >= 0x0132 && c <= 0x01F3) || c == 0x02BC || (c >= 0x2018 && c <= 0x201F) ||
            c == 0x2028 || c == 0x2029 || c == 0x3000 || (c >= 0xFB00 && c <= 0xFB06) || (c >= 0xFF01 && c <= 0xFFEF) ||
-           isRemovedControl(c) || (c >= t::kNfcQuickFirst && inRanges(t::kNfcUnsafe, t::kNfcUnsafeSize, c));
+           isRemovedControl(c) || t::ClipCharTable::has(c, t::ClipCharTable::kIsNfcUnsafe);
 }
 
 std::u32string fixSegment(std::u32string text, bool unescape) {

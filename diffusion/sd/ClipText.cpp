@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "diffusion/sd/ClipCharTable.h"
 #include "diffusion/sd/ClipUnicodeTables.h"
 
 // The text side of the CLIP tokenizer: UTF-8, NFC, whitespace_clean, str.lower() and the
@@ -12,30 +13,19 @@ namespace {
 
 namespace t = sem::diffusion::sd::clip_tables;
 
-using t::inRanges;
+using Chars = t::ClipCharTable;
 
-int charClass(char32_t cp) {
-    const t::ClassRun* end = t::kClassRuns + t::kClassRunsSize;
-    const t::ClassRun* it = std::upper_bound(t::kClassRuns, end, cp,
-        [](char32_t c, const t::ClassRun& r) { return c < r.first; });
-    return it == t::kClassRuns ? 0 : (it - 1)->cls;
-}
-
-bool isRegexSpace(char32_t cp) { return inRanges(t::kRegexSpace, t::kRegexSpaceSize, cp); }
-bool isCased(char32_t cp) { return inRanges(t::kCased, t::kCasedSize, cp); }
-bool isCaseIgnorable(char32_t cp) { return inRanges(t::kCaseIgnorable, t::kCaseIgnorableSize, cp); }
+int charClass(char32_t cp) { return Chars::charClass(cp); }
+bool isRegexSpace(char32_t cp) { return Chars::has(cp, Chars::kIsRegexSpace); }
+bool isCased(char32_t cp) { return Chars::has(cp, Chars::kIsCased); }
+bool isCaseIgnorable(char32_t cp) { return Chars::has(cp, Chars::kIsCaseIgnorable); }
 
 // ---- NFC
 constexpr char32_t kSBase = 0xAC00, kLBase = 0x1100, kVBase = 0x1161, kTBase = 0x11A7;
 constexpr char32_t kLCount = 19, kVCount = 21, kTCount = 28, kNCount = kVCount * kTCount,
                    kSCount = kLCount * kNCount;
 
-int combiningClass(char32_t cp) {
-    const t::CombiningRun* end = t::kCombining + t::kCombiningSize;
-    const t::CombiningRun* it = std::upper_bound(t::kCombining, end, cp,
-        [](char32_t c, const t::CombiningRun& r) { return c < r.first; });
-    return (it != t::kCombining && cp <= (it - 1)->last) ? (it - 1)->ccc : 0;
-}
+int combiningClass(char32_t cp) { return Chars::combiningClass(cp); }
 
 void decompose(char32_t cp, std::u32string& out) {
     if (cp >= kSBase && cp < kSBase + kSCount) {
@@ -44,6 +34,10 @@ void decompose(char32_t cp, std::u32string& out) {
         out.push_back(kVBase + (s % kNCount) / kTCount);
         if (s % kTCount != 0)
             out.push_back(kTBase + s % kTCount);
+        return;
+    }
+    if (!Chars::has(cp, Chars::kDecomposes)) {
+        out.push_back(cp);
         return;
     }
     const t::Decomposition* end = t::kDecompositions + t::kDecompositionsSize;
@@ -63,6 +57,8 @@ char32_t compose(char32_t a, char32_t b) {
         return kSBase + ((a - kLBase) * kVCount + (b - kVBase)) * kTCount;
     if (a >= kSBase && a < kSBase + kSCount && (a - kSBase) % kTCount == 0 && b > kTBase && b < kTBase + kTCount)
         return a + (b - kTBase);
+    if (!Chars::has(a, Chars::kComposesFirst))
+        return 0;
     const t::Composition* end = t::kCompositions + t::kCompositionsSize;
     const t::Composition* it = std::lower_bound(t::kCompositions, end, std::make_pair(a, b),
         [](const t::Composition& c, const std::pair<char32_t, char32_t>& v) {
@@ -159,13 +155,13 @@ std::string encodeUtf8(const std::u32string& text) {
     return out;
 }
 
-bool pyIsSpace(char32_t cp) { return inRanges(t::kPySpace, t::kPySpaceSize, cp); }
+bool pyIsSpace(char32_t cp) { return Chars::has(cp, Chars::kIsPySpace); }
 
 std::u32string nfc(const std::u32string& text) {
     // quick check: a text of characters that are NFC_Quick_Check=Yes with combining class 0 is NFC
     bool quick = true;
     for (char32_t c : text)
-        if (c >= t::kNfcQuickFirst && inRanges(t::kNfcUnsafe, t::kNfcUnsafeSize, c)) {
+        if (Chars::has(c, Chars::kIsNfcUnsafe)) {
             quick = false;
             break;
         }

@@ -14,6 +14,7 @@
 #include <zlib.h>
 
 #include "diffusion/DiffusionError.h"
+#include "diffusion/sd/ClipCharTable.h"
 #include "diffusion/sd/ClipTokenizer.h"
 
 using sem::diffusion::sd::ClipTokenizer;
@@ -184,6 +185,36 @@ private slots:
         QCOMPARE(head, (std::vector<int>{49406, 320, 1125, 539, 320, 2368, 49407, 49407}));
         QCOMPARE(gz_->encode("a photo of a cat", false), (std::vector<int>{49406, 320, 1125, 539, 320, 2368, 49407}));
         QCOMPARE(gz_->tokenize("a photo of a cat"), (std::vector<int>{320, 1125, 539, 320, 2368}));
+    }
+
+    // The BMP's per-character array gives what the sorted tables give, for every code point (the
+    // planes above read the tables: checked too, as the same function serves them).
+    void characterTableAgreesWithTheTables() {
+        using sem::diffusion::sd::clip_tables::ClipCharTable;
+        const ClipCharTable::Flag flags[] = {ClipCharTable::kIsRegexSpace, ClipCharTable::kIsPySpace,
+                                             ClipCharTable::kIsCased, ClipCharTable::kIsCaseIgnorable,
+                                             ClipCharTable::kIsNfcUnsafe, ClipCharTable::kDecomposes,
+                                             ClipCharTable::kComposesFirst};
+        int counts[7] = {};
+        for (char32_t cp = 0; cp <= 0x10FFFF; ++cp) {
+            if (ClipCharTable::charClass(cp) != ClipCharTable::searchCharClass(cp) ||
+                ClipCharTable::combiningClass(cp) != ClipCharTable::searchCombiningClass(cp))
+                QFAIL(qPrintable(QString("class or combining class of U+%1").arg(uint(cp), 4, 16, QChar('0'))));
+            for (int f = 0; f < 7; ++f) {
+                const bool has = ClipCharTable::has(cp, flags[f]);
+                if (has != ClipCharTable::searchHas(cp, flags[f]))
+                    QFAIL(qPrintable(QString("flag %1 of U+%2").arg(int(flags[f])).arg(uint(cp), 4, 16, QChar('0'))));
+                counts[f] += has;
+            }
+        }
+        // each property is held by some characters and not by all
+        for (int f = 0; f < 7; ++f)
+            QVERIFY2(counts[f] > 0 && counts[f] < 0x110000, qPrintable(QString::number(flags[f])));
+        QCOMPARE(ClipCharTable::charClass(U'a'), 1);
+        QCOMPARE(ClipCharTable::combiningClass(0x301), 230);
+        QVERIFY(ClipCharTable::has(0xE9, ClipCharTable::kDecomposes));
+        QVERIFY(ClipCharTable::has(U'e', ClipCharTable::kComposesFirst));
+        QVERIFY(ClipCharTable::has(0x3000, ClipCharTable::kIsRegexSpace));
     }
 
     void referenceVectors() {
