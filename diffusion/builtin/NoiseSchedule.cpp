@@ -7,14 +7,11 @@
 
 namespace sem::diffusion {
 
-namespace {
-constexpr double kPi = 3.14159265358979323846;
-}
-
 NoiseSchedule::NoiseSchedule(int timesteps) {
     if (timesteps < 2)
         throw Error("noise schedule: at least 2 timesteps are needed.");
     const double s = 0.008;
+    constexpr double kPi = 3.14159265358979323846;
     auto f = [&](double t) {
         const double c = std::cos((t / timesteps + s) / (1.0 + s) * kPi / 2.0);
         return c * c;

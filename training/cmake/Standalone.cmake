@@ -15,6 +15,7 @@ set(SEM_TRAIN_STANDALONE ON)
 set(_root "${CMAKE_CURRENT_LIST_DIR}/../..")
 include("${_root}/cmake/Warnings.cmake")
 include("${_root}/cmake/Sanitizers.cmake")
+include("${_root}/cmake/Unity.cmake")
 find_package(Torch REQUIRED)
 find_package(nlohmann_json 3.10 REQUIRED)
 
@@ -34,3 +35,4 @@ target_include_directories(semtrain_engine SYSTEM PUBLIC ${TORCH_INCLUDE_DIRS})
 target_link_libraries(semtrain_engine PUBLIC "${TORCH_LIBRARIES}"
                       PRIVATE nlohmann_json::nlohmann_json sem_warnings sem_sanitizers)
 set_target_properties(semtrain_engine PROPERTIES POSITION_INDEPENDENT_CODE ON)
+sem_unity_build(semtrain_engine)
