@@ -1,7 +1,7 @@
 # Unity builds of our libraries: CMake compiles their sources SEM_UNITY_BATCH files to one
 # translation unit. <torch/torch.h> costs each file 12-15 s of compiler front end, and the inline
 # code every file instantiates is compiled again in each: the four samplers of diffusion/sd take 76 s
-# of CPU with the sanitizers file by file and 21 s as one unit (docs/bench/asan.md, "CI budget").
+# of CPU with the sanitizers file by file and 21 s as one unit (docs/bench/asan.md, "Session 15").
 # Sources that must stay apart say so with the SKIP_UNITY_BUILD_INCLUSION source property.
 # -DSEM_UNITY_BUILD=OFF compiles file by file (as an IDE indexes them).
 option(SEM_UNITY_BUILD "Compile the libraries a batch of files at a time" ON)
