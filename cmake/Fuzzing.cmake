@@ -15,7 +15,8 @@ if(SEM_FUZZ)
     message(FATAL_ERROR "SEM_FUZZ=ON needs SEM_BUILD_TESTS=ON: the fuzz targets are in tests/fuzz.")
   endif()
   set(SEM_FUZZ_SANITIZERS -fsanitize=address,undefined -fno-sanitize-recover=undefined)
-  add_compile_options(-fsanitize=fuzzer-no-link ${SEM_FUZZ_SANITIZERS} -fno-omit-frame-pointer -g)
+  add_compile_options(-fsanitize=fuzzer-no-link ${SEM_FUZZ_SANITIZERS} -fno-omit-frame-pointer -g
+                      "-fsanitize-coverage-ignorelist=${CMAKE_CURRENT_LIST_DIR}/fuzz-coverage-ignorelist.txt")
   add_link_options(${SEM_FUZZ_SANITIZERS})
 endif()
 

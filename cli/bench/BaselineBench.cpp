@@ -1,5 +1,7 @@
 #include "cli/bench/BaselineBench.h"
 
+#include "cli/bench/BenchSupport.h"
+
 #include "core/baselines/Baselines.h"
 #include "core/common/Error.h"
 #include "core/metrics/Metrics.h"
@@ -17,25 +19,14 @@
 namespace sem::bench {
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
 // encode+decode is timed this many times and the fastest run is kept (the least disturbed by
 // other processes on a shared machine).
 constexpr int kTimingRuns = 3;
-
-double msSince(Clock::time_point start) {
-    return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-}
 
 std::string fmt(double v, int decimals) {
     char buf[64];
     std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
     return buf;
-}
-
-std::string baseName(const std::string& path) {
-    const std::size_t slash = path.find_last_of("/\\");
-    return slash == std::string::npos ? path : path.substr(slash + 1);
 }
 
 struct Cell {  // one codec at one target, accumulated over the images
@@ -69,7 +60,7 @@ int runBaselineBench(const std::vector<std::string>& imagePaths, std::ostream& o
                 out << "note: " << Baselines::name(codec) << " is not available in this build\n";
                 continue;
             }
-            const Clock::time_point t0 = Clock::now();
+            const BenchClock::time_point t0 = BenchClock::now();
             const std::vector<BaselineResult> rs = Baselines::atTargetBpps(img, codec, targets);
             searchMs[c] += msSince(t0);
             for (std::size_t i = 0; i < rs.size(); ++i) {
@@ -80,7 +71,7 @@ int runBaselineBench(const std::vector<std::string>& imagePaths, std::ostream& o
                 }
                 double ms = 0.0;
                 for (int run = 0; run < kTimingRuns; ++run) {
-                    const Clock::time_point t1 = Clock::now();
+                    const BenchClock::time_point t1 = BenchClock::now();
                     const BaselineResult again = Baselines::encodeDecode(img, codec, r.quality, r.downscale);
                     const double elapsed = msSince(t1);
                     ms = run == 0 ? elapsed : std::min(ms, elapsed);

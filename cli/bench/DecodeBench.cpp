@@ -14,7 +14,13 @@ namespace sem::bench {
 
 namespace {
 
-using namespace sem::diffusion;
+using diffusion::BuiltinEngine;
+using diffusion::Conditions;
+using diffusion::defaultModelConfig;
+using diffusion::ImageRgb;
+using diffusion::ModelCard;
+using diffusion::ModelConfig;
+using diffusion::SamplerSettings;
 
 // Peak resident set size of this process in MiB, or -1 where getrusage is unavailable.
 double peakRssMiB() {

@@ -1,5 +1,7 @@
 #include "cli/bench/EdgeBench.h"
 
+#include "cli/bench/BenchSupport.h"
+
 extern "C" {
 #include <jbig.h>
 }
@@ -23,13 +25,6 @@ extern "C" {
 namespace sem::bench {
 
 namespace {
-
-using Clock = std::chrono::steady_clock;
-
-double msSince(Clock::time_point t0)
-{
-    return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
-}
 
 struct Tally {
     std::string name;
@@ -56,12 +51,6 @@ JbigOptions jbigKitDefaults(int height)
     o.l0 = std::max(2ul, std::min(128ul, static_cast<unsigned long>(height) / 35));
     o.mx = 8;
     return o;
-}
-
-double median(std::vector<double> v)
-{
-    std::sort(v.begin(), v.end());
-    return v.empty() ? 0.0 : v[v.size() / 2];
 }
 
 // A photo-like synthetic image: smooth background, random shapes and lines, sensor noise.
@@ -150,7 +139,7 @@ int runEdgeCodecBench(const std::vector<std::string>& imagePaths, std::ostream& 
             double best = 1e300;
             double bestMs = 0;
             for (int p = 0; p < EdgeCodec::kProfileCount; ++p) {
-                const auto t0 = Clock::now();
+                const auto t0 = BenchClock::now();
                 const std::vector<std::uint8_t> stream = EdgeCodec::encode(map, p);
                 const double ms = msSince(t0);
                 const EdgeMap back = EdgeCodec::decode(stream.data(), stream.size(), img.cols, img.rows);
@@ -161,12 +150,12 @@ int runEdgeCodecBench(const std::vector<std::string>& imagePaths, std::ostream& 
                 bestMs += ms;
             }
             for (const Variant& v : variants) {
-                const auto t0 = Clock::now();
+                const auto t0 = BenchClock::now();
                 const std::size_t bie = JbigCoder::encode(map.planes[0], v.options).size();
                 const std::size_t body = bie - JbigCoder::kBihSize - 2;
                 add(row++, static_cast<double>(1 + varintSize(body) + body), msSince(t0));
             }
-            const auto t0 = Clock::now();
+            const auto t0 = BenchClock::now();
             const double kit = static_cast<double>(JbigCoder::encode(map.planes[0], jbigKitDefaults(map.height)).size());
             add(row++, kit, msSince(t0));
             add(row++, best, bestMs);
@@ -230,13 +219,13 @@ int runEdgeSpeedBench(const std::string& imagePath, std::ostream& out)
         EdgeMap map;
         std::vector<std::uint8_t> stream;
         for (int i = 0; i <= runs; ++i) {
-            const auto t0 = Clock::now();
+            const auto t0 = BenchClock::now();
             map = EdgeExtractor::extract(img, params);
             const double te = msSince(t0);
-            const auto t1 = Clock::now();
+            const auto t1 = BenchClock::now();
             stream = EdgeCodec::encode(map);
             const double tc = msSince(t1);
-            const auto t2 = Clock::now();
+            const auto t2 = BenchClock::now();
             const EdgeMap back = EdgeCodec::decode(stream.data(), stream.size(), img.cols, img.rows);
             const double td = msSince(t2);
             if (i == 0)

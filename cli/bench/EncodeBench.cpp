@@ -1,5 +1,7 @@
 #include "cli/bench/EncodeBench.h"
 
+#include "cli/bench/BenchSupport.h"
+
 #include <algorithm>
 #include <chrono>
 #include <fstream>
@@ -28,12 +30,6 @@ double medianMs(int runs, F&& f)
     }
     std::sort(t.begin(), t.end());
     return t[t.size() / 2];
-}
-
-std::string baseName(const std::string& p)
-{
-    const auto s = p.find_last_of('/');
-    return s == std::string::npos ? p : p.substr(s + 1);
 }
 
 }  // namespace

@@ -19,7 +19,7 @@ namespace sem::cli {
 namespace {
 
 // "semc caption: <message>", without repeating a "caption: " prefix of the message.
-int failWith(Io& io, QString message) {
+int failCaption(Io& io, QString message) {
     if (message.startsWith(QLatin1String("caption: "))) message.remove(0, 9);
     io.err << "semc caption: " << message.toStdString() << '\n';
     return kBadInput;
@@ -90,7 +90,7 @@ int CaptionCommand::run(const QStringList& args, Io& io) {
     parser.addOptions({help, model, baseUrl, maxWords, detail, timeout, maxRetries, json, output, maxPerMinute});
     BatchOptions::add(parser, "Batch: at most N requests in flight at once (default 4).");
     parser.addPositionalArgument("IN", "The image to caption.");
-    if (!parser.parse(QStringList{QStringLiteral("semc caption")} + args)) return failWith(io, parser.errorText());
+    if (!parser.parse(QStringList{QStringLiteral("semc caption")} + args)) return failCaption(io, parser.errorText());
     if (parser.isSet(help)) {
         io.out << helpText(parser).toStdString();
         return kOk;
@@ -98,9 +98,9 @@ int CaptionCommand::run(const QStringList& args, Io& io) {
     const QStringList positional = parser.positionalArguments();
     const bool batch = parser.isSet(output) || BatchInputs::isBatch(positional, {});
     if (batch && !parser.isSet(output))
-        return failWith(io, QStringLiteral("batch mode needs -o OUTDIR (see semc caption --help)."));
+        return failCaption(io, QStringLiteral("batch mode needs -o OUTDIR (see semc caption --help)."));
     if (!batch && positional.size() != 1)
-        return failWith(io, QStringLiteral("expected one image file (see semc caption --help)."));
+        return failCaption(io, QStringLiteral("expected one image file (see semc caption --help)."));
 
     try {
         if (!batch) BatchOptions::refuseInSingleMode(parser, "caption");
@@ -135,7 +135,7 @@ int CaptionCommand::run(const QStringList& args, Io& io) {
         }
         return kOk;
     } catch (const Error& e) {
-        return failWith(io, QString::fromStdString(e.what()));
+        return failCaption(io, QString::fromStdString(e.what()));
     }
 }
 

@@ -18,7 +18,7 @@
 namespace sem::cli {
 namespace {
 
-int failWith(Io& io, const QString& message) {
+int failConfig(Io& io, const QString& message) {
     io.err << "semc config: " << message.toStdString() << '\n';
     return kBadInput;
 }
@@ -109,7 +109,7 @@ int ConfigCommand::run(const QStringList& args, Io& io) {
     const QCommandLineOption json("json", "show: print JSON.");
     parser.addOptions({help, json});
     parser.addPositionalArgument("ACTION", "show, set, set-key or delete-key");
-    if (!parser.parse(QStringList{QStringLiteral("semc config")} + args)) return failWith(io, parser.errorText());
+    if (!parser.parse(QStringList{QStringLiteral("semc config")} + args)) return failConfig(io, parser.errorText());
     if (parser.isSet(help)) {
         io.out << kHelp;
         return kOk;
@@ -119,7 +119,7 @@ int ConfigCommand::run(const QStringList& args, Io& io) {
     try {
         if (action == QLatin1String("show") && pos.size() == 1) return show(parser.isSet(json), io);
         if (action == QLatin1String("set") && pos.size() >= 2 && pos[1].contains(QLatin1String("key"), Qt::CaseInsensitive))
-            return failWith(io, QStringLiteral("the API key is never given on the command line; "
+            return failConfig(io, QStringLiteral("the API key is never given on the command line; "
                                                "use \"semc config set-key\", which reads it from standard input."));
         if (action == QLatin1String("set") && pos.size() == 3) {
             QStringList warnings;
@@ -131,7 +131,7 @@ int ConfigCommand::run(const QStringList& args, Io& io) {
             return kOk;
         }
         if (action == QLatin1String("set-key") && pos.size() > 1)
-            return failWith(io, QStringLiteral("set-key takes no argument: it reads the key from standard input."));
+            return failConfig(io, QStringLiteral("set-key takes no argument: it reads the key from standard input."));
         if (action == QLatin1String("set-key")) {
             const std::string line = readSecretLine(input_, io);
             ApiKeyStore::storeInKeychain(QString::fromStdString(line));
@@ -148,14 +148,14 @@ int ConfigCommand::run(const QStringList& args, Io& io) {
             return kOk;
         }
     } catch (const Error& e) {
-        return failWith(io, QString::fromStdString(e.what()));
+        return failConfig(io, QString::fromStdString(e.what()));
     }
-    if (action.isEmpty()) return failWith(io, QStringLiteral("expected an action: show, set, set-key or delete-key."));
+    if (action.isEmpty()) return failConfig(io, QStringLiteral("expected an action: show, set, set-key or delete-key."));
     if (action == QLatin1String("set") && pos.size() != 3)
-        return failWith(io, QStringLiteral("usage: semc config set KEY VALUE, KEY one of %1.")
+        return failConfig(io, QStringLiteral("usage: semc config set KEY VALUE, KEY one of %1.")
                                 .arg(CaptionSettings::keys().join(QStringLiteral(", "))));
     // Arguments are not echoed: one of them could be a key typed by mistake.
-    return failWith(io, QStringLiteral("unknown action or wrong number of arguments; see semc config --help."));
+    return failConfig(io, QStringLiteral("unknown action or wrong number of arguments; see semc config --help."));
 }
 
 }  // namespace sem::cli

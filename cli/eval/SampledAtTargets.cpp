@@ -15,7 +15,7 @@ namespace sem::cli {
 
 namespace {
 
-constexpr double kNan = std::numeric_limits<double>::quiet_NaN();
+constexpr double kNoValue = std::numeric_limits<double>::quiet_NaN();
 
 nlohmann::json pointJson(const BdPoint& p)
 {
@@ -56,7 +56,7 @@ nlohmann::json SampledAtTargets::addImage(const std::vector<BdPoint>& fidelity, 
     // Rungs nobody picks keep their rate (the ladder chooses by rate alone) and no scores.
     std::vector<BdPoint> sampled, fromNoise;
     for (const BdPoint& p : fidelity) {
-        sampled.push_back({p.bpp, kNan, kNan, kNan, kNan});
+        sampled.push_back({p.bpp, kNoValue, kNoValue, kNoValue, kNoValue});
         fromNoise.push_back(sampled.back());
     }
     std::map<std::size_t, bool> decoded;
@@ -109,7 +109,7 @@ std::string SampledAtTargets::markdownTable() const
         out << "| " << Report::fixed(t, 3) << " | " << pointText(f[0]) << " | " << pointText(s[0]) << " | "
             << pointText(n[0]) << " |\n";
     }
-    const double original = images_ > 0 ? originalNiqeSum_ / images_ : kNan;
+    const double original = images_ > 0 ? originalNiqeSum_ / images_ : kNoValue;
     out << "| the originals | NIQE " << niqe_report::text(original) << " | | |\n";
     return out.str();
 }
@@ -125,7 +125,7 @@ nlohmann::json SampledAtTargets::json() const
                         {"from_noise", pointJson(n[0])}});
     }
     return {{"images", images_}, {"steps", steps_}, {"strength", strength_},
-            {"original_niqe", niqe_report::json(images_ > 0 ? originalNiqeSum_ / images_ : kNan)}, {"targets", rows}};
+            {"original_niqe", niqe_report::json(images_ > 0 ? originalNiqeSum_ / images_ : kNoValue)}, {"targets", rows}};
 }
 
 }  // namespace sem::cli

@@ -1,6 +1,7 @@
 #include "core/baselines/Baselines.h"
 
 #include "core/baselines/AvifCodec.h"
+#include "core/common/ByteIO.h"
 #include "core/common/Error.h"
 #include "core/metrics/Metrics.h"
 
@@ -16,8 +17,6 @@
 
 namespace sem {
 namespace {
-
-using Bytes = std::vector<std::uint8_t>;
 
 constexpr int kMaxSide = 16384;
 constexpr int kMinDownscaledSide = 8;

@@ -8,6 +8,8 @@
 namespace sem {
 namespace {
 
+using Kind = CaptionError::Kind;
+
 constexpr int kMaxQuotedChars = 300;
 
 [[noreturn]] void fail(CaptionError::Kind kind, const QString& message) {
@@ -69,7 +71,6 @@ QString CaptionResponse::errorSummary(const QByteArray& body, const QString& api
 
 CaptionResult CaptionResponse::parse(const QByteArray& body, const QString& requestedModel,
                                      int maxWords, const QString& apiKey) {
-    using Kind = CaptionError::Kind;
     const nlohmann::json j = nlohmann::json::parse(body.begin(), body.end(), nullptr, false);
     if (j.is_discarded())
         fail(Kind::MalformedResponse, QStringLiteral("caption: the server's reply is not valid JSON."));

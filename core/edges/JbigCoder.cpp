@@ -7,13 +7,12 @@ extern "C" {
 #include <new>
 #include <string>
 
+#include "core/common/ByteIO.h"
 #include "core/common/Error.h"
 
 namespace sem {
 
 namespace {
-
-using Bytes = std::vector<std::uint8_t>;
 
 struct Sink {
     Bytes* out;

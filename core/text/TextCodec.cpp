@@ -1,5 +1,6 @@
 #include "core/text/TextCodec.h"
 
+#include "core/common/ByteIO.h"
 #include "core/common/Error.h"
 #include "core/text/CaptionDictionary.h"
 
@@ -12,8 +13,6 @@
 namespace sem {
 
 namespace {
-
-using Bytes = std::vector<std::uint8_t>;
 
 [[noreturn]] void fail(const std::string& what)
 {

@@ -103,7 +103,7 @@ private slots:
         double lo = 0.0, hi = 0.0;
         cv::minMaxLoc(k, &lo, &hi);
         QVERIFY(std::abs(lo - 42.0) < 1e-12 && std::abs(hi - 42.0) < 1e-12);
-        QVERIFY(throwsSemError([] { sem::metrics::matlabImresize(cv::Mat(4, 4, CV_32F, cv::Scalar(1.0f)), 0.5); }));
+        QVERIFY(throwsSemError([] { sem::metrics::matlabImresize(cv::Mat(4, 4, CV_32F, cv::Scalar(1.0)), 0.5); }));
         QVERIFY(throwsSemError([] { sem::metrics::matlabImresize(cv::Mat(4, 4, CV_64F, cv::Scalar(1.0)), 0.0); }));
     }
 
