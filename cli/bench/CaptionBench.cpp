@@ -1,4 +1,5 @@
 #include "cli/bench/CaptionBench.h"
+#include "cli/bench/BenchSupport.h"
 
 #include "core/caption/CaptionClient.h"
 #include "core/caption/CaptionRequest.h"
@@ -81,11 +82,6 @@ private:
 
 double ms(qint64 ns) { return static_cast<double>(ns) / 1e6; }
 
-double median(std::vector<double> v) {
-    std::sort(v.begin(), v.end());
-    return v[v.size() / 2];
-}
-
 }  // namespace
 
 cv::Mat captionBenchImage(int width, int height) {
@@ -134,7 +130,7 @@ CaptionBenchReport runCaptionBench(int requests, const cv::Mat& image, const std
         encodeTimes.push_back(ms(timer.nsecsElapsed()));
         report.requestBytes = body.size();
     }
-    report.encodeMedianMs = median(encodeTimes);
+    report.encodeMedianMs = bench::median(encodeTimes);
 
     CaptionClient::captionBlocking(image, settings, QStringLiteral("bench-key"));  // warm-up, not counted
     std::vector<double> times;
@@ -149,7 +145,7 @@ CaptionBenchReport runCaptionBench(int requests, const cv::Mat& image, const std
     double sum = 0.0;
     for (const double t : times) sum += t;
     report.requestMeanMs = sum / requests;
-    report.requestMedianMs = median(times);
+    report.requestMedianMs = bench::median(times);
     report.requestMaxMs = *std::max_element(times.begin(), times.end());
     return report;
 }

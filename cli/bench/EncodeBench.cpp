@@ -24,12 +24,11 @@ double medianMs(int runs, F&& f)
 {
     std::vector<double> t;
     for (int i = 0; i < runs; ++i) {
-        const auto t0 = std::chrono::steady_clock::now();
+        const BenchClock::time_point t0 = BenchClock::now();
         f();
-        t.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+        t.push_back(msSince(t0));
     }
-    std::sort(t.begin(), t.end());
-    return t[t.size() / 2];
+    return median(t);
 }
 
 }  // namespace

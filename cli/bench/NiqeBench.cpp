@@ -27,11 +27,11 @@ WallCpuMs medianWallCpuMs(int runs, F&& f)
 {
     std::vector<double> wall, cpu;
     for (int i = 0; i < runs; ++i) {
-        const auto t0 = std::chrono::steady_clock::now();
+        const BenchClock::time_point t0 = BenchClock::now();
         const std::clock_t c0 = std::clock();
         f();
         cpu.push_back(1000.0 * static_cast<double>(std::clock() - c0) / CLOCKS_PER_SEC);
-        wall.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+        wall.push_back(msSince(t0));
     }
     return {median(wall), median(cpu)};
 }

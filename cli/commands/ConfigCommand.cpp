@@ -120,7 +120,7 @@ int ConfigCommand::run(const QStringList& args, Io& io) {
         if (action == QLatin1String("show") && pos.size() == 1) return show(parser.isSet(json), io);
         if (action == QLatin1String("set") && pos.size() >= 2 && pos[1].contains(QLatin1String("key"), Qt::CaseInsensitive))
             return failConfig(io, QStringLiteral("the API key is never given on the command line; "
-                                               "use \"semc config set-key\", which reads it from standard input."));
+                                                 "use \"semc config set-key\", which reads it from standard input."));
         if (action == QLatin1String("set") && pos.size() == 3) {
             QStringList warnings;
             CaptionSettings settings = CaptionSettings::load(&warnings);
