@@ -30,6 +30,5 @@ if(NOT TARGET JBIG::jbig)
 endif()
 
 if(SEM_BUILD_DIFFUSION)
-  # Debian's libtorch-dev (CPU, 1.13) or a CUDA LibTorch 2.x via CMAKE_PREFIX_PATH.
-  find_package(Torch REQUIRED)
+  include(TorchPackage)  # Debian's libtorch-dev (CPU, 1.13) or a CUDA LibTorch 2.x
 endif()

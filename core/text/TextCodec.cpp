@@ -8,6 +8,7 @@
 #include <brotli/encode.h>
 #include <zlib.h>
 
+#include <algorithm>
 #include <cstdlib>
 
 namespace sem {
@@ -21,10 +22,8 @@ namespace {
 
 Bytes storedEncode(std::string_view s)
 {
-    Bytes out;
-    out.reserve(s.size() + 1);
-    out.push_back(TextCodec::kMethodStored);
-    out.insert(out.end(), s.begin(), s.end());
+    Bytes out(s.size() + 1, TextCodec::kMethodStored);  // the method byte, then the text
+    std::copy(s.begin(), s.end(), out.begin() + 1);
     return out;
 }
 

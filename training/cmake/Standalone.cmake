@@ -16,7 +16,7 @@ set(_root "${CMAKE_CURRENT_LIST_DIR}/../..")
 include("${_root}/cmake/Warnings.cmake")
 include("${_root}/cmake/Sanitizers.cmake")
 include("${_root}/cmake/Unity.cmake")
-find_package(Torch REQUIRED)
+include("${_root}/cmake/TorchPackage.cmake")
 find_package(nlohmann_json 3.10 REQUIRED)
 
 add_library(semtrain_engine STATIC

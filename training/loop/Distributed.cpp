@@ -46,6 +46,28 @@ bool isLoopback(const std::string& address)
     return address == "localhost" || address.rfind("127.", 0) == 0 || address == "::1";
 }
 
+// The rendezvous store. LibTorch 2.4 and later ask for TCPStore's libuv backend by default, which a
+// LibTorch built without libuv (Debian's, the Windows builds) refuses before it opens any socket
+// ("use_libuv was requested but PyTorch was build without libuv support"): then the classic backend,
+// as torch.distributed's USE_LIBUV=0 asks for, which is also honoured here.
+c10::intrusive_ptr<c10d::Store> openStore(const std::string& address, c10d::TCPStoreOptions options)
+{
+#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 4)
+    if (const char* v = std::getenv("USE_LIBUV"); v && std::string(v) == "0")
+        options.useLibUV = false;
+    if (options.useLibUV) {
+        try {
+            return c10::make_intrusive<c10d::TCPStore>(address, options);
+        } catch (const c10::Error& e) {
+            if (std::string(e.what()).find("without libuv") == std::string::npos)
+                throw;
+            options.useLibUV = false;
+        }
+    }
+#endif
+    return c10::make_intrusive<c10d::TCPStore>(address, options);
+}
+
 }  // namespace
 
 Distributed::Distributed(const DistributedEnv& env, bool cuda) : env_(env)
@@ -60,7 +82,7 @@ Distributed::Distributed(const DistributedEnv& env, bool cuda) : env_(env)
         options.numWorkers = static_cast<std::size_t>(env_.worldSize);
         options.waitWorkers = true;
         options.timeout = kTimeout;
-        group_->store = c10::make_intrusive<c10d::TCPStore>(env_.masterAddress, options);
+        group_->store = openStore(env_.masterAddress, options);
 #ifdef SEM_HAVE_NCCL
         if (cuda) {
             group_->device = torch::Device(torch::kCUDA, static_cast<torch::DeviceIndex>(env_.localRank));

@@ -1,6 +1,7 @@
 #include "core/caption/CaptionResponse.h"
 #include "core/caption/RetryPolicy.h"
 
+#include <QTimeZone>
 #include <QtTest>
 
 using sem::CaptionError;
@@ -95,7 +96,7 @@ private slots:
     }
 
     void retryAfterParsing() {
-        const QDateTime now = QDateTime(QDate(2026, 11, 21), QTime(10, 0, 0), Qt::UTC);
+        const QDateTime now = QDateTime(QDate(2026, 11, 21), QTime(10, 0, 0), QTimeZone::utc());
         QVERIFY(now.isValid());
         QCOMPARE(RetryPolicy::parseRetryAfter("3", now), std::optional<qint64>(3000));
         QCOMPARE(RetryPolicy::parseRetryAfter(" 0 ", now), std::optional<qint64>(0));

@@ -42,6 +42,8 @@ std::vector<std::uint8_t> withExifOrientation(std::vector<std::uint8_t> jpeg, st
     const std::size_t len = app1.size() - 2;
     app1[2] = std::uint8_t(len >> 8);
     app1[3] = std::uint8_t(len & 0xFF);
+    if (jpeg.size() < 2)  // no SOI to insert after (the caller's QVERIFY then fails on the decode)
+        return jpeg;
     jpeg.insert(jpeg.begin() + 2, app1.begin(), app1.end());
     return jpeg;
 }

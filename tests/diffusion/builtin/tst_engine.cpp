@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <utility>
 
 #include "diffusion/builtin/BuiltinEngine.h"
 #include "diffusion/SafeTensors.h"
@@ -41,7 +42,7 @@ Conditions makeConditions(int width, int height, bool withHint = true) {
         hint.rgb.resize(static_cast<std::size_t>(width) * static_cast<std::size_t>(height) * 3);
         for (std::size_t i = 0; i < hint.rgb.size(); ++i)
             hint.rgb[i] = static_cast<std::uint8_t>((i * 37) % 256);
-        c.hint = hint;
+        c.hint = std::move(hint);
     }
     c.caption = "a red car under a blue sky";
     return c;

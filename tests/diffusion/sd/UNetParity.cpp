@@ -7,6 +7,7 @@
 
 #include "diffusion/DiffusionError.h"
 #include "diffusion/SafeTensors.h"
+#include "diffusion/common/Device.h"
 #include "diffusion/sd/UNetLoader.h"
 
 namespace sem::diffusion::sd::test {
@@ -19,7 +20,10 @@ double relative(const torch::Tensor& ours, const torch::Tensor& ref) {
     return ((ours - ref).abs().max() / ref.abs().max()).item<double>();
 }
 
+// The modules are compared as the backends run them: on the CPU after resolveDevice's check of
+// LibTorch's oneDNN convolutions (Debian 13's LibTorch 2.6 gets some wrong, diffusion/common/Device.h).
 UNet2DConditionModel unet(const std::string& dir, const std::string& model, Layout layout) {
+    guardCpuConvolutions();
     if (layout == Layout::Diffusers)
         return loadUNetFolder(dir + "/" + model);
     const UNetConfig config = UNetConfig::fromFile(dir + "/" + model + "/config.json", UNetConfig::Kind::UNet, "unet");
@@ -27,6 +31,7 @@ UNet2DConditionModel unet(const std::string& dir, const std::string& model, Layo
 }
 
 ControlNetModel controlnet(const std::string& dir, Layout layout) {
+    guardCpuConvolutions();
     if (layout == Layout::Diffusers)
         return loadControlNetFolder(dir + "/controlnet_tiny");
     const UNetConfig config =

@@ -85,13 +85,13 @@ private slots:
         std::vector<char> cut(bytes.begin(), bytes.end() - 1);
         QVERIFY(refused(cut));
         std::vector<char> magic = bytes;
-        magic[0] = 'X';
+        magic.at(0) = 'X';
         QVERIFY(refused(magic));
         std::vector<char> count = bytes;
-        count[12] = 100;  // more samples than the file holds
+        count.at(12) = 100;  // more samples than the file holds
         QVERIFY(refused(count));
         std::vector<char> scale = bytes;
-        scale[16 + 4 * 8] = 9;  // the first record's scale index
+        scale.at(16 + 4 * 8) = 9;  // the first record's scale index
         QVERIFY(refused(scale));
         QVERIFY(!refused(bytes));
     }
