@@ -87,14 +87,24 @@ debian13)
   [ -x "$chroot_dir/usr/bin/apt-get" ] \
     || debootstrap --variant=minbase --components=main,contrib trixie "$chroot_dir" "$mirror"
   mkdir -p "$chroot_dir/src"
+  mounted=()  # what this run mounted, unmounted again in reverse order on exit
   cleanup() {
-    for m in src tmp dev/pts dev proc; do umount "$chroot_dir/$m" 2>/dev/null || true; done
+    local i
+    for ((i = ${#mounted[@]} - 1; i >= 0; i--)); do umount "${mounted[i]}" 2>/dev/null || true; done
   }
   trap cleanup EXIT
-  mountpoint -q "$chroot_dir/proc" || mount -t proc proc "$chroot_dir/proc"
-  mountpoint -q "$chroot_dir/dev" || mount --bind /dev "$chroot_dir/dev"
-  mountpoint -q "$chroot_dir/dev/pts" || mount --bind /dev/pts "$chroot_dir/dev/pts"
-  mountpoint -q "$chroot_dir/src" || mount --bind -o ro "$root" "$chroot_dir/src"
+  # mountAt DIR MOUNT-ARGS...: mounts unless something is mounted there already.
+  mountAt() {
+    local dir="$chroot_dir/$1"
+    shift
+    mountpoint -q "$dir" && return 0
+    mount "$@" "$dir"
+    mounted+=("$dir")
+  }
+  mountAt proc -t proc proc
+  mountAt dev --bind /dev
+  mountAt dev/pts --bind /dev/pts
+  mountAt src --bind -o ro "$root"
   # Debian 13 has no libclang-rt-14-dev (fuzzing only); the packaging tools are not needed here.
   packages=$(grep -v '^\s*#' scripts/debian-packages.txt | sed '/^\s*$/d' \
     | grep -v -E '^(clang|libclang-rt-14-dev|dpkg-dev|desktop-file-utils|appstream|xdg-utils|libfile-mimeinfo-perl)$' | tr '\n' ' ')
