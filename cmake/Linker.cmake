@@ -1,0 +1,30 @@
+# The linker of GCC and Clang builds (SEM_LINKER). GNU ld (bfd) spends 3-4 s on each of our test
+# executables under the sanitizers, lld under 1 s (docs/bench/asan.md, "Session 18"), and the build
+# links about 120 of them. "auto" takes lld where it is installed (Debian package lld), else gold
+# (part of binutils), else the compiler's default; "lld", "gold" or "bfd" insist on one; "default"
+# passes nothing. MSVC builds keep their own linker.
+set(SEM_LINKER "auto" CACHE STRING "Linker: auto (lld, else gold, else the default), lld, gold, bfd or default")
+set_property(CACHE SEM_LINKER PROPERTY STRINGS auto lld gold bfd default)
+set(SEM_LINKER_USED "default")
+if(NOT MSVC AND NOT SEM_LINKER STREQUAL "default")
+  include(CheckLinkerFlag)
+  if(SEM_LINKER STREQUAL "auto")
+    set(_sem_linkers lld gold)
+  elseif(SEM_LINKER MATCHES "^(lld|gold|bfd)$")
+    set(_sem_linkers ${SEM_LINKER})
+  else()
+    message(FATAL_ERROR "SEM_LINKER is '${SEM_LINKER}': use auto, lld, gold, bfd or default")
+  endif()
+  foreach(_sem_ld IN LISTS _sem_linkers)
+    check_linker_flag(CXX "-fuse-ld=${_sem_ld}" SEM_HAVE_LINKER_${_sem_ld})
+    if(SEM_HAVE_LINKER_${_sem_ld})
+      add_link_options("-fuse-ld=${_sem_ld}")
+      set(SEM_LINKER_USED ${_sem_ld})
+      break()
+    endif()
+  endforeach()
+  if(SEM_LINKER_USED STREQUAL "default" AND NOT SEM_LINKER STREQUAL "auto")
+    message(FATAL_ERROR "SEM_LINKER=${SEM_LINKER}, but ${CMAKE_CXX_COMPILER} cannot link with -fuse-ld=${SEM_LINKER}")
+  endif()
+endif()
+message(STATUS "Linker: ${SEM_LINKER_USED} (SEM_LINKER=${SEM_LINKER})")
