@@ -1,8 +1,10 @@
 // The plot's baseline sweep stops early when asked (a flag polled between encodes), when another
 // image is opened and when the window closes; only complete sweeps are cached.
 // The sweep runs on a low-priority thread, as in the app: on a loaded machine it waits for idle
-// cores (about 20 s on a quiet 2-core machine, over 200 s with two builds beside it), hence the
-// generous waits; the test checks what happens, never how fast.
+// cores, hence the generous waits; the test checks what happens, never how fast. The "big" images
+// are 800x600: large enough that a sweep is still running when the test acts (each codec's search
+// takes seconds), small enough to keep the test short under the sanitizers (17 s alone; 66 s with
+// 1600x1200, the size until session 18).
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QtTest>
@@ -75,7 +77,7 @@ private slots:
     void openingAnotherImageStopsTheRunningSweep()
     {
         MainWindow w;
-        w.setImage(sem::devbench::syntheticPhoto(1600, 1200, 2), QStringLiteral("big"));
+        w.setImage(sem::devbench::syntheticPhoto(800, 600, 2), QStringLiteral("big"));
         QTRY_VERIFY_WITH_TIMEOUT(w.baselineSweepProgress() >= 1, 300000);  // it is running
         QSignalSpy stopped(&w, &MainWindow::baselineSweepStopped);
         w.setImage(sem::devbench::syntheticPhoto(256, 192, 3), QStringLiteral("small"));
@@ -94,7 +96,7 @@ private slots:
     {
         MainWindow w;
         w.show();
-        w.setImage(sem::devbench::syntheticPhoto(1600, 1200, 4), QStringLiteral("big"));
+        w.setImage(sem::devbench::syntheticPhoto(800, 600, 4), QStringLiteral("big"));
         QTRY_VERIFY_WITH_TIMEOUT(w.baselineSweepProgress() >= 1, 300000);
         QSignalSpy stopped(&w, &MainWindow::baselineSweepStopped);
         QVERIFY(w.close());  // nothing unsaved
